@@ -1,0 +1,171 @@
+"""The tiny BERT-style encoder the extension ships.
+
+Each part is the textbook piece an interview question asks about:
+  token embedding x sqrt(d_model) + sinusoidal positional encoding + segment embedding,
+  then LayerNorm and dropout; encoder blocks of multi-head scaled dot-product attention with a
+  padding mask, a position-wise FFN, residual connections and LayerNorm; an MLM head tied to the
+  token embeddings and an NSP head on [CLS].
+
+Blocks are pre-LN (LayerNorm before each sub-layer, one final LayerNorm), see MODEL_CARD.md for why.
+"""
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class Config:
+    vocab_size: int = 8192
+    hidden_size: int = 128
+    num_layers: int = 4
+    num_heads: int = 4
+    intermediate_size: int = 512
+    max_position_embeddings: int = 512
+    type_vocab_size: int = 2
+    dropout: float = 0.1
+    attention_dropout: float = 0.0
+    layer_norm_eps: float = 1e-12
+
+    def to_dict(self):
+        return asdict(self)
+
+
+def sinusoid_table(n_pos, d):
+    """PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d))."""
+    pos = torch.arange(n_pos, dtype=torch.float32)[:, None]
+    div = torch.exp(torch.arange(0, d, 2, dtype=torch.float32) * (-math.log(10000.0) / d))
+    pe = torch.zeros(n_pos, d)
+    pe[:, 0::2] = torch.sin(pos * div)
+    pe[:, 1::2] = torch.cos(pos * div)
+    return pe
+
+
+class Attention(nn.Module):
+    def __init__(self, c: Config):
+        super().__init__()
+        self.h, self.dk = c.num_heads, c.hidden_size // c.num_heads
+        self.q = nn.Linear(c.hidden_size, c.hidden_size)
+        self.k = nn.Linear(c.hidden_size, c.hidden_size)
+        self.v = nn.Linear(c.hidden_size, c.hidden_size)
+        self.o = nn.Linear(c.hidden_size, c.hidden_size)
+        self.drop = nn.Dropout(c.attention_dropout)
+
+    def split(self, x):
+        b, t, _ = x.shape
+        return x.view(b, t, self.h, self.dk).transpose(1, 2)  # [b, h, t, dk]
+
+    def forward(self, x, key_is_pad):
+        q, k, v = self.split(self.q(x)), self.split(self.k(x)), self.split(self.v(x))
+        scores = q @ k.transpose(-1, -2) / math.sqrt(self.dk)
+        # -inf on padded keys: exp(-inf) = 0, so padding gets exactly zero weight
+        scores = scores.masked_fill(key_is_pad[:, None, None, :], float("-inf"))
+        probs = scores.softmax(-1)
+        ctx = (self.drop(probs) @ v).transpose(1, 2).reshape(x.shape)
+        return self.o(ctx), probs, q, k, v
+
+
+class Block(nn.Module):
+    def __init__(self, c: Config):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.attn = Attention(c)
+        self.ln2 = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.ff1 = nn.Linear(c.hidden_size, c.intermediate_size)
+        self.ff2 = nn.Linear(c.intermediate_size, c.hidden_size)
+        self.drop = nn.Dropout(c.dropout)
+
+    def forward(self, x, key_is_pad):
+        a, probs, q, k, v = self.attn(self.ln1(x), key_is_pad)
+        a = self.drop(a)
+        x = x + a
+        f = self.drop(self.ff2(F.gelu(self.ff1(self.ln2(x)))))
+        return x + f, a, f, probs, q, k, v
+
+
+class TinyBert(nn.Module):
+    def __init__(self, c: Config):
+        super().__init__()
+        self.c = c
+        self.tok = nn.Embedding(c.vocab_size, c.hidden_size)
+        self.seg = nn.Embedding(c.type_vocab_size, c.hidden_size)
+        self.register_buffer("pe", sinusoid_table(c.max_position_embeddings, c.hidden_size), persistent=False)
+        self.emb_ln = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.emb_drop = nn.Dropout(c.dropout)
+        self.blocks = nn.ModuleList(Block(c) for _ in range(c.num_layers))
+        self.final_ln = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.mlm_dense = nn.Linear(c.hidden_size, c.hidden_size)
+        self.mlm_ln = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
+        self.mlm_bias = nn.Parameter(torch.zeros(c.vocab_size))
+        self.pool = nn.Linear(c.hidden_size, c.hidden_size)
+        self.nsp = nn.Linear(c.hidden_size, 2)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        # BERT's N(0, 0.02) left every head near uniform in a probe run; 1/sqrt(fan_in) broke out.
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.normal_(m.weight, std=m.in_features ** -0.5)
+                nn.init.zeros_(m.bias)
+        # Embeddings at std 1/sqrt(d): after the x sqrt(d) scaling each component has unit scale,
+        # comparable to the sinusoid's values in [-1, 1].
+        nn.init.normal_(self.tok.weight, std=self.c.hidden_size ** -0.5)
+        nn.init.normal_(self.seg.weight, std=self.c.hidden_size ** -0.5)
+
+    def embed(self, input_ids, token_type_ids, pos_scale):
+        t = input_ids.shape[1]
+        tok = self.tok(input_ids) * math.sqrt(self.c.hidden_size)
+        pos = (self.pe[:t] * pos_scale)[None].expand_as(tok)
+        seg = self.seg(token_type_ids)
+        return tok, pos, seg
+
+    def encode(self, input_ids, token_type_ids, attention_mask, pos_scale=1.0, keep=False):
+        tok, pos, seg = self.embed(input_ids, token_type_ids, pos_scale)
+        emb_sum = tok + pos + seg
+        x = self.emb_drop(self.emb_ln(emb_sum))
+        key_is_pad = attention_mask == 0
+        hidden, deltas, attn, qs, ks, vs = [x], [], [], [], [], []
+        for blk in self.blocks:
+            x, a, f, probs, q, k, v = blk(x, key_is_pad)
+            if keep:
+                hidden.append(x)
+                deltas.append(a)
+                attn.append(probs)
+                qs.append(q)
+                ks.append(k)
+                vs.append(v)
+        x = self.final_ln(x)
+        parts = dict(tok=tok, pos=pos, seg=seg, emb_sum=emb_sum, hidden=hidden, attn_delta=deltas,
+                     attn=attn, q=qs, k=ks, v=vs)
+        return x, parts
+
+    def mlm_logits(self, x):
+        h = self.mlm_ln(F.gelu(self.mlm_dense(x)))
+        return h @ self.tok.weight.t() + self.mlm_bias
+
+    def nsp_logits(self, x):
+        return self.nsp(torch.tanh(self.pool(x[:, 0])))
+
+
+class ExportWrapper(nn.Module):
+    """Named outputs for ONNX: everything the extension's views and labs replay."""
+
+    def __init__(self, model: TinyBert):
+        super().__init__()
+        self.m = model
+
+    def forward(self, input_ids, token_type_ids, attention_mask, pos_scale):
+        x, p = self.m.encode(input_ids, token_type_ids, attention_mask, pos_scale, keep=True)
+        outs = [self.m.mlm_logits(x), self.m.nsp_logits(x), p["tok"], p["pos"], p["seg"], p["emb_sum"]]
+        outs += p["hidden"] + p["attn_delta"] + p["attn"] + p["q"] + p["k"] + p["v"]
+        return tuple(outs)
+
+    @staticmethod
+    def output_names(n_layers):
+        names = ["mlm_logits", "nsp_logits", "emb_token", "emb_position", "emb_segment", "emb_sum"]
+        names += [f"hidden_{i}" for i in range(n_layers + 1)]
+        for prefix in ("attn_delta", "attn", "q", "k", "v"):
+            names += [f"{prefix}_{i}" for i in range(n_layers)]
+        return names

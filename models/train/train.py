@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Pre-train the tiny encoder with BERT's two objectives, on the CPU (or a GPU where one is at hand).
+
+MLM: 15% of the non-special tokens are chosen; of those 80% become [MASK], 10% a random token,
+10% stay unchanged; the loss is cross-entropy on the chosen positions only.
+NSP: [CLS] A [SEP] B [SEP]; half the time B is the text that follows A, half a random other document.
+
+Reproducible: fixed seed, step-based schedule. Resumable: a checkpoint every --ckpt-every steps in
+runs/<name>/, picked up again with --resume.
+
+Usage: /usr/bin/python3 models/train/train.py --steps 9000   (see MODEL_CARD.md for the run shipped)
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import Config, TinyBert  # noqa: E402
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4
+N_SPECIAL = 5
+
+
+class PairSampler:
+    """Builds BERT pre-training pairs from documents of consecutive units (sentences / code lines)."""
+
+    def __init__(self, docs, rng):
+        self.docs = docs
+        self.rng = rng
+        # weight documents by length so every token is about equally likely to be seen
+        lens = np.array([sum(len(u) for u in d["units"]) for d in docs], dtype=np.float64)
+        self.p = lens / lens.sum()
+        self.cum = np.cumsum(self.p)
+
+    def doc(self):
+        return self.docs[int(np.searchsorted(self.cum, self.rng.random()))]
+
+    def take(self, units, start, budget):
+        out = []
+        i = start
+        while i < len(units) and len(out) < budget:
+            out.extend(units[i].tolist())
+            i += 1
+        return out[:budget], i
+
+    def pair(self, max_len):
+        # like BERT, sometimes a shorter sequence so the model sees short inputs too
+        target = max_len - 3 if self.rng.random() > 0.1 else self.rng.randint(8, max_len - 3)
+        d = self.doc()
+        units = d["units"]
+        start = self.rng.randrange(0, max(1, len(units) - 1))
+        a_budget = max(1, self.rng.randint(target // 4, 3 * target // 4))
+        a, nxt = self.take(units, start, a_budget)
+        is_next = self.rng.random() < 0.5 and nxt < len(units)
+        if is_next:
+            b, _ = self.take(units, nxt, target - len(a))
+        else:
+            other = self.doc()
+            while other is d and len(self.docs) > 1:
+                other = self.doc()
+            b, _ = self.take(other["units"], self.rng.randrange(len(other["units"])), target - len(a))
+        if not b:
+            b = [UNK]
+        ids = [CLS] + a + [SEP] + b + [SEP]
+        seg = [0] * (len(a) + 2) + [1] * (len(b) + 1)
+        return ids, seg, int(is_next)
+
+
+def mask_tokens(ids, vocab_size, gen):
+    """BERT's corruption: 15% chosen; 80% -> [MASK], 10% -> random token, 10% unchanged."""
+    special = ids < N_SPECIAL
+    chosen = (torch.rand(ids.shape, generator=gen) < 0.15) & ~special
+    r = torch.rand(ids.shape, generator=gen)
+    corrupted = ids.clone()
+    corrupted[chosen & (r < 0.8)] = MASK
+    rand_pos = chosen & (r >= 0.8) & (r < 0.9)
+    corrupted[rand_pos] = torch.randint(N_SPECIAL, vocab_size, ids.shape, generator=gen)[rand_pos]
+    return corrupted, chosen
+
+
+def make_batch(sampler, batch, max_len, vocab_size, gen):
+    rows = [sampler.pair(max_len) for _ in range(batch)]
+    t = max(len(r[0]) for r in rows)
+    ids = torch.full((batch, t), PAD, dtype=torch.long)
+    seg = torch.zeros((batch, t), dtype=torch.long)
+    for i, (a, s, _) in enumerate(rows):
+        ids[i, :len(a)] = torch.tensor(a)
+        seg[i, :len(s)] = torch.tensor(s)
+    att = (ids != PAD).long()
+    nsp = torch.tensor([r[2] for r in rows])
+    corrupted, chosen = mask_tokens(ids, vocab_size, gen)
+    return corrupted, seg, att, ids, chosen, nsp
+
+
+def losses(model, batch):
+    inp, seg, att, target, chosen, nsp = batch
+    x, _ = model.encode(inp, seg, att)
+    logits = model.mlm_logits(x[chosen])  # only the chosen positions: the vocab head is the costliest part
+    mlm = F.cross_entropy(logits, target[chosen])
+    nsp_logits = model.nsp_logits(x)
+    nspl = F.cross_entropy(nsp_logits, nsp)
+    mlm_acc = (logits.argmax(-1) == target[chosen]).float().mean()
+    nsp_acc = (nsp_logits.argmax(-1) == nsp).float().mean()
+    return mlm, nspl, mlm_acc, nsp_acc
+
+
+def lr_at(step, steps, peak, warmup):
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * max(0.02, (steps - step) / max(1, steps - warmup))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--name", default="tiny-bert")
+    ap.add_argument("--steps", type=int, default=9000)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--max-len", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--ckpt-every", type=int, default=250)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--hidden", type=int, default=128)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    run = os.path.join(ROOT, "runs", args.name)
+    os.makedirs(run, exist_ok=True)
+    data = torch.load(os.path.join(ROOT, "data", "encoded.pt"))
+    with open(os.path.join(os.path.dirname(ROOT), "tiny-bert", "tokenizer.json"), encoding="utf-8") as f:
+        vocab_size = len(json.load(f)["model"]["vocab"])
+    cfg = Config(vocab_size=vocab_size, num_layers=args.layers, num_heads=args.heads, hidden_size=args.hidden,
+                 intermediate_size=4 * args.hidden)
+
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    model = TinyBert(cfg).to(device)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
+    rng = random.Random(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    step, log = 0, []
+    ckpt = os.path.join(run, "checkpoint.pt")
+    if args.resume and os.path.exists(ckpt):
+        st = torch.load(ckpt)
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        step, log = st["step"], st["log"]
+        rng.setstate(st["rng"])
+        gen.set_state(st["gen"])
+        torch.set_rng_state(st["torch_rng"])
+        print(f"resumed at step {step}", flush=True)
+    sampler = PairSampler(data["train"], rng)
+    held = PairSampler(data["heldout"], random.Random(7))
+    held_batches = [make_batch(held, 64, args.max_len, vocab_size, torch.Generator().manual_seed(i)) for i in range(4)]
+
+    t0 = time.time()
+    tokens = 0
+    model.train()
+    while step < args.steps:
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args.steps, args.lr, args.warmup)
+        batch = [b.to(device) for b in make_batch(sampler, args.batch, args.max_len, vocab_size, gen)]
+        mlm, nspl, mlm_acc, nsp_acc = losses(model, batch)
+        loss = mlm + nspl
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        tokens += int(batch[2].sum())
+        if step % 50 == 0:
+            entry = {"step": step, "mlm": mlm.item(), "nsp": nspl.item(), "mlm_acc": mlm_acc.item(),
+                     "nsp_acc": nsp_acc.item(), "lr": opt.param_groups[0]["lr"]}
+            if step % args.ckpt_every == 0 or step == args.steps:
+                model.eval()
+                with torch.no_grad():
+                    hs = [losses(model, [b.to(device) for b in hb]) for hb in held_batches]
+                model.train()
+                entry.update(held_mlm=float(np.mean([h[0].item() for h in hs])),
+                             held_mlm_acc=float(np.mean([h[2].item() for h in hs])),
+                             held_nsp_acc=float(np.mean([h[3].item() for h in hs])))
+            log.append(entry)
+            el = time.time() - t0
+            print(json.dumps({**entry, "tok_per_s": round(tokens / el)}), flush=True)
+        if step % args.ckpt_every == 0 or step == args.steps:
+            st = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "log": log,
+                  "rng": rng.getstate(), "gen": gen.get_state(), "torch_rng": torch.get_rng_state(),
+                  "config": cfg.to_dict(), "args": vars(args)}
+            torch.save(st, ckpt + ".tmp")
+            os.replace(ckpt + ".tmp", ckpt)
+    print(f"done: {step} steps", flush=True)
+
+
+if __name__ == "__main__":
+    main()

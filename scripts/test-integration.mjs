@@ -1,0 +1,108 @@
+// Runs the integration suites inside a real VS Code: code-server in Debian's Chromium, driven by
+// playwright-core. Prints mocha's full report; exits non-zero when any test (or the harness) fails.
+//
+//   node scripts/test-integration.mjs            every run below
+//   node scripts/test-integration.mjs main       only the named runs
+import { cpSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, ROOT, ensureCodeServer, freePort, startCodeServer } from './codeServer.mjs';
+import { packageVsix } from './package-vsix.mjs';
+
+const OUT = join(ROOT, 'test-output', 'integration');
+const PREFIX = /^%c\s*\w+\s*color:\s*#?[0-9a-fA-F]*\s*/;
+
+/** Each run is one VS Code window: a workspace, a display language, and which suites to run. */
+const RUNS = [
+  { name: 'main', locale: 'en', env: { TUTOR_TEST_GREP_INVERT: '@zh|@vsix' } },
+  { name: 'zh', locale: 'zh-cn', env: { TUTOR_TEST_GREP: '@zh' } },
+  { name: 'vsix', locale: 'en', vsix: true, env: { TUTOR_TEST_GREP: '@vsix' } },
+];
+
+async function runOne(run) {
+  const runDir = join(OUT, 'runs', run.name);
+  rmSync(runDir, { recursive: true, force: true });
+  const workspace = join(runDir, 'workspace');
+  mkdirSync(runDir, { recursive: true });
+  cpSync(join(ROOT, 'sample'), workspace, { recursive: true });
+  const port = await freePort();
+  let devPath = ROOT;
+  if (run.vsix) {
+    // the packaged extension is installed like a user would; a bare probe extension hosts the tests
+    const vsix = packageVsix({ target: 'linux-x64', quiet: true });
+    devPath = join(runDir, 'probe');
+    mkdirSync(devPath, { recursive: true });
+    writeFileSync(join(devPath, 'package.json'), JSON.stringify({ name: 'tutor-vsix-probe', publisher: 'test', version: '0.0.0', engines: { vscode: '^1.100.0' } }));
+    const { execFileSync } = await import('node:child_process');
+    const { CODE_SERVER } = await import('./codeServer.mjs');
+    execFileSync(process.execPath, [join(CODE_SERVER, 'out', 'node', 'entry.js'), '--extensions-dir', join(runDir, 'exts'),
+      '--user-data-dir', join(runDir, 'ud'), '--install-extension', vsix], { stdio: 'inherit', env: { ...process.env, XDG_CONFIG_HOME: join(runDir, 'xdg-config'), XDG_DATA_HOME: join(runDir, 'xdg-data') } });
+  }
+  const server = await startCodeServer({
+    runDir, workspace, port, locale: run.locale,
+    env: { TUTOR_TEST_OUTPUT: OUT, ...run.env },
+  });
+  const browser = await chromium.launchPersistentContext(join(runDir, 'chromium'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1600, height: 1000 },
+    locale: run.locale,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  let settle;
+  const result = new Promise((res) => (settle = res));
+  await page.exposeFunction('codeAutomationExit', (code) => settle({ code }));
+  const pending = [];
+  page.on('console', (msg) => {
+    const text = msg.text().replace(PREFIX, '');
+    if (text.includes('No extension host found that can launch the test runner')) settle({ code: 1, why: text });
+    const shot = text.match(/\[\[tutor:screenshot:([\w.-]+)\]\]/);
+    if (shot) {
+      const file = join(OUT, 'screenshots', `${shot[1]}.png`);
+      pending.push(page.screenshot({ path: file }).then(() => console.log(`  [screenshot] ${file}`)));
+      return;
+    }
+    if (msg.type() === 'log' || msg.type() === 'info' || msg.type() === 'error') {
+      if (/^(\s|✔|✓|\d+\) |\d+ passing|\d+ failing|\d+ pending|[A-Z][\w ,'/()-]*$|  )/.test(text) || text.includes('Error') || text.includes('assert')) {
+        if (!/Failed to load resource|ENOTFOUND|sandbox|Content Security Policy of your site blocks|\[Extension Host\]/.test(text) || text.includes('Error:')) console.log(text);
+      }
+    }
+  });
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(devPath)],
+    ['extensionTestsPath', remote(join(ROOT, 'dist', 'test', 'integration', 'index.js'))],
+  ];
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  console.log(`\n=== integration run "${run.name}" (${run.locale}) at ${url.split('?')[0]}`);
+  const timeout = setTimeout(() => settle({ code: 1, why: 'timed out after 20 minutes' }), 20 * 60 * 1000);
+  await page.goto(url);
+  const { code, why } = await result;
+  clearTimeout(timeout);
+  await Promise.allSettled(pending);
+  if (why) console.log(`run "${run.name}" failed: ${why}`);
+  await browser.close();
+  server.stop();
+  if (code !== 0) writeFileSync(join(runDir, 'code-server.log'), server.log());
+  console.log(`=== run "${run.name}": ${code === 0 ? 'passed' : 'FAILED'}`);
+  return code === 0;
+}
+
+async function main() {
+  if (!existsSync(join(ROOT, 'dist', 'test', 'integration', 'index.js'))) throw new Error('Build first: npm run build');
+  ensureCodeServer();
+  mkdirSync(join(OUT, 'screenshots'), { recursive: true });
+  const wanted = process.argv.slice(2);
+  const runs = wanted.length ? RUNS.filter((r) => wanted.includes(r.name)) : RUNS;
+  let ok = true;
+  for (const r of runs) ok = (await runOne(r)) && ok;
+  console.log(ok ? '\nAll integration runs passed.' : '\nIntegration runs FAILED.');
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((err) => {
+  console.error(err.message ?? err);
+  process.exit(1);
+});

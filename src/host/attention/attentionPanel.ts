@@ -1,0 +1,147 @@
+import * as vscode from 'vscode';
+import { type HostMessage, parseWebviewMessage, ProtocolError, type WebviewMessage } from '../../shared/protocol';
+import type { Log } from '../log';
+import { renderWebviewHtml } from '../webviewHtml';
+import { webviewStrings } from './webviewStrings';
+
+export const ATTENTION_VIEW_TYPE = 'transformerTutor.attention';
+
+/** Where the panel's messages go once they have been validated. */
+export interface AttentionPanelHandler {
+  onWebviewMessage(msg: WebviewMessage): void;
+  onPanelClosed(): void;
+}
+
+/**
+ * The one attention panel: created or revealed beside the editor, restored after a reload by a
+ * serializer; the webview keeps its own state with getState/setState, so no retainContextWhenHidden.
+ */
+export class AttentionPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private queue: HostMessage[] = [];
+  private nextPing = 1;
+  private readonly pings = new Map<number, () => void>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Log,
+    private readonly handler: AttentionPanelHandler,
+  ) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(ATTENTION_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => this.adopt(panel),
+      }),
+    );
+  }
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  get isVisible(): boolean {
+    return this.panel?.visible ?? false;
+  }
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      ATTENTION_VIEW_TYPE,
+      vscode.l10n.t('Attention'),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      this.options(),
+    );
+    this.adopt(panel);
+  }
+
+  post(msg: HostMessage): void {
+    if (!this.panel) return;
+    if (!this.ready) {
+      // only the newest encoding matters; older ones would be stale when the page is ready
+      if (msg.type === 'encoding' || msg.type === 'status') this.queue = this.queue.filter((m) => m.type !== 'encoding' && m.type !== 'status');
+      this.queue.push(msg);
+      return;
+    }
+    void this.panel.webview.postMessage(msg);
+  }
+
+  /** Round-trip a typed message through the webview (used by the integration tests). */
+  ping(timeoutMs = 10000): Promise<number> {
+    const id = this.nextPing++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('webview did not answer ping')), timeoutMs);
+      this.pings.set(id, () => {
+        clearTimeout(timer);
+        resolve(id);
+      });
+      this.post({ type: 'ping', id });
+    });
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
+    panel.webview.options = this.options();
+    panel.webview.html = renderWebviewHtml(panel.webview, this.extensionUri, {
+      title: vscode.l10n.t('Attention'),
+      script: 'webview/attention.js',
+      styles: ['dist/media/codicons/codicon.css', 'dist/media/katex/katex.min.css', 'media/attention.css'],
+      bootstrap: { strings: webviewStrings(), language: vscode.env.language },
+    });
+    const subs: vscode.Disposable[] = [];
+    subs.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidDispose(() => {
+        subs.forEach((d) => d.dispose());
+        this.panel = undefined;
+        this.ready = false;
+        this.queue = [];
+        this.handler.onPanelClosed();
+      }),
+    );
+  }
+
+  private receive(raw: unknown): void {
+    let msg: WebviewMessage;
+    try {
+      msg = parseWebviewMessage(raw);
+    } catch (err) {
+      // a message that does not fit the protocol is dropped and logged; the panel keeps working
+      this.log.warn(`Ignored a message from the attention webview: ${err instanceof ProtocolError ? err.message : String(err)}`);
+      return;
+    }
+    switch (msg.type) {
+      case 'ready': {
+        this.ready = true;
+        const queued = this.queue;
+        this.queue = [];
+        queued.forEach((m) => this.post(m));
+        break;
+      }
+      case 'pong':
+        this.pings.get(msg.id)?.();
+        this.pings.delete(msg.id);
+        break;
+      default:
+        break;
+    }
+    this.handler.onWebviewMessage(msg);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

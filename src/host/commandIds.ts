@@ -1,0 +1,14 @@
+/** Every command the extension contributes; package.json mirrors this list (a unit test checks). */
+export const enum Command {
+  ShowAttention = 'transformerTutor.showAttention',
+  TogglePin = 'transformerTutor.togglePin',
+  OpenQuestion = 'transformerTutor.openQuestion',
+  ShowInPanel = 'transformerTutor.showInPanel',
+  StartQuiz = 'transformerTutor.startQuiz',
+  ReviewDue = 'transformerTutor.reviewDue',
+  QuizQuestion = 'transformerTutor.quizQuestion',
+  ExportProgress = 'transformerTutor.exportProgress',
+  ImportProgress = 'transformerTutor.importProgress',
+  ResetProgress = 'transformerTutor.resetProgress',
+  ShowLog = 'transformerTutor.showLog',
+}

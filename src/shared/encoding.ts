@@ -1,0 +1,47 @@
+/**
+ * What the encoder produces for one piece of text, in the shape the views draw.
+ * Attention is flat `[layer][head][query][key]` in a Float32Array (cheap to post to a webview);
+ * `attentionAt` reads it like bertviz's nested lists.
+ */
+export interface TokenInfo {
+  /** the WordPiece token, e.g. `##ing` or `[CLS]` */
+  text: string;
+  /** character offsets into the encoded text; special tokens get an empty range at their position */
+  start: number;
+  end: number;
+  segment: 0 | 1;
+  special: boolean;
+}
+
+export interface EncodingPayload {
+  /** the text that was encoded (the window of the selection) */
+  text: string;
+  /** where `text` starts in the document, as a line/character pair, for display */
+  origin: { line: number; character: number };
+  source: 'selection' | 'line' | 'paragraph';
+  /** set when the selection was longer than the model's window */
+  window?: { index: number; count: number; tokensTotal: number };
+  tokens: TokenInfo[];
+  numLayers: number;
+  numHeads: number;
+  headDim: number;
+  /** [layer][head][query][key], length L*H*T*T */
+  attention: Float32Array;
+  /** per layer [head][token][d_k], length L*H*T*dk; absent for a model that exposes only attention */
+  q?: Float32Array;
+  k?: Float32Array;
+  v?: Float32Array;
+  modelName: string;
+}
+
+export function attentionAt(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 'tokens'>, layer: number, head: number, query: number, key: number): number {
+  const t = p.tokens.length;
+  return p.attention[((layer * p.numHeads + head) * t + query) * t + key];
+}
+
+/** One head's T×T matrix as a view into the flat array (no copy). */
+export function headMatrix(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 'tokens'>, layer: number, head: number): Float32Array {
+  const t = p.tokens.length;
+  const off = (layer * p.numHeads + head) * t * t;
+  return p.attention.subarray(off, off + t * t);
+}

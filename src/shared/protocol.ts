@@ -1,0 +1,70 @@
+/**
+ * The one message protocol between the extension host and its webviews: a discriminated union per
+ * direction. Messages from a webview are untrusted input and go through `parseWebviewMessage`.
+ */
+import type { EncodingPayload } from './encoding';
+
+export type ViewKind = 'head' | 'matrix' | 'model' | 'step' | 'labs';
+
+/** Host → attention webview. */
+export type HostMessage =
+  | { type: 'ping'; id: number }
+  | { type: 'status'; state: 'loading' | 'empty' | 'error'; message: string }
+  | { type: 'encoding'; requestId: number; payload: EncodingPayload }
+  | { type: 'selectToken'; index: number | null }
+  | { type: 'showView'; view: ViewKind; lab?: string };
+
+/** Attention webview → host. */
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'pong'; id: number }
+  | { type: 'lockToken'; index: number | null; layer: number; heads: number[] }
+  | { type: 'openQuestion'; id: string }
+  | { type: 'setPinned'; pinned: boolean }
+  | { type: 'moveWindow'; delta: -1 | 1 }
+  | { type: 'export'; format: 'png' | 'svg' | 'json'; data: string }
+  | { type: 'rendered'; view: ViewKind; tokens: number; millis: number };
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const VIEWS: readonly ViewKind[] = ['head', 'matrix', 'model', 'step', 'labs'];
+const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
+
+export class ProtocolError extends Error {}
+
+/** Validates a message from a webview; throws ProtocolError naming what does not fit. */
+export function parseWebviewMessage(raw: unknown): WebviewMessage {
+  if (!isObj(raw) || typeof raw.type !== 'string') throw new ProtocolError('message is not an object with a string "type"');
+  const m = raw;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'pong':
+      if (!isInt(m.id)) throw new ProtocolError('pong.id must be an integer');
+      return { type: 'pong', id: m.id };
+    case 'lockToken': {
+      if (!(m.index === null || (isInt(m.index) && m.index >= 0))) throw new ProtocolError('lockToken.index must be null or a non-negative integer');
+      if (!isInt(m.layer) || m.layer < 0) throw new ProtocolError('lockToken.layer must be a non-negative integer');
+      if (!Array.isArray(m.heads) || !m.heads.every((h) => isInt(h) && h >= 0)) throw new ProtocolError('lockToken.heads must be a list of non-negative integers');
+      return { type: 'lockToken', index: m.index, layer: m.layer, heads: m.heads as number[] };
+    }
+    case 'openQuestion':
+      if (typeof m.id !== 'string' || !/^[a-z0-9-]{1,80}$/.test(m.id)) throw new ProtocolError('openQuestion.id must be a question id');
+      return { type: 'openQuestion', id: m.id };
+    case 'setPinned':
+      if (typeof m.pinned !== 'boolean') throw new ProtocolError('setPinned.pinned must be a boolean');
+      return { type: 'setPinned', pinned: m.pinned };
+    case 'moveWindow':
+      if (m.delta !== -1 && m.delta !== 1) throw new ProtocolError('moveWindow.delta must be -1 or 1');
+      return { type: 'moveWindow', delta: m.delta };
+    case 'export':
+      if (m.format !== 'png' && m.format !== 'svg' && m.format !== 'json') throw new ProtocolError('export.format must be png, svg or json');
+      if (typeof m.data !== 'string' || m.data.length > MAX_EXPORT_CHARS) throw new ProtocolError('export.data must be a string under 64 MiB');
+      return { type: 'export', format: m.format, data: m.data };
+    case 'rendered':
+      if (!VIEWS.includes(m.view as ViewKind) || !isInt(m.tokens) || typeof m.millis !== 'number') throw new ProtocolError('rendered needs view, tokens and millis');
+      return { type: 'rendered', view: m.view as ViewKind, tokens: m.tokens, millis: m.millis };
+    default:
+      throw new ProtocolError(`unknown message type "${String(m.type).slice(0, 40)}"`);
+  }
+}
