@@ -8,7 +8,7 @@ NSP: [CLS] A [SEP] B [SEP]; half the time B is the text that follows A, half a r
 Reproducible: fixed seed, step-based schedule. Resumable: a checkpoint every --ckpt-every steps in
 runs/<name>/, picked up again with --resume.
 
-Usage: /usr/bin/python3 models/train/train.py --steps 9000   (see MODEL_CARD.md for the run shipped)
+Usage: /usr/bin/python3 models/train/train.py --steps 8000   (see MODEL_CARD.md for the run shipped)
 """
 import argparse
 import json
@@ -122,7 +122,7 @@ def lr_at(step, steps, peak, warmup):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", default="tiny-bert")
-    ap.add_argument("--steps", type=int, default=9000)
+    ap.add_argument("--steps", type=int, default=8000)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--max-len", type=int, default=128)
     ap.add_argument("--lr", type=float, default=2e-3)

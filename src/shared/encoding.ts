@@ -16,6 +16,8 @@ export interface TokenInfo {
 export interface EncodingPayload {
   /** the text that was encoded (the window of the selection) */
   text: string;
+  /** where `text` starts in the request's text; token offsets are relative to the request's text */
+  textOffset: number;
   /** where `text` starts in the document, as a line/character pair, for display */
   origin: { line: number; character: number };
   source: 'selection' | 'line' | 'paragraph';

@@ -1,0 +1,271 @@
+import { readFile } from 'node:fs/promises';
+import { Tokenizer } from '@huggingface/tokenizers';
+import type { EncodingPayload, TokenInfo } from '../../shared/encoding';
+import { type ModelConfig, parseModelConfig } from '../../shared/modelConfig';
+import { findSegmentBoundary } from '../../shared/sentencePair';
+import { checkDims } from '../../shared/shapeCheck';
+import { alignTokens, type TokenSpan } from '../../shared/tokenAlignment';
+import { ModelFormatError, tapAttention } from './attentionTap';
+import type { LoadedRuntime } from './runtime';
+
+export interface ModelFiles {
+  name: string;
+  modelPath: string;
+  tokenizerPath: string;
+  /** the bundled model has one; a bring-your-own model may not */
+  configPath?: string;
+}
+
+/** What a loaded model can give beyond attention (a bring-your-own export may give only attention). */
+export interface Capabilities {
+  qkv: boolean;
+  mlm: boolean;
+  nsp: boolean;
+  hidden: boolean;
+  positionSwitch: boolean;
+}
+
+export interface ContentToken {
+  id: number;
+  text: string;
+  span: TokenSpan;
+  segment: 0 | 1;
+}
+
+export interface Tokenized {
+  tokens: ContentToken[];
+  /** how many characters were tokenised (huge selections are cut) */
+  charsUsed: number;
+  pair: boolean;
+}
+
+export interface EncodeRequest {
+  text: string;
+  origin?: { line: number; character: number };
+  source?: EncodingPayload['source'];
+  /** which window of a long text; clamped */
+  window?: number;
+}
+
+export class InputError extends Error {}
+
+const MAX_CHARS = 100_000;
+type Feeds = Record<string, import('onnxruntime-node').Tensor>;
+
+/** One model + tokenizer, ready to encode text. Free of `vscode`, so tests and benchmarks use it directly. */
+export class EncoderCore {
+  private constructor(
+    readonly files: ModelFiles,
+    readonly runtime: LoadedRuntime,
+    private readonly session: import('onnxruntime-node').InferenceSession,
+    private readonly tokenizer: Tokenizer,
+    readonly config: ModelConfig,
+    readonly attentionOutputs: string[],
+    readonly capabilities: Capabilities,
+    private readonly inputNames: string[],
+    readonly loadMillis: number,
+  ) {}
+
+  static async load(files: ModelFiles, runtime: LoadedRuntime): Promise<EncoderCore> {
+    const t0 = performance.now();
+    const [modelBytes, tokJsonText, cfgText] = await Promise.all([
+      readFile(files.modelPath).catch((e) => {
+        throw new ModelFormatError(`cannot read the model file ${files.modelPath}: ${e.message}`);
+      }),
+      readFile(files.tokenizerPath, 'utf8').catch((e) => {
+        throw new ModelFormatError(`cannot read the tokenizer file ${files.tokenizerPath}: ${e.message}`);
+      }),
+      files.configPath ? readFile(files.configPath, 'utf8') : Promise.resolve(undefined),
+    ]);
+    let tokJson: { model?: { vocab?: Record<string, number>; type?: string } };
+    try {
+      tokJson = JSON.parse(tokJsonText);
+    } catch (e) {
+      throw new ModelFormatError(`the tokenizer file is not valid JSON: ${(e as Error).message}`);
+    }
+    if (tokJson.model?.type !== 'WordPiece' || !tokJson.model.vocab) {
+      throw new ModelFormatError('the tokenizer must be a HuggingFace tokenizer.json with a WordPiece model (BERT family)');
+    }
+    const tokenizer = new Tokenizer(tokJson, {});
+    const vocab = tokJson.model.vocab;
+    const { ort } = runtime;
+    // Probe the graph: the bundled model names its attention outputs; another export gets tapped.
+    let session: import('onnxruntime-node').InferenceSession;
+    // severity 3: ORT's warnings (e.g. about the overridable pos_scale initializer) are not the user's concern
+    const opts = { graphOptimizationLevel: 'all' as const, intraOpNumThreads: 2, interOpNumThreads: 1, logSeverityLevel: 3 as const };
+    try {
+      session = await ort.InferenceSession.create(modelBytes, opts);
+    } catch (e) {
+      throw new ModelFormatError(`ONNX Runtime cannot load ${files.modelPath}: ${(e as Error).message}`);
+    }
+    let attentionOutputs = session.outputNames.filter((n) => /^attn_\d+$/.test(n)).sort((a, b) => +a.slice(5) - +b.slice(5));
+    if (!attentionOutputs.length) {
+      const tapped = tapAttention(modelBytes);
+      await session.release();
+      session = await ort.InferenceSession.create(tapped.bytes, opts);
+      attentionOutputs = tapped.attentionOutputs;
+    }
+    const inputNames = [...session.inputNames];
+    if (!inputNames.includes('input_ids')) {
+      throw new ModelFormatError(`the model's inputs are [${inputNames.join(', ')}]; expected input_ids (and optionally attention_mask, token_type_ids)`);
+    }
+    const unknownInputs = inputNames.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids', 'pos_scale'].includes(n));
+    if (unknownInputs.length) {
+      throw new ModelFormatError(`the model needs inputs this extension cannot provide: ${unknownInputs.join(', ')} (expected input_ids, attention_mask, token_type_ids)`);
+    }
+    const config = cfgText
+      ? parseModelConfig(JSON.parse(cfgText))
+      : parseModelConfig({
+          num_layers: attentionOutputs.length,
+          num_heads: 1, // read from the attention shape on first run
+          hidden_size: 1,
+          max_position_embeddings: 512,
+          vocab_size: Object.keys(vocab).length,
+          special_tokens: { pad: vocab['[PAD]'] ?? 0, unk: vocab['[UNK]'] ?? 100, cls: vocab['[CLS]'] ?? 101, sep: vocab['[SEP]'] ?? 102, mask: vocab['[MASK]'] ?? 103 },
+        });
+    const outs = new Set(session.outputNames);
+    const capabilities: Capabilities = {
+      qkv: outs.has('q_0') && outs.has('k_0') && outs.has('v_0'),
+      mlm: outs.has('mlm_logits'),
+      nsp: outs.has('nsp_logits'),
+      hidden: outs.has('hidden_0'),
+      positionSwitch: inputNames.includes('pos_scale'),
+    };
+    return new EncoderCore(files, runtime, session, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0);
+  }
+
+  get maxTokens(): number {
+    return Math.min(512, this.config.max_position_embeddings);
+  }
+
+  /** Content tokens of the text (no specials), each with its character range and segment. */
+  tokenize(text: string): Tokenized {
+    const charsUsed = Math.min(text.length, MAX_CHARS);
+    const used = text.slice(0, charsUsed);
+    const boundary = findSegmentBoundary(used);
+    const parts: { from: number; to: number; segment: 0 | 1 }[] = boundary
+      ? [
+          { from: 0, to: boundary.endA, segment: 0 },
+          { from: boundary.startB, to: used.length, segment: 1 },
+        ]
+      : [{ from: 0, to: used.length, segment: 0 }];
+    const tokens: ContentToken[] = [];
+    for (const part of parts) {
+      const slice = used.slice(part.from, part.to);
+      const enc = this.tokenizer.encode(slice, { add_special_tokens: false });
+      const spans = alignTokens(slice, enc.tokens);
+      enc.ids.forEach((id, i) => {
+        tokens.push({ id, text: enc.tokens[i], span: { start: spans[i].start + part.from, end: spans[i].end + part.from }, segment: part.segment });
+      });
+    }
+    return { tokens, charsUsed, pair: boundary !== null && tokens.some((t) => t.segment === 1) };
+  }
+
+  /** [CLS] A [SEP] (B [SEP]) for one window of content tokens. */
+  buildSequence(content: ContentToken[]): TokenInfo[] & { ids?: number[] } {
+    const s = this.config.special_tokens;
+    const first = content[0]?.span.start ?? 0;
+    const seq: (TokenInfo & { id: number })[] = [{ id: s.cls, text: '[CLS]', start: first, end: first, segment: 0, special: true }];
+    content.forEach((t, i) => {
+      const prev = content[i - 1];
+      if (prev && prev.segment !== t.segment) seq.push({ id: s.sep, text: '[SEP]', start: prev.span.end, end: prev.span.end, segment: prev.segment, special: true });
+      seq.push({ id: t.id, text: t.text, start: t.span.start, end: t.span.end, segment: t.segment, special: false });
+    });
+    const last = content[content.length - 1];
+    seq.push({ id: s.sep, text: '[SEP]', start: last?.span.end ?? 0, end: last?.span.end ?? 0, segment: last?.segment ?? 0, special: true });
+    return seq;
+  }
+
+  feeds(ids: number[], segments: number[], mask?: number[], batch = 1, posScale?: number): Feeds {
+    const { Tensor } = this.runtime.ort;
+    const t = ids.length / batch;
+    const feeds: Feeds = { input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [batch, t]) };
+    if (this.inputNames.includes('attention_mask')) feeds.attention_mask = new Tensor('int64', BigInt64Array.from(mask ?? ids.map(() => 1), BigInt), [batch, t]);
+    if (this.inputNames.includes('token_type_ids')) feeds.token_type_ids = new Tensor('int64', BigInt64Array.from(segments, BigInt), [batch, t]);
+    if (this.capabilities.positionSwitch) feeds.pos_scale = new Tensor('float32', Float32Array.of(posScale ?? 1), [1]);
+    return feeds;
+  }
+
+  /** Runs the graph for the named outputs only (ONNX Runtime skips the nodes nobody asked for). */
+  async run(feeds: Feeds, outputs: string[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
+    const res = await this.session.run(feeds, outputs);
+    const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
+    for (const name of outputs) out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
+    return out;
+  }
+
+  /** The encoder's view of one text: tokens with ranges, attention, and q/k/v where the model has them. */
+  async encode(req: EncodeRequest): Promise<EncodingPayload> {
+    if (!req.text.trim()) throw new InputError('the text is empty');
+    if (looksBinary(req.text)) throw new InputError('the text looks like binary data (many control or replacement characters), not something to read');
+    const tok = this.tokenize(req.text);
+    if (!tok.tokens.length) throw new InputError('the text has no tokens (only whitespace or removed characters)');
+    const cap = this.maxTokens - (tok.pair ? 3 : 2);
+    const count = Math.ceil(tok.tokens.length / cap);
+    const index = Math.max(0, Math.min(count - 1, req.window ?? 0));
+    const content = tok.tokens.slice(index * cap, (index + 1) * cap);
+    const seq = this.buildSequence(content);
+    const ids = (seq as (TokenInfo & { id: number })[]).map((t) => t.id);
+    const t = ids.length;
+    const names = [...this.attentionOutputs];
+    if (this.capabilities.qkv) for (let l = 0; l < this.attentionOutputs.length; l++) names.push(`q_${l}`, `k_${l}`, `v_${l}`);
+    const out = await this.run(this.feeds(ids, seq.map((x) => x.segment)), names);
+    const L = this.attentionOutputs.length;
+    const firstDims = out[this.attentionOutputs[0]].dims;
+    checkDims(this.attentionOutputs[0], firstDims, [1, null, t, t], 'attention');
+    const H = firstDims[1];
+    const attention = new Float32Array(L * H * t * t);
+    this.attentionOutputs.forEach((name, l) => {
+      checkDims(name, out[name].dims, [1, H, t, t], 'attention');
+      attention.set(out[name].data, l * H * t * t);
+    });
+    let q: Float32Array | undefined, k: Float32Array | undefined, v: Float32Array | undefined;
+    let headDim = Math.round(this.config.hidden_size / Math.max(1, this.config.num_heads));
+    if (this.capabilities.qkv) {
+      headDim = out.q_0.dims[3];
+      const size = H * t * headDim;
+      [q, k, v] = ['q', 'k', 'v'].map((p) => {
+        const all = new Float32Array(L * size);
+        for (let l = 0; l < L; l++) {
+          checkDims(`${p}_${l}`, out[`${p}_${l}`].dims, [1, H, t, headDim], 'perHead');
+          all.set(out[`${p}_${l}`].data, l * size);
+        }
+        return all;
+      });
+    }
+    const window = count > 1 ? { index, count, tokensTotal: tok.tokens.length } : undefined;
+    const begin = content[0].span.start;
+    const end = content[content.length - 1].span.end;
+    return {
+      text: req.text.slice(begin, end),
+      textOffset: begin,
+      origin: req.origin ?? { line: 0, character: 0 },
+      source: req.source ?? 'selection',
+      window,
+      tokens: seq.map(({ text, start, end, segment, special }) => ({ text, start, end, segment, special })),
+      numLayers: L,
+      numHeads: H,
+      headDim,
+      attention,
+      q,
+      k,
+      v,
+      modelName: this.files.name,
+    };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Binary data pasted or opened as text: many NULs, replacement characters or control characters. */
+export function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 4096);
+  let bad = 0;
+  for (const ch of sample) {
+    const c = ch.codePointAt(0) as number;
+    if (c === 0 || c === 0xfffd || (c < 32 && ch !== '\n' && ch !== '\r' && ch !== '\t')) bad++;
+  }
+  return bad > 8 && bad / sample.length > 0.05;
+}

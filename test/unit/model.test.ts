@@ -1,0 +1,107 @@
+import * as assert from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { Tokenizer } from '@huggingface/tokenizers';
+import * as ort from 'onnxruntime-node';
+import { BUNDLED } from './modelFiles';
+
+interface Ref {
+  cases: { input_ids: number[][]; token_type_ids: number[][]; attention_mask: number[][]; outputs: Record<string, { dims: number[]; data: number[] }> }[];
+  tokenization: { text: string; ids: number[] }[];
+}
+const ref: Ref = JSON.parse(readFileSync(BUNDLED.modelPath.replace('model.onnx', 'reference.json'), 'utf8'));
+const config = JSON.parse(readFileSync(BUNDLED.configPath!, 'utf8'));
+const ONE = new ort.Tensor('float32', Float32Array.of(1), [1]);
+const i64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [rows.length, rows[0].length]);
+
+suite('the committed model', () => {
+  let session: ort.InferenceSession;
+  suiteSetup(async () => {
+    session = await ort.InferenceSession.create(BUNDLED.modelPath, { logSeverityLevel: 3 });
+  });
+
+  test('config.json describes the graph', () => {
+    for (const k of ['num_layers', 'num_heads', 'hidden_size', 'max_position_embeddings', 'vocab_size']) assert.ok(Number.isInteger(config[k]), k);
+    const outs = new Set(session.outputNames);
+    for (let l = 0; l < config.num_layers; l++) for (const p of ['attn', 'q', 'k', 'v', 'hidden']) assert.ok(outs.has(`${p}_${l}`), `${p}_${l}`);
+    for (const n of ['mlm_logits', 'nsp_logits', 'emb_token', 'emb_position', 'emb_segment']) assert.ok(outs.has(n), n);
+    assert.deepStrictEqual([...session.inputNames].sort(), ['attention_mask', 'input_ids', 'pos_scale', 'token_type_ids']);
+    assert.deepStrictEqual(config.input_defaults.pos_scale, [1]);
+  });
+
+  test('with pos_scale = 0, shuffling the tokens just shuffles the attention matrix', async () => {
+    const ids = ref.cases[0].input_ids[0];
+    const T = ids.length;
+    const perm = ids.map((_, i) => (i * 5 + 3) % T); // a fixed permutation (T and 5 coprime in practice)
+    if (new Set(perm).size !== T) perm.splice(0, T, ...ids.map((_, i) => T - 1 - i));
+    const run = async (seq: number[], posScale: number) => {
+      const zeros = seq.map(() => 0);
+      const ones = seq.map(() => 1);
+      const r = await session.run({ input_ids: i64([seq]), token_type_ids: i64([zeros]), attention_mask: i64([ones]), pos_scale: new ort.Tensor('float32', Float32Array.of(posScale), [1]) }, ['attn_1']);
+      return r.attn_1.data as Float32Array;
+    };
+    const H = config.num_heads;
+    const maxPermDiff = (a: Float32Array, b: Float32Array) => {
+      let worst = 0;
+      for (let h = 0; h < H; h++) for (let i = 0; i < T; i++) for (let j = 0; j < T; j++)
+        worst = Math.max(worst, Math.abs(b[(h * T + i) * T + j] - a[(h * T + perm[i]) * T + perm[j]]));
+      return worst;
+    };
+    const shuffled = perm.map((p) => ids[p]);
+    assert.ok(maxPermDiff(await run(ids, 0), await run(shuffled, 0)) <= 1e-5, 'no positions: permutation-equivariant');
+    assert.ok(maxPermDiff(await run(ids, 1), await run(shuffled, 1)) > 1e-3, 'with positions: not just a shuffle');
+  });
+
+  test('ONNX Runtime reproduces PyTorch on the stored references (max abs diff ≤ 1e-4)', async () => {
+    for (const c of ref.cases) {
+      const feeds = { input_ids: i64(c.input_ids), token_type_ids: i64(c.token_type_ids), attention_mask: i64(c.attention_mask), pos_scale: ONE };
+      const names = Object.keys(c.outputs).filter((n) => n !== 'mlm_logits');
+      const res = await session.run(feeds, [...names, 'mlm_logits']);
+      for (const n of names) {
+        assert.deepStrictEqual([...res[n].dims], c.outputs[n].dims, `${n} dims`);
+        const got = res[n].data as Float32Array;
+        let worst = 0;
+        c.outputs[n].data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - got[i]))));
+        assert.ok(worst <= 1e-4, `${n}: max abs diff ${worst}`);
+      }
+      const mlm = res.mlm_logits;
+      const [b, t, vocab] = mlm.dims;
+      const want = c.outputs.mlm_logits;
+      let worst = 0;
+      for (let i = 0; i < b * t; i++) for (let j = 0; j < 64; j++) worst = Math.max(worst, Math.abs((mlm.data as Float32Array)[i * vocab + j] - want.data[i * 64 + j]));
+      assert.ok(worst <= 1e-4, `mlm_logits: max abs diff ${worst}`);
+    }
+  });
+
+  test('shapes, rows summing to 1, and exactly zero attention on padded keys', async () => {
+    const c = ref.cases[1]; // a padded batch of three
+    const feeds = { input_ids: i64(c.input_ids), token_type_ids: i64(c.token_type_ids), attention_mask: i64(c.attention_mask), pos_scale: ONE };
+    const res = await session.run(feeds, ['attn_0', `attn_${config.num_layers - 1}`, 'q_0', 'nsp_logits']);
+    const [B, T] = [c.input_ids.length, c.input_ids[0].length];
+    assert.deepStrictEqual([...res.attn_0.dims], [B, config.num_heads, T, T]);
+    assert.deepStrictEqual([...res.q_0.dims], [B, config.num_heads, T, config.hidden_size / config.num_heads]);
+    assert.deepStrictEqual([...res.nsp_logits.dims], [B, 2]);
+    for (const name of ['attn_0', `attn_${config.num_layers - 1}`]) {
+      const a = res[name].data as Float32Array;
+      for (let b = 0; b < B; b++)
+        for (let h = 0; h < config.num_heads; h++)
+          for (let q = 0; q < T; q++) {
+            let sum = 0;
+            for (let k = 0; k < T; k++) {
+              const w = a[((b * config.num_heads + h) * T + q) * T + k];
+              if (c.attention_mask[b][k] === 0) assert.strictEqual(w, 0, `${name} b${b} h${h} q${q} → padded key ${k}`);
+              sum += w;
+            }
+            assert.ok(Math.abs(sum - 1) < 1e-5, `${name} row sums to ${sum}`);
+          }
+    }
+  });
+
+  test('the tokenizer in TypeScript gives the same ids as the training pipeline', () => {
+    const tok = new Tokenizer(JSON.parse(readFileSync(BUNDLED.tokenizerPath, 'utf8')), {});
+    for (const r of ref.tokenization) assert.deepStrictEqual(tok.encode(r.text, { add_special_tokens: false }).ids, r.ids, r.text);
+  });
+
+  test('the model file stays within 12 MB', () => {
+    assert.ok(readFileSync(BUNDLED.modelPath).length <= 12 * 1024 * 1024);
+  });
+});
