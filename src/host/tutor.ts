@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
-import type { WebviewMessage } from '../shared/protocol';
+import { AttentionController } from './attention/attentionController';
 import { AttentionPanel } from './attention/attentionPanel';
 import { Command } from './commandIds';
+import { EncoderService } from './encoder/encoderService';
 import { Log } from './log';
 import { registerSafeCommand } from './safeCommand';
 
 /** What the integration tests reach through the extension's exports. */
 export interface TutorTestApi {
   readonly panel: AttentionPanel;
+  readonly attention: AttentionController;
+  readonly encoder: EncoderService;
 }
 
 /** Owns every feature of the extension and their disposables. */
@@ -15,21 +18,26 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
   private readonly disposables: vscode.Disposable[] = [];
   readonly log = new Log();
   readonly panel: AttentionPanel;
+  readonly encoder: EncoderService;
+  readonly attention: AttentionController;
 
   constructor(context: vscode.ExtensionContext) {
+    this.encoder = new EncoderService(context.extensionUri, this.log);
     this.panel = new AttentionPanel(context.extensionUri, this.log, {
-      onWebviewMessage: (msg) => this.onPanelMessage(msg),
-      onPanelClosed: () => undefined,
+      onWebviewMessage: (msg) => this.attention.onWebviewMessage(msg),
+      onPanelClosed: () => this.attention.onPanelClosed(),
     });
+    this.attention = new AttentionController(this.panel, this.encoder, this.log);
     this.disposables.push(
       this.log,
+      this.encoder,
       this.panel,
-      registerSafeCommand(this.log, Command.ShowAttention, () => this.panel.show()),
+      this.attention,
+      registerSafeCommand(this.log, Command.ShowAttention, () => this.attention.showForActiveEditor()),
+      registerSafeCommand(this.log, Command.TogglePin, () => this.attention.setPinned(!this.attention.isPinned)),
       registerSafeCommand(this.log, Command.ShowLog, () => this.log.show()),
     );
   }
-
-  private onPanelMessage(_msg: WebviewMessage): void {}
 
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());

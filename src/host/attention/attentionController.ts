@@ -1,0 +1,209 @@
+import * as vscode from 'vscode';
+import type { EncodingPayload } from '../../shared/encoding';
+import { LatestOnly } from '../../shared/latestOnly';
+import type { WebviewMessage } from '../../shared/protocol';
+import { scopeForCursor } from '../../shared/selectionScope';
+import { readConfig } from '../config';
+import { InputError } from '../encoder/encoderCore';
+import type { EncoderService } from '../encoder/encoderService';
+import type { Log } from '../log';
+import type { AttentionPanel } from './attentionPanel';
+import { AttentionDecorations } from './attentionDecorations';
+import { saveExport } from './saveExport';
+
+/** One encoding request, tied to the document range it came from. */
+export interface SelectionRequest {
+  uri: string;
+  version: number;
+  baseOffset: number;
+  text: string;
+  origin: { line: number; character: number };
+  source: EncodingPayload['source'];
+  window: number;
+}
+
+export interface ShownEncoding {
+  request: SelectionRequest;
+  payload: EncodingPayload;
+}
+
+/**
+ * Turns "what the user selected" into encodings for the panel: on command, and then following the
+ * selection (debounced, newest wins, unless pinned). Draws the locked token's attention back onto
+ * the editor text, and maps the cursor inside the selection to a token in the panel.
+ */
+export class AttentionController implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly queue: LatestOnly<SelectionRequest, ShownEncoding>;
+  private readonly decorations = new AttentionDecorations();
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+  private pinned = false;
+  private shown: ShownEncoding | undefined;
+  private readonly listeners = new Set<(e: ShownEncoding) => void>();
+  /** every encoding posted, for tests and the status line */
+  encodingsPosted = 0;
+
+  constructor(
+    private readonly panel: AttentionPanel,
+    private readonly encoder: EncoderService,
+    private readonly log: Log,
+  ) {
+    this.queue = new LatestOnly(
+      async (req) => ({ request: req, payload: await (await this.encoder.get()).encode(req) }),
+      (res) => this.deliver(res),
+      (err) => this.reportError(err),
+    );
+    this.disposables.push(
+      this.decorations,
+      vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.shown && e.document.uri.toString() === this.shown.request.uri && e.contentChanges.length) this.decorations.clear();
+      }),
+    );
+  }
+
+  get current(): ShownEncoding | undefined {
+    return this.shown;
+  }
+
+  get isPinned(): boolean {
+    return this.pinned;
+  }
+
+  /** Called for every encoding delivered to the panel (tests and labs listen). */
+  onDidEncode(listener: (e: ShownEncoding) => void): vscode.Disposable {
+    this.listeners.add(listener);
+    return new vscode.Disposable(() => this.listeners.delete(listener));
+  }
+
+  /** The command: open the panel and encode the active editor's selection (or line/paragraph). */
+  showForActiveEditor(): void {
+    this.panel.show();
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      this.panel.post({ type: 'status', state: 'empty', message: vscode.l10n.t('Open a file and select some text to see its attention.') });
+      return;
+    }
+    this.encodeEditor(editor);
+  }
+
+  setPinned(pinned: boolean): void {
+    this.pinned = pinned;
+    void vscode.commands.executeCommand('setContext', 'transformerTutor.attentionPinned', pinned);
+  }
+
+  encodeEditor(editor: vscode.TextEditor, window = 0): void {
+    const req = this.requestFor(editor, window);
+    if (!req) {
+      this.panel.post({ type: 'status', state: 'empty', message: vscode.l10n.t('The selection is empty and the cursor is on a blank line: select some text.') });
+      return;
+    }
+    if (!this.encoder.isLoaded) this.panel.post({ type: 'status', state: 'loading', message: vscode.l10n.t('Loading the encoder…') });
+    this.queue.submit(req);
+  }
+
+  private requestFor(editor: vscode.TextEditor, window: number): SelectionRequest | undefined {
+    const doc = editor.document;
+    let range: vscode.Range = editor.selection;
+    let source: EncodingPayload['source'] = 'selection';
+    if (editor.selection.isEmpty) {
+      const lines = Array.from({ length: doc.lineCount }, (_, i) => doc.lineAt(i).text);
+      const scope = scopeForCursor(lines, editor.selection.active.line);
+      if (!scope) return undefined;
+      range = new vscode.Range(scope.startLine, 0, scope.endLine, doc.lineAt(scope.endLine).text.length);
+      source = scope.source;
+    }
+    const text = doc.getText(range);
+    if (!text.trim()) return undefined;
+    return {
+      uri: doc.uri.toString(),
+      version: doc.version,
+      baseOffset: doc.offsetAt(range.start),
+      text,
+      origin: { line: range.start.line, character: range.start.character },
+      source,
+      window,
+    };
+  }
+
+  private deliver(res: ShownEncoding): void {
+    this.shown = res;
+    this.decorations.clear();
+    this.panel.post({ type: 'encoding', requestId: ++this.encodingsPosted, payload: res.payload });
+    this.listeners.forEach((l) => l(res));
+  }
+
+  private reportError(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!(err instanceof InputError)) this.log.error('Encoding failed', err);
+    this.panel.post({ type: 'status', state: 'error', message: vscode.l10n.t('Cannot show attention: {0}', message) });
+  }
+
+  private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (!this.panel.isOpen || e.textEditor.document.uri.scheme === 'output') return;
+    const sel = e.selections[0];
+    const shown = this.shown;
+    // the cursor inside the encoded text selects that token in the panel
+    if (sel.isEmpty && shown && e.textEditor.document.uri.toString() === shown.request.uri) {
+      const offset = e.textEditor.document.offsetAt(sel.active) - shown.request.baseOffset;
+      const index = shown.payload.tokens.findIndex((t) => !t.special && offset >= t.start && offset < t.end);
+      if (index >= 0) this.panel.post({ type: 'selectToken', index });
+      return;
+    }
+    if (sel.isEmpty || this.pinned || !readConfig().followSelection) return;
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this.encodeEditor(e.textEditor), readConfig().debounceMs);
+  }
+
+  onWebviewMessage(msg: WebviewMessage): void {
+    switch (msg.type) {
+      case 'lockToken':
+        this.drawLocked(msg.index, msg.layer, msg.heads);
+        break;
+      case 'setPinned':
+        this.setPinned(msg.pinned);
+        break;
+      case 'moveWindow': {
+        const shown = this.shown;
+        const editor = vscode.window.visibleTextEditors.find((ed) => ed.document.uri.toString() === shown?.request.uri);
+        if (shown && editor) {
+          const doc = editor.document;
+          const req = { ...shown.request, window: (shown.payload.window?.index ?? 0) + msg.delta };
+          if (doc.version === req.version) this.queue.submit(req);
+          else this.encodeEditor(editor, req.window);
+        }
+        break;
+      }
+      case 'export':
+        void saveExport(msg.format, msg.data);
+        break;
+      case 'ready':
+        if (this.shown) this.panel.post({ type: 'encoding', requestId: ++this.encodingsPosted, payload: this.shown.payload });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private drawLocked(index: number | null, layer: number, heads: number[]): void {
+    const shown = this.shown;
+    const editor = shown && vscode.window.visibleTextEditors.find((ed) => ed.document.uri.toString() === shown.request.uri);
+    if (!shown || !editor || index === null || editor.document.version !== shown.request.version) {
+      this.decorations.clear();
+      return;
+    }
+    this.decorations.draw(editor, shown, index, layer, heads);
+  }
+
+  onPanelClosed(): void {
+    this.queue.cancel();
+    this.decorations.clear();
+    this.shown = undefined;
+  }
+
+  dispose(): void {
+    clearTimeout(this.debounce);
+    this.queue.cancel();
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

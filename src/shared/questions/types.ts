@@ -1,0 +1,84 @@
+/**
+ * The question bank's data model (see questions/README.md for the file format). Pure: parsed from
+ * Markdown files by shared code, used by the host (hovers, tree, quizzes) and the question webview.
+ */
+export type Language = 'en' | 'zh-cn';
+export const LANGUAGES: readonly Language[] = ['en', 'zh-cn'];
+
+export type Topic = 'attention' | 'embeddings' | 'architecture' | 'decoder' | 'training' | 'bert' | 'tokenization';
+export const TOPICS: readonly Topic[] = ['attention', 'embeddings', 'architecture', 'decoder', 'training', 'bert', 'tokenization'];
+
+export type LabId =
+  | 'multi-head'
+  | 'q-k-differ'
+  | 'scale-sqrt-dk'
+  | 'padding-mask'
+  | 'embedding-scale'
+  | 'positional-encoding'
+  | 'permutation'
+  | 'residual-ffn-layernorm'
+  | 'segments-nsp'
+  | 'mlm'
+  | 'causal-mask'
+  | 'wordpiece-bpe';
+export const LAB_IDS: readonly LabId[] = [
+  'multi-head', 'q-k-differ', 'scale-sqrt-dk', 'padding-mask', 'embedding-scale', 'positional-encoding',
+  'permutation', 'residual-ffn-layernorm', 'segments-nsp', 'mlm', 'causal-mask', 'wordpiece-bpe',
+];
+
+export type ModelTemplate = 'most-attended' | 'padding-leak' | 'qk-symmetry' | 'scale-entropy' | 'mlm-top1' | 'segment-of';
+export const MODEL_TEMPLATES: readonly ModelTemplate[] = ['most-attended', 'padding-leak', 'qk-symmetry', 'scale-entropy', 'mlm-top1', 'segment-of'];
+
+interface QuizBase {
+  /** unique within its question, the same in every language */
+  id: string;
+  explain: string;
+}
+export type QuizItem =
+  | (QuizBase & { kind: 'single'; prompt: string; choices: string[]; answer: number })
+  | (QuizBase & { kind: 'multiple'; prompt: string; choices: string[]; answer: number[] })
+  | (QuizBase & { kind: 'truefalse'; prompt: string; answer: boolean })
+  | (QuizBase & { kind: 'numeric'; prompt: string; answer: number; tolerance: number })
+  | (QuizBase & { kind: 'model'; template: ModelTemplate });
+
+/** One question in one language, as written in questions/<lang>/<id>.md. */
+export interface QuestionText {
+  id: string;
+  language: Language;
+  topic: Topic;
+  order: number;
+  title: string;
+  terms: string[];
+  summary: string;
+  related: string[];
+  demo: LabId;
+  sources: string[];
+  quiz: QuizItem[];
+  /** Markdown sections */
+  answer: string;
+  deeper: string;
+  pitfalls: string;
+  /** where it came from, for messages */
+  path: string;
+}
+
+/** A question across languages. */
+export interface Question {
+  id: string;
+  topic: Topic;
+  order: number;
+  texts: Partial<Record<Language, QuestionText>>;
+}
+
+/** A problem found while loading the bank; the rest of the bank still loads. */
+export interface BankProblem {
+  path: string;
+  /** 1-based line, when known */
+  line?: number;
+  message: string;
+}
+
+export interface QuestionBank {
+  questions: Map<string, Question>;
+  problems: BankProblem[];
+}
