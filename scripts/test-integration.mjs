@@ -20,7 +20,8 @@ const RUNS = [
 ];
 
 async function runOne(run) {
-  const runDir = join(OUT, 'runs', run.name);
+  // one folder per run and process, so runs started side by side do not collide
+  const runDir = join(OUT, 'runs', `${run.name}-${process.pid}`);
   rmSync(runDir, { recursive: true, force: true });
   const workspace = join(runDir, 'workspace');
   mkdirSync(runDir, { recursive: true });
@@ -86,6 +87,7 @@ async function runOne(run) {
   await browser.close();
   server.stop();
   if (code !== 0) writeFileSync(join(runDir, 'code-server.log'), server.log());
+  else rmSync(runDir, { recursive: true, force: true });
   console.log(`=== run "${run.name}": ${code === 0 ? 'passed' : 'FAILED'}`);
   return code === 0;
 }

@@ -5,6 +5,8 @@ import { Command } from './commandIds';
 import { EncoderService } from './encoder/encoderService';
 import { Log } from './log';
 import { registerSafeCommand } from './safeCommand';
+// [imports: questions feature]
+// [imports: quiz feature]
 
 /** What the integration tests reach through the extension's exports. */
 export interface TutorTestApi {
@@ -37,6 +39,8 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
       registerSafeCommand(this.log, Command.TogglePin, () => this.attention.setPinned(!this.attention.isPinned)),
       registerSafeCommand(this.log, Command.ShowLog, () => this.log.show()),
     );
+    // [construct: questions feature]
+    // [construct: quiz feature]
   }
 
   dispose(): void {
