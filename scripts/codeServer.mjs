@@ -1,6 +1,7 @@
 // code-server (a real VS Code, from the npm registry) installed into a cache folder on first use,
 // started on 127.0.0.1, and stopped again. Shared by the integration tests and `npm start`.
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -100,12 +101,30 @@ export const BASE_SETTINGS = {
   'window.commandCenter': false,
 };
 
+/**
+ * `--locale zh-cn` alone leaves VS Code in English, and `vscode.env.language` is 'en': the server only
+ * switches to a language it has a language pack for (listed in <user-data-dir>/languagepacks.json).
+ * Tests need what the extension sees (env.language, package.nls.<locale>.json, l10n bundles), not
+ * VS Code's own menus translated, so this registers a pack with no translations: the workbench keeps
+ * its English strings, while env.language becomes the locale. No download, so runs stay offline.
+ */
+function registerEmptyLanguagePack(runDir, locale) {
+  const translations = join(runDir, 'language-pack', 'main.i18n.json');
+  mkdirSync(join(runDir, 'language-pack'), { recursive: true });
+  writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const extension = { extensionIdentifier: { id: `tutor-test.empty-language-pack-${locale}` }, version: '0.0.0' };
+  const hash = createHash('md5').update(extension.extensionIdentifier.id).update(extension.version).digest('hex');
+  const packs = { [locale]: { hash, extensions: [extension], translations: { vscode: translations }, label: locale } };
+  writeFileSync(join(runDir, 'ud', 'languagepacks.json'), JSON.stringify(packs));
+}
+
 export async function startCodeServer({ runDir, workspace, port, env = {}, locale, settings = {} }) {
   for (const d of ['xdg-config', 'xdg-data', 'tmp', 'ud/User', 'exts']) mkdirSync(join(runDir, d), { recursive: true });
   writeFileSync(join(runDir, 'ud', 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
   writeFileSync(join(runDir, 'config.yaml'), 'auth: none\n');
   if (locale) {
     writeFileSync(join(runDir, 'ud', 'User', 'argv.json'), JSON.stringify({ locale }));
+    if (!locale.startsWith('en')) registerEmptyLanguagePack(runDir, locale);
   }
   const args = [join(CODE_SERVER, 'out', 'node', 'entry.js'), '--config', join(runDir, 'config.yaml'), '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',

@@ -65,6 +65,10 @@ async function runOne(run) {
       pending.push(page.screenshot({ path: file }).then(() => console.log(`  [screenshot] ${file}`)));
       return;
     }
+    if (process.env.TUTOR_TEST_VERBOSE) {
+      console.log(`[${msg.type()}] ${text}`);
+      return;
+    }
     if (msg.type() === 'log' || msg.type() === 'info' || msg.type() === 'error') {
       if (/^(\s|✔|✓|\d+\) |\d+ passing|\d+ failing|\d+ pending|[A-Z][\w ,'/()-]*$|  )/.test(text) || text.includes('Error') || text.includes('assert')) {
         if (!/Failed to load resource|ENOTFOUND|sandbox|Content Security Policy of your site blocks|\[Extension Host\]/.test(text) || text.includes('Error:')) console.log(text);

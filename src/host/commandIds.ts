@@ -3,6 +3,7 @@ export const enum Command {
   ShowAttention = 'transformerTutor.showAttention',
   TogglePin = 'transformerTutor.togglePin',
   OpenQuestion = 'transformerTutor.openQuestion',
+  ReloadQuestions = 'transformerTutor.reloadQuestions',
   ShowInPanel = 'transformerTutor.showInPanel',
   StartQuiz = 'transformerTutor.startQuiz',
   ReviewDue = 'transformerTutor.reviewDue',

@@ -5,7 +5,9 @@ import { Command } from './commandIds';
 import { EncoderService } from './encoder/encoderService';
 import { Log } from './log';
 import { registerSafeCommand } from './safeCommand';
+import { QuestionsFeature } from './questions/questionsFeature';
 // [imports: questions feature]
+import { QuizFeature } from './quiz/quizFeature';
 // [imports: quiz feature]
 
 /** What the integration tests reach through the extension's exports. */
@@ -13,6 +15,8 @@ export interface TutorTestApi {
   readonly panel: AttentionPanel;
   readonly attention: AttentionController;
   readonly encoder: EncoderService;
+  readonly questions: QuestionsFeature;
+  readonly quiz: QuizFeature;
 }
 
 /** Owns every feature of the extension and their disposables. */
@@ -22,6 +26,8 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
   readonly panel: AttentionPanel;
   readonly encoder: EncoderService;
   readonly attention: AttentionController;
+  readonly questions: QuestionsFeature;
+  readonly quiz: QuizFeature;
 
   constructor(context: vscode.ExtensionContext) {
     this.encoder = new EncoderService(context.extensionUri, this.log);
@@ -39,7 +45,12 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
       registerSafeCommand(this.log, Command.TogglePin, () => this.attention.setPinned(!this.attention.isPinned)),
       registerSafeCommand(this.log, Command.ShowLog, () => this.log.show()),
     );
+    this.questions = new QuestionsFeature(context, this.log);
+    this.disposables.push(this.questions);
     // [construct: questions feature]
+    this.quiz = new QuizFeature(context, this.log, { bank: () => this.questions.bank(), encoder: this.encoder });
+    this.questions.setProgressProvider((id) => this.quiz.progressFor(id), this.quiz.onDidChangeProgress);
+    this.disposables.push(this.quiz);
     // [construct: quiz feature]
   }
 

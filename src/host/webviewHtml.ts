@@ -5,6 +5,8 @@ export interface WebviewPage {
   title: string;
   script: string; // file under dist/webview/
   styles: string[]; // files under dist/media/ or media/
+  /** load the codicon font with the id @vscode-elements/elements looks for */
+  codicons?: boolean;
   /** JSON handed to the page (strings, initial state); read by the page, never executed */
   bootstrap: unknown;
   bodyClass?: string;
@@ -24,7 +26,10 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  const styles = page.styles.map((s) => `<link rel="stylesheet" href="${asset(s)}">`).join('\n');
+  const styles = [
+    ...(page.codicons ? [`<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${asset('dist/media/codicons/codicon.css')}">`] : []),
+    ...page.styles.map((s) => `<link rel="stylesheet" href="${asset(s)}">`),
+  ].join('\n');
   // JSON inside a non-executable script tag; '<' escaped so text cannot close the tag
   const boot = JSON.stringify(page.bootstrap).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>

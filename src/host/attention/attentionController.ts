@@ -42,6 +42,8 @@ export class AttentionController implements vscode.Disposable {
   private readonly listeners = new Set<(e: ShownEncoding) => void>();
   /** every encoding posted, for tests and the status line */
   encodingsPosted = 0;
+  /** the webview's last report of a finished render (view, token count, milliseconds) */
+  lastRendered: { view: string; tokens: number; millis: number } | undefined;
 
   constructor(
     private readonly panel: AttentionPanel,
@@ -176,6 +178,10 @@ export class AttentionController implements vscode.Disposable {
       }
       case 'export':
         void saveExport(msg.format, msg.data);
+        break;
+      case 'rendered':
+        this.lastRendered = { view: msg.view, tokens: msg.tokens, millis: msg.millis };
+        this.log.info(`Rendered the ${msg.view} view of ${msg.tokens} tokens in ${msg.millis.toFixed(1)} ms`);
         break;
       case 'ready':
         if (this.shown) this.panel.post({ type: 'encoding', requestId: ++this.encodingsPosted, payload: this.shown.payload });

@@ -97,7 +97,8 @@ export class AttentionPanel implements vscode.Disposable {
     panel.webview.html = renderWebviewHtml(panel.webview, this.extensionUri, {
       title: vscode.l10n.t('Attention'),
       script: 'webview/attention.js',
-      styles: ['dist/media/codicons/codicon.css', 'dist/media/katex/katex.min.css', 'media/attention.css'],
+      styles: ['dist/media/katex/katex.min.css', 'media/attention.css'],
+      codicons: true,
       bootstrap: { strings: webviewStrings(), language: vscode.env.language },
     });
     const subs: vscode.Disposable[] = [];

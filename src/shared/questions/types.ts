@@ -60,6 +60,8 @@ export interface QuestionText {
   pitfalls: string;
   /** where it came from, for messages */
   path: string;
+  /** 1-based line of each front-matter field in `path` ('related', 'related.1', 'quiz.2', …), for messages */
+  lines?: Record<string, number>;
 }
 
 /** A question across languages. */

@@ -1,5 +1,19 @@
-import type { HostMessage } from '../../shared/protocol';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import type { EncodingPayload } from '../../shared/encoding';
+import type { HostMessage, ViewKind } from '../../shared/protocol';
 import { connect, readBootstrap } from '../vscodeApi';
+import { ConceptTips } from './concepts';
+import { exportView } from './exporters';
+import { renderHeadView } from './headView';
+import { renderLabsView } from './labsView';
+import { renderMatrixView } from './matrixView';
+import { renderModelView } from './modelView';
+import { type PanelState, restoreState } from './state';
+import { renderStepView } from './stepView';
+import { buildToolbar, type Toolbar } from './toolbar';
+import { fmt, tokenLabel, type ViewContext } from './viewContext';
 
 interface Boot {
   strings: Record<string, string>;
@@ -7,22 +21,122 @@ interface Boot {
 }
 
 const boot = readBootstrap<Boot>();
+const S = boot.strings;
+const vscode = connect<PanelState>(onMessage);
+let state = restoreState(vscode.getState());
+let payload: EncodingPayload | undefined;
+
+const live = document.createElement('div');
+live.className = 'sr-only';
+live.setAttribute('aria-live', 'polite');
 const status = document.createElement('p');
 status.className = 'status';
 status.setAttribute('role', 'status');
-status.textContent = boot.strings.empty;
-document.body.append(status);
+status.textContent = S.empty;
+const main = document.createElement('main');
+main.id = 'view';
+const toolbar: Toolbar = buildToolbar(S, {
+  onView: (view) => update({ view }),
+  onLayer: (layer) => update({ layer }),
+  onHeads: (heads) => update({ heads }),
+  onPin: (pinned) => {
+    update({ pinned });
+    vscode.postMessage({ type: 'setPinned', pinned });
+  },
+  onWindow: (delta) => vscode.postMessage({ type: 'moveWindow', delta }),
+  onExport: (format) => {
+    if (!payload) return;
+    const data = exportView(format, payload, state, main);
+    if (data) vscode.postMessage({ type: 'export', format, data });
+  },
+});
+document.body.append(toolbar.element, status, main, live);
+new ConceptTips(S, (id) => vscode.postMessage({ type: 'openQuestion', id }));
+if (state.pinned) vscode.postMessage({ type: 'setPinned', pinned: true });
 
-const vscode = connect<unknown>((msg: HostMessage) => {
+function onMessage(msg: HostMessage): void {
   switch (msg.type) {
     case 'ping':
       vscode.postMessage({ type: 'pong', id: msg.id });
       break;
     case 'status':
       status.textContent = msg.message;
+      status.dataset.state = msg.state;
+      if (msg.state !== 'loading') status.hidden = false;
       break;
-    default:
+    case 'encoding':
+      payload = msg.payload;
+      // a new text: keep view/layer/heads, but an index into the old tokens means nothing now
+      if (state.locked !== null && state.locked >= payload.tokens.length) state.locked = null;
+      state.layer = Math.min(state.layer, payload.numLayers - 1);
+      status.dataset.state = 'ok';
+      render();
       break;
+    case 'selectToken':
+      if (payload && msg.index !== null) update({ locked: msg.index });
+      break;
+    case 'showView':
+      update({ view: msg.view, ...(msg.lab ? { lab: msg.lab } : {}) });
+      break;
+    default: {
+      const never: never = msg;
+      void never;
+    }
   }
-});
+}
+
+function update(patch: Partial<PanelState>): void {
+  const lockedChanged = 'locked' in patch && patch.locked !== state.locked;
+  const layerChanged = 'layer' in patch && patch.layer !== state.layer;
+  const headsChanged = 'heads' in patch;
+  state = { ...state, ...patch };
+  vscode.setState(state);
+  if (payload && (lockedChanged || layerChanged || headsChanged)) {
+    vscode.postMessage({ type: 'lockToken', index: state.locked, layer: state.layer, heads: state.heads });
+    if (lockedChanged && state.locked !== null) announceLocked();
+  }
+  render();
+}
+
+function announceLocked(): void {
+  if (!payload || state.locked === null) return;
+  live.textContent = fmt(S.lockedAnnounce, tokenLabel(payload.tokens[state.locked].text), state.locked, state.layer + 1);
+}
+
+function render(): void {
+  if (!payload) return;
+  const p = payload;
+  const t0 = performance.now();
+  toolbar.sync(p, state);
+  status.textContent = describe(p);
+  main.replaceChildren();
+  const ctx: ViewContext = {
+    payload: p,
+    state,
+    strings: S,
+    update,
+    announce: (text) => (live.textContent = text),
+    openQuestion: (id) => vscode.postMessage({ type: 'openQuestion', id }),
+  };
+  const views: Record<ViewKind, (root: HTMLElement, c: ViewContext) => void> = {
+    head: renderHeadView,
+    matrix: renderMatrixView,
+    model: renderModelView,
+    step: renderStepView,
+    labs: renderLabsView,
+  };
+  views[state.view](main, ctx);
+  // measure after layout and paint, so the figure is what the user waits for
+  requestAnimationFrame(() =>
+    setTimeout(() => vscode.postMessage({ type: 'rendered', view: state.view, tokens: p.tokens.length, millis: performance.now() - t0 }), 0),
+  );
+}
+
+function describe(p: EncodingPayload): string {
+  const source = S[`source.${p.source}`] ?? p.source;
+  let text = fmt(S.summary, p.tokens.length, p.numLayers, p.numHeads, source, p.modelName);
+  if (p.window) text += ' ' + fmt(S.windowNotice, p.window.index + 1, p.window.count, p.window.tokensTotal);
+  return text;
+}
+
 vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,158 @@
+/**
+ * Reading stored or imported progress: validates every item, keeps what is valid, names what was
+ * not, and migrates older formats. Never throws; the caller keeps a backup of anything not `ok`.
+ *
+ * Formats:
+ * - version 2 (current): `{ version: 2, items: { "<qid>#<item>": ItemProgress } }`, times in epoch ms.
+ * - version 1 (first development builds): `{ version: 1, cards: { key: ts-fsrs Card as JSON } ,
+ *   results?: { key: { right, wrong } } }`, dates as ISO strings and state as a number or a name.
+ */
+import { parseItemKey } from './askedItem';
+import { emptyProgress, type ItemProgress, type Progress, PROGRESS_VERSION } from './progress';
+import type { StoredCard } from './scheduling';
+
+export type LoadOutcome =
+  /** nothing stored yet */
+  | 'empty'
+  | 'ok'
+  /** an older format, converted */
+  | 'migrated'
+  /** some items were invalid and dropped; the rest kept */
+  | 'recovered'
+  /** nothing could be read: starts empty */
+  | 'unreadable';
+
+export interface LoadedProgress {
+  progress: Progress;
+  outcome: LoadOutcome;
+  /** one line per problem, naming the item and what was wrong */
+  problems: string[];
+}
+
+/** Marks an exported file, so importing some other JSON gives a clear message. */
+export const EXPORT_FORMAT = 'transformer-tutor-progress';
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const STATE_NAMES = ['New', 'Learning', 'Review', 'Relearning'];
+// dates before 2000 or after 2200 are corruption, not schedules
+const isTime = (v: unknown): v is number => isNum(v) && v > 946_684_800_000 && v < 7_258_118_400_000;
+
+export function parseProgress(raw: unknown): LoadedProgress {
+  if (raw === undefined || raw === null) return { progress: emptyProgress(), outcome: 'empty', problems: [] };
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch {
+      return unreadable('the stored progress is text that is not JSON');
+    }
+  }
+  if (!isObj(raw)) return unreadable(`the stored progress is ${Array.isArray(raw) ? 'a list' : typeof raw}, not an object`);
+  const version = raw.version;
+  if (version === PROGRESS_VERSION) return readItems(raw.items, 'ok');
+  if (version === 1) return migrateV1(raw);
+  if (isNum(version) && version > PROGRESS_VERSION) {
+    return unreadable(`the progress was written by a newer version of Transformer Tutor (format ${version}; this version reads format ${PROGRESS_VERSION} and older)`);
+  }
+  return unreadable(`the progress has no known format version (found ${JSON.stringify(version) ?? 'none'})`);
+}
+
+function unreadable(problem: string): LoadedProgress {
+  return { progress: emptyProgress(), outcome: 'unreadable', problems: [problem] };
+}
+
+function readItems(items: unknown, outcome: 'ok' | 'migrated'): LoadedProgress {
+  if (!isObj(items)) return unreadable('the progress has no "items" object');
+  const progress = emptyProgress();
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(items)) {
+    const why = checkItem(key, value);
+    if (why) problems.push(`${key}: ${why}`);
+    else progress.items[key] = normaliseItem(value as ItemProgress);
+  }
+  return { progress, outcome: problems.length ? 'recovered' : outcome, problems };
+}
+
+/** Why an item is invalid, or undefined when it is fine. */
+function checkItem(key: string, v: unknown): string | undefined {
+  if (!parseItemKey(key)) return 'the key is not "<question-id>#<item-id>"';
+  if (!isObj(v)) return 'not an object';
+  const card = checkCard(v.card);
+  if (card) return card;
+  if (!isCount(v.attempts) || !isCount(v.correct) || v.correct > v.attempts) return 'attempts/correct are not counts with correct ≤ attempts';
+  if (typeof v.lastCorrect !== 'boolean') return 'lastCorrect is not true/false';
+  if (!isTime(v.lastAnsweredAt)) return 'lastAnsweredAt is not a time';
+  return undefined;
+}
+
+function checkCard(c: unknown): string | undefined {
+  if (!isObj(c)) return 'card is missing';
+  if (!isTime(c.due)) return 'card.due is not a time';
+  if (!isNum(c.stability) || c.stability < 0) return 'card.stability is not a non-negative number';
+  if (!isNum(c.difficulty) || c.difficulty < 0 || c.difficulty > 10) return 'card.difficulty is not between 0 and 10';
+  if (!isNum(c.scheduledDays) || c.scheduledDays < 0) return 'card.scheduledDays is not a non-negative number';
+  for (const k of ['learningSteps', 'reps', 'lapses'] as const) if (!isCount(c[k])) return `card.${k} is not a count`;
+  if (![0, 1, 2, 3].includes(c.state as number)) return 'card.state is not 0–3';
+  if (c.lastReview !== undefined && !isTime(c.lastReview)) return 'card.lastReview is not a time';
+  return undefined;
+}
+
+/** Only the known fields, so extra junk in a file does not travel on. */
+function normaliseItem(v: ItemProgress): ItemProgress {
+  const c = v.card;
+  const card: StoredCard = {
+    due: c.due, stability: c.stability, difficulty: c.difficulty, scheduledDays: c.scheduledDays,
+    learningSteps: c.learningSteps, reps: c.reps, lapses: c.lapses, state: c.state,
+  };
+  if (c.lastReview !== undefined) card.lastReview = c.lastReview;
+  return { card, attempts: v.attempts, correct: v.correct, lastCorrect: v.lastCorrect, lastAnsweredAt: v.lastAnsweredAt };
+}
+
+function migrateV1(raw: Record<string, unknown>): LoadedProgress {
+  if (!isObj(raw.cards)) return unreadable('the version 1 progress has no "cards" object');
+  const results = isObj(raw.results) ? raw.results : {};
+  const items: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, c] of Object.entries(raw.cards)) {
+    if (!isObj(c)) {
+      problems.push(`${key}: not an object`);
+      continue;
+    }
+    const time = (v: unknown) => (typeof v === 'string' || isNum(v) ? new Date(v).getTime() : NaN);
+    const state = typeof c.state === 'string' ? STATE_NAMES.indexOf(c.state) : c.state;
+    const r = isObj(results[key]) ? (results[key] as Record<string, unknown>) : {};
+    const right = isCount(r.right) ? r.right : 0;
+    const wrong = isCount(r.wrong) ? r.wrong : 0;
+    const lastReview = c.last_review === undefined || c.last_review === null ? undefined : time(c.last_review);
+    const card = {
+      due: time(c.due), stability: c.stability, difficulty: c.difficulty, scheduledDays: c.scheduled_days,
+      learningSteps: c.learning_steps ?? 0, reps: c.reps, lapses: c.lapses, state, lastReview,
+    };
+    // v1 kept no per-answer record: the last review stands in for the last answer, and a lapse
+    // count that did not grow on it cannot be known, so "last answer right" follows the state
+    items[key] = {
+      card,
+      attempts: Math.max(right + wrong, isCount(c.reps) ? c.reps : 0),
+      correct: right,
+      lastCorrect: state !== 3,
+      lastAnsweredAt: lastReview ?? time(c.due),
+    };
+  }
+  const read = readItems(items, 'migrated');
+  const all = [...problems, ...read.problems];
+  return { progress: read.progress, outcome: all.length ? 'recovered' : 'migrated', problems: all };
+}
+
+/** The JSON written by Export Progress. */
+export function exportProgress(p: Progress, now: number): Record<string, unknown> {
+  return { format: EXPORT_FORMAT, exportedAt: new Date(now).toISOString(), version: p.version, items: p.items };
+}
+
+/** Reads an exported file's JSON (or a raw stored record); a file of another kind is unreadable. */
+export function parseExport(raw: unknown): LoadedProgress {
+  if (isObj(raw) && raw.format !== undefined && raw.format !== EXPORT_FORMAT) {
+    return unreadable(`the file is not a Transformer Tutor progress export (format "${String(raw.format).slice(0, 60)}")`);
+  }
+  return parseProgress(raw);
+}

@@ -1,0 +1,55 @@
+import type { Answer, PreparedItem } from './askedItem';
+import { gradeAnswer } from './grading';
+import { answered, type ItemProgress, type Progress, withItem } from './progress';
+import { type QuizRating, ratingFor } from './scheduling';
+
+export type ItemOutcome =
+  | { status: 'pending' }
+  | { status: 'skipped' }
+  | { status: 'answered'; answer: Answer; correct: boolean; rating: QuizRating; millis: number; after: ItemProgress };
+
+export interface RunScore {
+  right: number;
+  wrong: number;
+  skipped: number;
+  total: number;
+}
+
+/**
+ * One quiz run's answers. Each item is scheduled from its state before the run, so going back and
+ * answering again replaces the earlier answer instead of counting as a second review.
+ */
+export class QuizRun {
+  private readonly before = new Map<string, ItemProgress | undefined>();
+  readonly outcomes: ItemOutcome[];
+
+  constructor(readonly items: readonly PreparedItem[]) {
+    this.outcomes = items.map(() => ({ status: 'pending' }));
+  }
+
+  /** Grades and schedules one answer; returns the progress to store. */
+  answer(index: number, answer: Answer, millis: number, now: number, current: Progress): { correct: boolean; rating: QuizRating; progress: Progress } {
+    const item = this.items[index];
+    if (!this.before.has(item.key)) this.before.set(item.key, current.items[item.key]);
+    const correct = gradeAnswer(item, answer);
+    const rating = ratingFor(correct, millis, item.kind);
+    const after = answered(this.before.get(item.key), correct, rating, now);
+    this.outcomes[index] = { status: 'answered', answer, correct, rating, millis, after };
+    return { correct, rating, progress: withItem(current, item.key, after) };
+  }
+
+  /** Skipping leaves the item's schedule alone; an item already answered in this run keeps its answer. */
+  skip(index: number): void {
+    if (this.outcomes[index].status === 'pending') this.outcomes[index] = { status: 'skipped' };
+  }
+
+  score(): RunScore {
+    const s: RunScore = { right: 0, wrong: 0, skipped: 0, total: this.items.length };
+    for (const o of this.outcomes) {
+      if (o.status === 'answered' && o.correct) s.right++;
+      else if (o.status === 'answered') s.wrong++;
+      else if (o.status === 'skipped') s.skipped++;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,134 @@
+import { attentionRow, topK } from '../../shared/attentionMath';
+import { headColor, SEGMENT_COLORS } from './palette';
+import { activeHeads } from './state';
+import { fmt, setupCanvas, tokenLabel, type ViewContext } from './viewContext';
+
+export const ROW = 20;
+
+/**
+ * bertviz's head view: queries on the left, keys on the right, a line per (query, key, head)
+ * weighted by attention. Tokens are DOM elements (hover, focus, screen readers); lines are on a
+ * canvas (thousands of them at 512 tokens). With no token in focus, each query draws only its
+ * strongest keys so long inputs stay readable and fast.
+ */
+export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
+  const { payload: p, state, strings } = ctx;
+  const t = p.tokens.length;
+  const heads = activeHeads(state, p.numHeads);
+  const wrap = document.createElement('div');
+  wrap.className = 'head-view';
+  const left = column('queries', strings.queries);
+  const right = column('keys', strings.keys);
+  const canvas = document.createElement('canvas');
+  canvas.className = 'lines';
+  canvas.setAttribute('aria-hidden', 'true');
+  wrap.append(left, canvas, right);
+  root.append(wrap);
+
+  let preview: { side: 'q' | 'k'; index: number } | null = null;
+  const leftEls: HTMLElement[] = [];
+  const rightEls: HTMLElement[] = [];
+  p.tokens.forEach((tok, i) => {
+    for (const side of ['q', 'k'] as const) {
+      const el = document.createElement('div');
+      el.className = `tok${tok.special ? ' special' : ''}`;
+      el.textContent = tokenLabel(tok.text);
+      el.style.borderColor = SEGMENT_COLORS[tok.segment];
+      el.dataset.index = String(i);
+      if (tok.special) el.dataset.concept = tok.text === '[CLS]' ? 'cls' : 'sep';
+      if (side === 'q') {
+        el.setAttribute('role', 'option');
+        el.id = `q-${i}`;
+        el.setAttribute('aria-selected', String(state.locked === i));
+        if (state.locked === i) el.classList.add('locked');
+        el.addEventListener('mouseenter', () => setPreview({ side: 'q', index: i }));
+        el.addEventListener('click', () => ctx.update({ locked: state.locked === i ? null : i }));
+        leftEls.push(el);
+        left.list.append(el);
+      } else {
+        el.addEventListener('mouseenter', () => setPreview({ side: 'k', index: i }));
+        rightEls.push(el);
+        right.list.append(el);
+      }
+    }
+  });
+  left.list.setAttribute('role', 'listbox');
+  left.list.setAttribute('aria-label', strings.queryList);
+  left.list.tabIndex = 0;
+  if (state.locked !== null) left.list.setAttribute('aria-activedescendant', `q-${state.locked}`);
+  wrap.addEventListener('mouseleave', () => setPreview(null));
+  // keyboard: ↑/↓ move the locked token, Escape unlocks
+  left.list.addEventListener('keydown', (e) => {
+    const cur = state.locked ?? -1;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = Math.max(0, Math.min(t - 1, cur + (e.key === 'ArrowDown' ? 1 : -1)));
+      ctx.update({ locked: next });
+    } else if (e.key === 'Escape') {
+      ctx.update({ locked: null });
+    }
+  });
+
+  function setPreview(v: typeof preview) {
+    preview = v;
+    draw();
+  }
+
+  function draw() {
+    const width = Math.max(60, canvas.getBoundingClientRect().width || wrap.clientWidth - left.offsetWidth - right.offsetWidth);
+    const g = setupCanvas(canvas, width, t * ROW);
+    const focus = preview ?? (state.locked !== null ? { side: 'q' as const, index: state.locked } : null);
+    const y = (i: number) => i * ROW + ROW / 2;
+    g.lineWidth = 2;
+    const line = (q: number, k: number, w: number, h: number) => {
+      g.globalAlpha = Math.min(1, w * (focus ? 1.1 : 0.9));
+      g.strokeStyle = headColor(h);
+      g.beginPath();
+      g.moveTo(0, y(q));
+      g.lineTo(width, y(k));
+      g.stroke();
+    };
+    const at = (h: number, q: number, k: number) => p.attention[((state.layer * p.numHeads + h) * t + q) * t + k];
+    if (focus?.side === 'q') {
+      for (const h of heads) for (let k = 0; k < t; k++) line(focus.index, k, at(h, focus.index, k), h);
+    } else if (focus?.side === 'k') {
+      for (const h of heads) for (let q = 0; q < t; q++) line(q, focus.index, at(h, q, focus.index), h);
+    } else {
+      const k = t <= 48 ? t : 6;
+      for (const h of heads)
+        for (let q = 0; q < t; q++) {
+          const row = p.attention.subarray(((state.layer * p.numHeads + h) * t + q) * t, ((state.layer * p.numHeads + h) * t + q + 1) * t);
+          for (const key of topK(row, k)) line(q, key, row[key], h);
+        }
+    }
+    g.globalAlpha = 1;
+    // shade the keys by the focused query's attention (mean over the drawn heads)
+    const shade = focus?.side === 'q' ? attentionRow(p, state.layer, heads, focus.index) : null;
+    rightEls.forEach((el, i) => {
+      const w = shade ? shade[i] : 0;
+      el.style.setProperty('--w', w.toFixed(3));
+      el.classList.toggle('weighted', Boolean(shade));
+      el.setAttribute('aria-label', shade ? fmt(strings.keyWeight, tokenLabel(p.tokens[i].text), w.toFixed(3)) : tokenLabel(p.tokens[i].text));
+    });
+    leftEls.forEach((el, i) => el.classList.toggle('preview', focus?.side === 'q' && focus.index === i));
+  }
+
+  new ResizeObserver(() => draw()).observe(wrap);
+  draw();
+  if (state.locked !== null) leftEls[state.locked]?.scrollIntoView({ block: 'nearest' });
+}
+
+function column(kind: string, title: string): HTMLElement & { list: HTMLElement } {
+  const col = document.createElement('div') as unknown as HTMLElement & { list: HTMLElement };
+  col.className = `col ${kind}`;
+  const h = document.createElement('div');
+  h.className = 'col-title';
+  h.textContent = title;
+  h.dataset.concept = 'qk';
+  h.tabIndex = 0;
+  const list = document.createElement('div');
+  list.className = 'tokens';
+  col.append(h, list);
+  col.list = list;
+  return col;
+}

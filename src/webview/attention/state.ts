@@ -1,0 +1,30 @@
+import type { ViewKind } from '../../shared/protocol';
+
+/** What the panel restores after a reload (getState/setState). */
+export interface PanelState {
+  view: ViewKind;
+  layer: number;
+  /** selected heads; empty = all */
+  heads: number[];
+  /** the locked query token */
+  locked: number | null;
+  lab: string;
+  pinned: boolean;
+}
+
+export const DEFAULT_STATE: PanelState = { view: 'head', layer: 0, heads: [], locked: null, lab: 'multi-head', pinned: false };
+
+export function restoreState(saved: unknown): PanelState {
+  const s = { ...DEFAULT_STATE, ...(typeof saved === 'object' && saved ? (saved as Partial<PanelState>) : {}) };
+  if (!['head', 'matrix', 'model', 'step', 'labs'].includes(s.view)) s.view = 'head';
+  if (!Number.isInteger(s.layer) || s.layer < 0) s.layer = 0;
+  if (!Array.isArray(s.heads)) s.heads = [];
+  if (s.locked !== null && !Number.isInteger(s.locked)) s.locked = null;
+  return s;
+}
+
+/** The heads a view draws: the selection, or all of them. */
+export function activeHeads(state: PanelState, numHeads: number): number[] {
+  const hs = state.heads.filter((h) => h < numHeads);
+  return hs.length ? hs : Array.from({ length: numHeads }, (_, h) => h);
+}

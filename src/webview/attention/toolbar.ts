@@ -1,0 +1,162 @@
+import type { EncodingPayload } from '../../shared/encoding';
+import type { ViewKind } from '../../shared/protocol';
+import { headColor } from './palette';
+import type { PanelState } from './state';
+import { fmt } from './viewContext';
+
+export interface ToolbarEvents {
+  onView(view: ViewKind): void;
+  onLayer(layer: number): void;
+  onHeads(heads: number[]): void;
+  onPin(pinned: boolean): void;
+  onWindow(delta: -1 | 1): void;
+  onExport(format: 'png' | 'svg' | 'json'): void;
+}
+
+export interface Toolbar {
+  element: HTMLElement;
+  sync(p: EncodingPayload, state: PanelState): void;
+}
+
+const VIEWS: ViewKind[] = ['head', 'matrix', 'model', 'step', 'labs'];
+
+/** View tabs, layer picker, head toggles (multi-head), pin, window navigation and export. */
+export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Toolbar {
+  const bar = document.createElement('header');
+  bar.className = 'toolbar';
+
+  const tabs = document.createElement('div');
+  tabs.setAttribute('role', 'tablist');
+  tabs.setAttribute('aria-label', S.views);
+  const tabEls = VIEWS.map((v) => {
+    const b = document.createElement('button');
+    b.setAttribute('role', 'tab');
+    b.className = 'tab';
+    b.textContent = S[`view.${v}`];
+    b.dataset.view = v;
+    b.addEventListener('click', () => ev.onView(v));
+    tabs.append(b);
+    return b;
+  });
+  // arrow keys move between tabs, as a tablist should
+  tabs.addEventListener('keydown', (e) => {
+    const i = tabEls.indexOf(document.activeElement as HTMLButtonElement);
+    if (i < 0 || (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft')) return;
+    const next = tabEls[(i + (e.key === 'ArrowRight' ? 1 : tabEls.length - 1)) % tabEls.length];
+    next.focus();
+    next.click();
+  });
+
+  const layerWrap = document.createElement('label');
+  layerWrap.className = 'field';
+  layerWrap.dataset.concept = 'layer';
+  const layerText = document.createElement('span');
+  layerText.textContent = S.layer;
+  const layer = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+  layer.setAttribute('aria-label', S.layer);
+  layer.addEventListener('change', () => ev.onLayer(Number(layer.value)));
+  layerWrap.append(layerText, layer);
+
+  const heads = document.createElement('div');
+  heads.className = 'heads';
+  heads.setAttribute('role', 'group');
+  heads.setAttribute('aria-label', S.heads);
+  heads.dataset.concept = 'multiHead';
+
+  const pin = document.createElement('vscode-button') as HTMLElement & { secondary: boolean };
+  pin.setAttribute('secondary', '');
+  pin.setAttribute('icon', 'pin');
+  pin.addEventListener('click', () => ev.onPin(pin.getAttribute('aria-pressed') !== 'true'));
+
+  const win = document.createElement('div');
+  win.className = 'window-nav';
+  const prev = iconButton('chevron-left', S.windowPrev, () => ev.onWindow(-1));
+  const next = iconButton('chevron-right', S.windowNext, () => ev.onWindow(1));
+  win.append(prev, next);
+
+  const exp = document.createElement('div');
+  exp.className = 'exports';
+  for (const f of ['png', 'svg', 'json'] as const) {
+    const b = document.createElement('vscode-button');
+    b.setAttribute('secondary', '');
+    b.setAttribute('icon', f === 'json' ? 'json' : 'file-media');
+    b.textContent = f.toUpperCase();
+    b.setAttribute('aria-label', fmt(S.exportAs, f.toUpperCase()));
+    b.title = fmt(S.exportAs, f.toUpperCase());
+    b.addEventListener('click', () => ev.onExport(f));
+    exp.append(b);
+  }
+
+  bar.append(tabs, layerWrap, heads, win, pin, exp);
+  let shape = '';
+
+  return {
+    element: bar,
+    sync(p, state) {
+      tabEls.forEach((b) => {
+        const on = b.dataset.view === state.view;
+        b.setAttribute('aria-selected', String(on));
+        b.tabIndex = on ? 0 : -1;
+      });
+      // rebuild layer options and head toggles only when the model's shape changes
+      const key = `${p.numLayers}x${p.numHeads}`;
+      if (key !== shape) {
+        shape = key;
+        layer.replaceChildren(
+          ...Array.from({ length: p.numLayers }, (_, l) => {
+            const o = document.createElement('vscode-option');
+            o.setAttribute('value', String(l));
+            o.textContent = fmt(S.layerN, l + 1);
+            return o;
+          }),
+        );
+        heads.replaceChildren();
+        const all = document.createElement('button');
+        all.className = 'head-toggle all';
+        all.textContent = S.allHeads;
+        all.addEventListener('click', () => ev.onHeads([]));
+        heads.append(all);
+        for (let h = 0; h < p.numHeads; h++) {
+          const b = document.createElement('button');
+          b.className = 'head-toggle';
+          b.dataset.head = String(h);
+          b.textContent = String(h + 1);
+          b.style.setProperty('--head', headColor(h));
+          b.setAttribute('aria-label', fmt(S.headN, h + 1));
+          // click: only this head; Ctrl/Cmd/Shift-click: add or remove it
+          b.addEventListener('click', (e) => {
+            const cur = JSON.parse(heads.dataset.selected ?? '[]') as number[];
+            if (e.ctrlKey || e.metaKey || e.shiftKey) ev.onHeads(cur.includes(h) ? cur.filter((x) => x !== h) : [...cur, h].sort());
+            else ev.onHeads(cur.length === 1 && cur[0] === h ? [] : [h]);
+          });
+          heads.append(b);
+        }
+      }
+      layer.value = String(state.layer);
+      heads.dataset.selected = JSON.stringify(state.heads);
+      heads.querySelectorAll<HTMLButtonElement>('.head-toggle').forEach((b) => {
+        const h = b.dataset.head;
+        const on = h === undefined ? state.heads.length === 0 : state.heads.length === 0 || state.heads.includes(Number(h));
+        b.setAttribute('aria-pressed', String(on));
+      });
+      pin.setAttribute('aria-pressed', String(state.pinned));
+      pin.textContent = state.pinned ? S.pinned : S.pin;
+      pin.title = S.pinHelp;
+      win.hidden = !p.window;
+      prev.disabled = !p.window || p.window.index === 0;
+      next.disabled = !p.window || p.window.index >= p.window.count - 1;
+    },
+  };
+}
+
+function iconButton(icon: string, label: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.className = 'icon-button';
+  b.setAttribute('aria-label', label);
+  b.title = label;
+  const i = document.createElement('span');
+  i.className = `codicon codicon-${icon}`;
+  b.append(i);
+  b.addEventListener('click', onClick);
+  return b;
+}

@@ -1,0 +1,36 @@
+import type { EncodingPayload } from '../../shared/encoding';
+import type { PanelState } from './state';
+
+/** What every view gets: the data, the state, strings, and ways to change the state. */
+export interface ViewContext {
+  payload: EncodingPayload;
+  state: PanelState;
+  strings: Record<string, string>;
+  /** change the state (persisted; the panel re-renders) */
+  update(patch: Partial<PanelState>): void;
+  /** a sentence for screen readers */
+  announce(text: string): void;
+  /** tell the host (e.g. to open a question) */
+  openQuestion(id: string): void;
+}
+
+/** A token's label for display: specials as they are, `##` pieces kept (they teach WordPiece). */
+export function tokenLabel(text: string): string {
+  return text.replace(/\s/g, '·');
+}
+
+/** Fill a localised template: "{0} of {1}". */
+export function fmt(template: string, ...args: (string | number)[]): string {
+  return (template ?? '').replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)] ?? ''));
+}
+
+export function setupCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = Math.max(1, Math.round(width * dpr));
+  canvas.height = Math.max(1, Math.round(height * dpr));
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const g = canvas.getContext('2d') as CanvasRenderingContext2D;
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return g;
+}

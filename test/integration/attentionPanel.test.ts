@@ -1,0 +1,125 @@
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import type { ViewKind } from '../../src/shared/protocol';
+import { screenshot, sleep, tutor, waitFor, workspaceFile } from './helpers';
+
+async function selectAndShow(file: string, range?: vscode.Range): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(workspaceFile(file));
+  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  editor.selection = range ? new vscode.Selection(range.start, range.end) : new vscode.Selection(0, 0, 0, 0);
+  await vscode.commands.executeCommand('transformerTutor.showAttention');
+  return editor;
+}
+
+async function renderedView(view: ViewKind, tokens: number) {
+  const api = await tutor();
+  return waitFor(`the ${view} view rendered`, () => {
+    const r = api.attention.lastRendered;
+    return r && r.view === view && r.tokens === tokens ? r : undefined;
+  }, 60000);
+}
+
+suite('Attention panel', () => {
+  suiteSetup(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('shows exactly the selected text, every layer and head, in every view', async () => {
+    const api = await tutor();
+    const before = api.attention.encodingsPosted;
+    const editor = await selectAndShow('attention.md', new vscode.Range(2, 0, 2, 44));
+    const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+    const p = shown.payload;
+    assert.strictEqual(shown.request.text, editor.document.getText(new vscode.Range(2, 0, 2, 44)));
+    assert.strictEqual(p.tokens[0].text, '[CLS]');
+    assert.strictEqual(p.tokens[p.tokens.length - 1].text, '[SEP]');
+    assert.strictEqual(p.numLayers, 4);
+    assert.strictEqual(p.numHeads, 4);
+    assert.strictEqual(p.attention.length, p.numLayers * p.numHeads * p.tokens.length ** 2);
+    const it = p.tokens.findIndex((t) => t.text === 'it');
+    assert.ok(it > 0, 'the token "it" is there');
+    assert.strictEqual(editor.document.getText().slice(shown.request.baseOffset + p.tokens[it].start, shown.request.baseOffset + p.tokens[it].end), 'it');
+    for (const view of ['head', 'matrix', 'model', 'step'] as ViewKind[]) {
+      api.panel.post({ type: 'showView', view });
+      await renderedView(view, p.tokens.length);
+      await screenshot(`panel-${view}`);
+    }
+  });
+
+  test('locking a token draws its attention over the editor text; the cursor selects tokens', async () => {
+    const api = await tutor();
+    const shown = api.attention.current!;
+    const it = shown.payload.tokens.findIndex((t) => t.text === 'it');
+    api.panel.post({ type: 'showView', view: 'head' });
+    await renderedView('head', shown.payload.tokens.length);
+    api.attention.onWebviewMessage({ type: 'lockToken', index: it, layer: 1, heads: [] });
+    const drawn = (await import('../../src/host/attention/attentionDecorations')) && api.attention;
+    const deco = await waitFor('decorations', () => {
+      const d = (drawn as unknown as { decorations: { lastDrawn: { locked?: vscode.Range; levels: vscode.Range[][] } } }).decorations.lastDrawn;
+      return d.locked ? d : undefined;
+    });
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    assert.strictEqual(editor.document.getText(deco.locked), 'it');
+    assert.ok(deco.levels.flat().length > 0, 'some tokens are shaded');
+    // the cursor inside the encoded text selects that token in the panel
+    editor.selection = new vscode.Selection(deco.locked!.start, deco.locked!.start);
+    await sleep(300);
+    await screenshot('editor-decorations');
+  });
+
+  test('a sentence pair gets segment ids A and B', async () => {
+    const api = await tutor();
+    const doc = await vscode.workspace.openTextDocument({ content: 'The cat sat on the mat.\n\nIt was tired after a long day.', language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    editor.selection = new vscode.Selection(0, 0, 2, 30);
+    const before = api.attention.encodingsPosted;
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    const shown = await waitFor('pair encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+    const seps = shown.payload.tokens.filter((t) => t.text === '[SEP]').length;
+    assert.strictEqual(seps, 2);
+    const text = (t: { start: number; end: number }) => doc.getText().slice(t.start, t.end);
+    assert.ok(shown.payload.tokens.some((t) => t.segment === 1 && text(t) === 'It'), 'B starts after the blank line');
+    assert.ok(shown.payload.tokens.some((t) => t.segment === 0 && text(t) === 'The'), 'A before it');
+    api.panel.post({ type: 'showView', view: 'head' });
+    await renderedView('head', shown.payload.tokens.length);
+    await screenshot('panel-pair');
+  });
+
+  test('a 512-token selection renders every view', async () => {
+    const api = await tutor();
+    const doc = await vscode.workspace.openTextDocument(workspaceFile('transformer.py'));
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    editor.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
+    const before = api.attention.encodingsPosted;
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    const shown = await waitFor('long encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+    assert.strictEqual(shown.payload.tokens.length, 512, 'the first window fills the model');
+    assert.ok(shown.payload.window && shown.payload.window.count >= 2, 'a notice of more windows');
+    const times: Record<string, number> = {};
+    for (const view of ['head', 'matrix', 'model', 'step'] as ViewKind[]) {
+      api.panel.post({ type: 'showView', view });
+      times[view] = (await renderedView(view, 512)).millis;
+    }
+    console.log(`      render times at 512 tokens (ms): ${JSON.stringify(times)}`);
+    api.panel.post({ type: 'showView', view: 'head' });
+    await renderedView('head', 512);
+    await screenshot('panel-512');
+    // move to the next window
+    const n = api.attention.encodingsPosted;
+    api.attention.onWebviewMessage({ type: 'moveWindow', delta: 1 });
+    const next = await waitFor('second window', () => (api.attention.encodingsPosted > n ? api.attention.current : undefined), 60000);
+    assert.strictEqual(next.payload.window?.index, 1);
+  });
+
+  test('bad input gets a clear message and the panel keeps working', async () => {
+    const api = await tutor();
+    const doc = await vscode.workspace.openTextDocument({ content: '\u0000\u0001\u0002\u0003\u0000\u0000\u0004\u0005\u0006\u0007\u0000\u000e\u000f abc', language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    editor.selection = new vscode.Selection(0, 0, 0, 20);
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    await sleep(500);
+    // a malformed message from the webview is ignored, not thrown
+    (api.panel as unknown as { receive(raw: unknown): void }).receive({ type: 'lockToken', index: 'x' });
+    assert.ok(await api.panel.ping(), 'still answering');
+  });
+});

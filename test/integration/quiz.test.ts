@@ -1,0 +1,302 @@
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { QuizStepEvent } from '../../src/host/quiz/quizFlow';
+import type { Row } from '../../src/host/quiz/quizInput';
+import type { PreparedItem } from '../../src/shared/quiz/askedItem';
+import { answered, emptyProgress, type Progress, withItem } from '../../src/shared/quiz/progress';
+import { Rating } from '../../src/shared/quiz/scheduling';
+import { screenshot, sleep, tutor, waitFor } from './helpers';
+
+type Api = Awaited<ReturnType<typeof tutor>>;
+type Pick = vscode.QuickPick<Row<unknown>>;
+type AnyValue = { type?: string; i?: number; v?: boolean } | string;
+
+/** Follows the quiz's inputs as they are shown and answers them through the real quick input. */
+class QuizDriver implements vscode.Disposable {
+  private readonly events: QuizStepEvent[] = [];
+  private seen = 0;
+  private readonly sub: vscode.Disposable;
+
+  constructor(api: Api) {
+    this.sub = api.quiz.onDidShowStep((e) => this.events.push(e));
+  }
+
+  async next(phase: QuizStepEvent['phase']): Promise<QuizStepEvent> {
+    const e = await waitFor(`the quiz's ${phase} step`, () => this.events[this.seen]);
+    this.seen++;
+    assert.strictEqual(e.phase, phase, `expected the ${phase} step, got ${e.phase}`);
+    await sleep(200); // let the workbench render it
+    return e;
+  }
+
+  /** Makes the first row whose value fits the active one and presses Enter in the workbench. */
+  async choose(e: QuizStepEvent, fits: (v: AnyValue) => boolean): Promise<void> {
+    const pick = e.input as Pick;
+    const row = pick.items.find((r) => r.value !== undefined && fits(r.value as AnyValue));
+    assert.ok(row, `no row fits in: ${pick.items.map((r) => r.label).join(' | ')}`);
+    pick.activeItems = [row];
+    await sleep(150); // quick-input updates reach the workbench asynchronously
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  }
+
+  /** Answers a question step right or wrong, whatever its kind. */
+  async answer(e: QuizStepEvent, right: boolean): Promise<void> {
+    const item = e.item as PreparedItem;
+    switch (item.kind) {
+      case 'single':
+        return this.choose(e, (v) => typeof v === 'object' && v.type === 'choice' && (v.i === item.answer) === right);
+      case 'truefalse':
+        return this.choose(e, (v) => typeof v === 'object' && v.type === 'bool' && (v.v === item.answer) === right);
+      case 'multiple': {
+        const want = right ? item.answer : item.answer.length ? item.answer.slice(0, 1).concat(item.answer.length > 1 ? [] : [(item.answer[0] + 1) % item.choices.length]) : [0];
+        for (const i of want) await this.choose(e, (v) => typeof v === 'object' && v.type === 'toggle' && v.i === i);
+        await sleep(150);
+        return this.choose(e, (v) => typeof v === 'object' && v.type === 'submit');
+      }
+      case 'numeric': {
+        const box = e.input as vscode.InputBox;
+        box.value = String(right ? item.answer : item.answer + 10 * item.tolerance + 1);
+        await sleep(150);
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      }
+    }
+  }
+
+  labels(e: QuizStepEvent): string[] {
+    return (e.input as Pick).items.map((r) => r.label);
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+  }
+}
+
+async function exported(): Promise<{ items: Progress['items'] }> {
+  const file = vscode.Uri.file(path.join(os.tmpdir(), `quiz-export-${process.pid}-${Date.now()}.json`));
+  await vscode.commands.executeCommand('transformerTutor.exportProgress', file);
+  return JSON.parse(fs.readFileSync(file.fsPath, 'utf8'));
+}
+
+suite('Quizzes', () => {
+  let api: Api;
+  suiteSetup(async () => {
+    api = await tutor();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await api.quiz.store.save(emptyProgress());
+  });
+
+  test('Quiz Me runs a question’s items in the quick pick: right, wrong, back, skip, live item, summary; progress is stored', async () => {
+    const drive = new QuizDriver(api);
+    const running = vscode.commands.executeCommand<{ right: number; wrong: number; skipped: number; total: number }>('transformerTutor.quizQuestion', 'padding-mask');
+    const asked: PreparedItem[] = [];
+    let index = 0;
+    let wentBack = false;
+    let skipped: string | undefined;
+    const shots = new Set<string>();
+    let live: PreparedItem | undefined;
+    for (;;) {
+      const q = await drive.next('question');
+      const item = q.item as PreparedItem;
+      assert.strictEqual(q.index, index);
+      assert.strictEqual((q.input as vscode.QuickInput).step, index + 1, 'the step counter');
+      if (index === 0) await screenshot('quiz-step');
+      if (item.kind === 'numeric' && !shots.has('numeric')) {
+        shots.add('numeric');
+        await screenshot('quiz-numeric');
+        // a value that is not a number is refused on Enter, with the reason, and the step stays
+        (q.input as vscode.InputBox).value = '1/';
+        await sleep(150);
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await waitFor('the validation message', () => /not a number/.test(String((q.input as vscode.InputBox).validationMessage ?? '')) || undefined);
+        await screenshot('quiz-numeric-invalid');
+      }
+      if (item.kind === 'multiple' && !shots.has('multiple')) {
+        // toggle one choice on and off again: the check mark follows, and the answer below starts clean
+        shots.add('multiple');
+        const toggle = (v: AnyValue) => typeof v === 'object' && v.type === 'toggle' && v.i === 0;
+        await drive.choose(q, toggle);
+        await waitFor('the toggled choice', () => drive.labels(q).some((l) => l.startsWith('$(pass-filled) A.')) || undefined);
+        await screenshot('quiz-multiple');
+        await drive.choose(q, toggle);
+        await waitFor('the choice toggled off', () => drive.labels(q).some((l) => l.startsWith('$(circle-large-outline) A.')) || undefined);
+      }
+      if (item.template) {
+        live = item;
+        assert.match(item.prompt, /built-in sample sentence/, 'with nothing selected the live item says it used the sample');
+        await screenshot('quiz-live-item');
+      }
+      if (index >= 3 && !skipped && item.kind !== 'numeric' && !item.template) {
+        // skip one item (through its Skip row, so not a number typed in an input box)
+        skipped = item.key;
+        asked.push(item);
+        await drive.choose(q, (v) => typeof v === 'object' && v.type === 'skip');
+        index++;
+        if (index === q.input.totalSteps) break;
+        continue;
+      }
+      const right = index !== 1 || wentBack; // the second item: wrong first, then back and right
+      if (!asked.some((a) => a.key === item.key)) asked.push(item);
+      await drive.answer(q, right);
+      const fb = await drive.next('feedback');
+      assert.match(drive.labels(fb)[0], right ? /Right!/ : /Not right\./);
+      if (!right) {
+        assert.ok(drive.labels(fb).some((l) => l.includes('$(info)')), 'the explanation is shown');
+        await screenshot('quiz-feedback');
+        wentBack = true;
+        await vscode.commands.executeCommand('workbench.action.quickInputBack');
+        continue;
+      }
+      if (item.template) assert.ok(drive.labels(fb).some((l) => l.startsWith('$(pulse)')), 'a live item shows what was measured');
+      await drive.choose(fb, (v) => v === 'next');
+      index++;
+      if (index === q.input.totalSteps) break;
+    }
+    const summary = await drive.next('summary');
+    const answeredCount = asked.length - 1;
+    assert.match(drive.labels(summary)[0], new RegExp(`${answeredCount} of ${answeredCount} right`));
+    assert.ok(drive.labels(summary).some((l) => l.includes('Due now:')), 'says what is due when');
+    await screenshot('quiz-summary');
+    await drive.choose(summary, (v) => typeof v === 'object' && v.type === 'done');
+    const score = await running;
+    drive.dispose();
+    assert.ok(live, 'the padding-mask question has a live item');
+    assert.deepStrictEqual(score, { right: answeredCount, wrong: 0, skipped: 1, total: asked.length });
+
+    // stored: one record per answered item; the item answered twice counts once
+    const file = await exported();
+    const keys = Object.keys(file.items).sort();
+    assert.ok(skipped, 'an item was skipped');
+    assert.deepStrictEqual(keys, asked.filter((a) => a.key !== skipped).map((a) => a.key).sort());
+    for (const k of keys) {
+      assert.strictEqual(file.items[k].attempts, 1, k);
+      assert.strictEqual(file.items[k].lastCorrect, true, k);
+      assert.ok(file.items[k].card.due > Date.now(), `${k} is scheduled ahead`);
+    }
+    const progress = api.quiz.progressFor('padding-mask');
+    assert.strictEqual(progress.seen, true);
+    assert.strictEqual(progress.score, 1);
+    assert.strictEqual(api.quiz.dueCount(), 0);
+  });
+
+  test('Start Quiz on a selection: the scope step offers its concept and live items use the selected text', async () => {
+    const doc = await vscode.workspace.openTextDocument({ content: 'The padding mask hides every [PAD] token, so it gets no attention at all.', language: 'markdown' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    await api.quiz.store.save(emptyProgress());
+    const drive = new QuizDriver(api);
+    const running = vscode.commands.executeCommand('transformerTutor.startQuiz');
+    const scope = await drive.next('scope');
+    assert.match(drive.labels(scope)[0], /Related to the selection: .*padding mask/);
+    await screenshot('quiz-scope');
+    await drive.choose(scope, (v) => typeof v === 'object' && v.type === 'related');
+    let q = await drive.next('question');
+    // answer until the live item comes, then stop with Escape
+    for (;;) {
+      const item = q.item as PreparedItem;
+      if (item.template) {
+        assert.match(item.prompt, /your selection/);
+        assert.doesNotMatch(item.prompt, /sample/);
+        break;
+      }
+      await drive.answer(q, false);
+      const fb = await drive.next('feedback');
+      assert.match(drive.labels(fb)[0], /Not right/);
+      await drive.choose(fb, (v) => v === 'next');
+      q = await drive.next('question');
+    }
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await running;
+    drive.dispose();
+    const stored = api.quiz.store.progress.items;
+    assert.ok(Object.keys(stored).length >= 1, 'answers before stopping are kept');
+    for (const it of Object.values(stored)) {
+      assert.strictEqual(it.lastCorrect, false);
+      assert.ok(it.card.due - Date.now() <= 61_000, 'a wrong answer is due again within a minute (FSRS Again)');
+    }
+    assert.strictEqual(api.quiz.dueCount(Date.now() + 61_000), Object.keys(stored).length);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Review Due asks what is due; the status bar shows the count and hides at zero', async () => {
+    const past = Date.now() - 3 * 86_400_000;
+    let p = emptyProgress();
+    for (const key of ['padding-mask#which-axis', 'padding-mask#all-masked']) p = withItem(p, key, answered(undefined, true, Rating.Good, past));
+    p = withItem(p, 'padding-mask#renormalise', answered(undefined, true, Rating.Easy, Date.now()));
+    const file = path.join(os.tmpdir(), `quiz-import-${process.pid}.json`);
+    fs.writeFileSync(file, JSON.stringify({ format: 'transformer-tutor-progress', ...p }));
+    await vscode.commands.executeCommand('transformerTutor.importProgress', vscode.Uri.file(file), 'replace');
+    assert.strictEqual(api.quiz.dueCount(), 2);
+    await waitFor('the status bar count', () => api.quiz.statusBarText === '$(mortar-board) 2' || undefined);
+
+    await vscode.workspace.getConfiguration('transformerTutor').update('quiz.showDueInStatusBar', false, vscode.ConfigurationTarget.Global);
+    await waitFor('the status bar to hide when turned off', () => api.quiz.statusBarText === undefined || undefined);
+    await vscode.workspace.getConfiguration('transformerTutor').update('quiz.showDueInStatusBar', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor('the status bar to come back', () => api.quiz.statusBarText === '$(mortar-board) 2' || undefined);
+    await screenshot('quiz-status-bar');
+
+    const drive = new QuizDriver(api);
+    const running = vscode.commands.executeCommand('transformerTutor.reviewDue');
+    const seen: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const q = await drive.next('question');
+      assert.strictEqual(q.input.totalSteps, 2, 'only the due items');
+      seen.push((q.item as PreparedItem).key);
+      await drive.answer(q, true);
+      await drive.choose(await drive.next('feedback'), (v) => v === 'next');
+    }
+    await drive.choose(await drive.next('summary'), (v) => typeof v === 'object' && v.type === 'done');
+    await running;
+    drive.dispose();
+    assert.deepStrictEqual(seen.sort(), ['padding-mask#all-masked', 'padding-mask#which-axis']);
+    assert.strictEqual(api.quiz.dueCount(), 0);
+    await waitFor('the status bar to hide', () => api.quiz.statusBarText === undefined || undefined);
+    const stored = api.quiz.store.progress.items;
+    assert.strictEqual(stored['padding-mask#which-axis'].attempts, 2);
+    assert.ok(stored['padding-mask#which-axis'].card.due > Date.now() + 86_400_000, 'a right review after days pushes it out by days');
+  });
+
+  test('damaged stored progress is repaired, with the original kept in a backup file', async () => {
+    const good = answered(undefined, true, Rating.Good, Date.now());
+    const damaged = { version: 2, items: { 'padding-mask#which-axis': good, 'padding-mask#all-masked': { card: 'gone' } } };
+    await api.quiz.store.storeRaw(damaged);
+    const before = new Set(fs.existsSync(api.quiz.store.backupFolder.fsPath) ? fs.readdirSync(api.quiz.store.backupFolder.fsPath) : []);
+    const p = api.quiz.store.progress;
+    assert.deepStrictEqual(Object.keys(p.items), ['padding-mask#which-axis']);
+    const backup = await waitFor('a backup file', () => {
+      const dir = api.quiz.store.backupFolder.fsPath;
+      return fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => !before.has(f) && f.includes('recovered')) : undefined;
+    });
+    assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(api.quiz.store.backupFolder.fsPath, backup), 'utf8')), JSON.parse(JSON.stringify(damaged)));
+    await waitFor('the cleaned progress stored', async () => Object.keys((await exported()).items).length === 1 || undefined);
+
+    await api.quiz.store.storeRaw(12345);
+    assert.deepStrictEqual(api.quiz.store.progress, emptyProgress(), 'unreadable: starts afresh');
+    await waitFor('a backup of the unreadable data', () => fs.readdirSync(api.quiz.store.backupFolder.fsPath).find((f) => f.includes('unreadable')));
+
+    await api.quiz.store.save(withItem(emptyProgress(), 'padding-mask#which-axis', good));
+    const resetBackup = await api.quiz.store.reset();
+    assert.deepStrictEqual(api.quiz.store.progress, emptyProgress());
+    assert.ok(JSON.parse(fs.readFileSync(resetBackup.fsPath, 'utf8')).items['padding-mask#which-axis'], 'reset keeps a backup');
+  });
+});
+
+suite('Quizzes in Chinese @zh', () => {
+  test('a Chinese display language gets the zh-cn questions and Chinese quiz chrome', async () => {
+    assert.strictEqual(vscode.env.language, 'zh-cn', 'the zh run must start VS Code in Chinese');
+    const api = await tutor();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await api.quiz.store.save(emptyProgress());
+    const drive = new QuizDriver(api);
+    const running = vscode.commands.executeCommand('transformerTutor.quizQuestion', 'padding-mask');
+    const q = await drive.next('question');
+    assert.match((q.input as vscode.QuickInput).title ?? '', /^测验 · /);
+    assert.match((q.item as PreparedItem).prompt, /[\u4e00-\u9fff]/, 'the prompt comes from questions/zh-cn');
+    await screenshot('quiz-step-zh');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await running;
+    drive.dispose();
+  });
+});
