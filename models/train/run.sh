@@ -7,6 +7,7 @@ PY=/usr/bin/python3   # Debian's python3 with python3-torch; another python3 on 
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2} OMP_WAIT_POLICY=PASSIVE
 $PY models/train/build_corpus.py
 $PY models/train/prepare.py
+$PY models/train/export_bpe.py
 $PY models/train/train.py --name tiny-bert --steps 8000 --resume
 $PY models/train/export.py --run tiny-bert
 $PY models/train/analyze_heads.py --run tiny-bert

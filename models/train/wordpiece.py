@@ -109,7 +109,7 @@ class WordPiece:
         return out
 
 
-def train(texts, vocab_size=8192, cjk_chars=1800, min_char_count=30):
+def train(texts, vocab_size=8192, cjk_chars=1800, min_char_count=30, pieces_out=None):
     """Learn a vocabulary: specials, frequent characters (both forms), top CJK characters, BPE pieces."""
     import sentencepiece as spm
 
@@ -140,6 +140,8 @@ def train(texts, vocab_size=8192, cjk_chars=1800, min_char_count=30):
             shuffle_input_sentence=True, bos_id=-1, eos_id=-1, unk_id=0, minloglevel=2,
             num_threads=2, hard_vocab_limit=False)
         sp = spm.SentencePieceProcessor(model_file=os.path.join(tmp, "sp.model"))
+        if pieces_out is not None:  # the BPE pieces in merge order, for the WordPiece-vs-BPE lab
+            pieces_out.extend(sp.id_to_piece(i) for i in range(sp.get_piece_size()) if not sp.is_unknown(i))
         seen = set(vocab)
         for i in range(sp.get_piece_size()):
             piece = sp.id_to_piece(i)

@@ -6,9 +6,8 @@ import { EncoderService } from './encoder/encoderService';
 import { Log } from './log';
 import { registerSafeCommand } from './safeCommand';
 import { QuestionsFeature } from './questions/questionsFeature';
-// [imports: questions feature]
 import { QuizFeature } from './quiz/quizFeature';
-// [imports: quiz feature]
+import { LAB_IDS, type LabId } from '../shared/questions/types';
 
 /** What the integration tests reach through the extension's exports. */
 export interface TutorTestApi {
@@ -47,11 +46,28 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
     );
     this.questions = new QuestionsFeature(context, this.log);
     this.disposables.push(this.questions);
-    // [construct: questions feature]
     this.quiz = new QuizFeature(context, this.log, { bank: () => this.questions.bank(), encoder: this.encoder });
     this.questions.setProgressProvider((id) => this.quiz.progressFor(id), this.quiz.onDidChangeProgress);
-    this.disposables.push(this.quiz);
-    // [construct: quiz feature]
+    this.disposables.push(
+      this.quiz,
+      registerSafeCommand(this.log, Command.ShowInPanel, (arg) => this.showInPanel(arg)),
+    );
+  }
+
+  /** "Try it" / "Show in attention panel": a question id (its demonstration) or a lab id; none → a pick. */
+  private async showInPanel(arg: unknown): Promise<void> {
+    let lab: LabId | undefined;
+    if (typeof arg === 'string' && LAB_IDS.includes(arg as LabId)) lab = arg as LabId;
+    else if (typeof arg === 'string') {
+      const q = (await this.questions.bank()).questions.get(arg);
+      if (!q) throw new Error(vscode.l10n.t('There is no question “{0}”.', arg));
+      lab = (q.texts.en ?? q.texts['zh-cn'])?.demo;
+    } else {
+      const { labTitle } = await import('./labs/labRunner');
+      const pick = await vscode.window.showQuickPick(LAB_IDS.map((id) => ({ label: labTitle(id), id })), { placeHolder: vscode.l10n.t('Which concept lab?') });
+      lab = pick?.id;
+    }
+    if (lab) this.attention.showLab(lab);
   }
 
   dispose(): void {

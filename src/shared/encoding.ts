@@ -20,7 +20,7 @@ export interface EncodingPayload {
   textOffset: number;
   /** where `text` starts in the document, as a line/character pair, for display */
   origin: { line: number; character: number };
-  source: 'selection' | 'line' | 'paragraph';
+  source: 'selection' | 'line' | 'paragraph' | 'sample';
   /** set when the selection was longer than the model's window */
   window?: { index: number; count: number; tokensTotal: number };
   tokens: TokenInfo[];

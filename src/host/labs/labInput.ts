@@ -1,0 +1,54 @@
+import type { TokenInfo } from '../../shared/encoding';
+import type { EncoderCore } from '../encoder/encoderCore';
+
+/** Labs work on at most this many tokens: enough to see the effect, small enough to read. */
+export const LAB_MAX_TOKENS = 64;
+
+export type Outputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
+
+/** The user's text as the model sees it, ready for extra runs with other inputs. */
+export interface LabInput {
+  core: EncoderCore;
+  ids: number[];
+  segments: number[];
+  tokens: TokenInfo[];
+  labels: string[];
+  /** the text was longer than LAB_MAX_TOKENS */
+  truncated: boolean;
+  /** the text came from the built-in sample, not the user */
+  sample: boolean;
+  run(outputs: string[], opts?: { ids?: number[]; segments?: number[]; mask?: number[]; posScale?: number }): Promise<Outputs>;
+}
+
+export function labInput(core: EncoderCore, text: string, sample: boolean): LabInput {
+  const tok = core.tokenize(text);
+  const content = tok.tokens.slice(0, LAB_MAX_TOKENS - (tok.pair ? 3 : 2));
+  const seq = core.buildSequence(content) as (TokenInfo & { id: number })[];
+  const ids = seq.map((t) => t.id);
+  const segments = seq.map((t) => t.segment);
+  return {
+    core,
+    ids,
+    segments,
+    tokens: seq,
+    labels: seq.map((t) => t.text),
+    truncated: tok.tokens.length > content.length,
+    sample,
+    run: (outputs, opts = {}) => {
+      const i = opts.ids ?? ids;
+      return core.run(core.feeds(i, opts.segments ?? segments, opts.mask, 1, opts.posScale), outputs);
+    },
+  };
+}
+
+/** One head's [T][dk] block of a q_l / k_l / v_l output of shape [1, H, T, dk]. */
+export function headSlice(out: { data: Float32Array; dims: readonly number[] }, head: number): Float32Array {
+  const [, , t, dk] = out.dims;
+  return out.data.subarray(head * t * dk, (head + 1) * t * dk);
+}
+
+export function fmtNum(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : x.toFixed(digits);
+}

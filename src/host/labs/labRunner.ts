@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { LAB_QUESTION, type LabBlock, type LabParams, type LabResult } from '../../shared/labs/labTypes';
+import type { LabId } from '../../shared/questions/types';
+import type { EncoderCore } from '../encoder/encoderCore';
+import { causalLab, multiHeadLab, qkLab, scaleLab } from './attentionLabs';
+import { labInput, LAB_MAX_TOKENS } from './labInput';
+import { mlmLab, paddingLab } from './maskLabs';
+import { embeddingScaleLab, permutationLab, positionalEncodingLab } from './positionLabs';
+import { residualLab, segmentsLab } from './structureLabs';
+import { wordpieceLab } from './tokenLabs';
+
+const t = vscode.l10n.t;
+
+export const SAMPLE_TEXT = 'The cat sat on the mat because it was tired. It fell asleep in the warm sun.';
+export const SAMPLE_TEXT_ZH = '猫坐在垫子上，因为它累了。它在温暖的阳光下睡着了。';
+
+/** What a lab needs from the model beyond attention (a bring-your-own export may lack it). */
+const NEEDS: Record<LabId, (keyof EncoderCore['capabilities'])[]> = {
+  'multi-head': [],
+  'q-k-differ': ['qkv'],
+  'scale-sqrt-dk': ['qkv'],
+  'padding-mask': ['qkv'],
+  'embedding-scale': ['hidden'],
+  'positional-encoding': ['hidden'],
+  permutation: ['positionSwitch'],
+  'residual-ffn-layernorm': ['hidden'],
+  'segments-nsp': ['nsp', 'hidden'],
+  mlm: ['mlm'],
+  'causal-mask': ['qkv'],
+  'wordpiece-bpe': [],
+};
+
+export function labTitle(lab: LabId): string {
+  const titles: Record<LabId, string> = {
+    'multi-head': t('Multi-head vs one big head'),
+    'q-k-differ': t('Why Q and K differ'),
+    'scale-sqrt-dk': t('Why divide by √d_k'),
+    'padding-mask': t('The padding mask'),
+    'embedding-scale': t('Why scale embeddings by √d_model'),
+    'positional-encoding': t('Sinusoidal positional encoding'),
+    permutation: t('Shuffle the words, with and without positions'),
+    'residual-ffn-layernorm': t('FFN, residuals and LayerNorm'),
+    'segments-nsp': t('Segments and next-sentence prediction'),
+    mlm: t('Masked language modelling'),
+    'causal-mask': t('The decoder’s causal mask'),
+    'wordpiece-bpe': t('WordPiece vs BPE'),
+  };
+  return titles[lab];
+}
+
+/**
+ * Runs one lab on the user's text (or the built-in sample when there is none), from the encoder's
+ * real outputs, and says plainly when the loaded model cannot support it.
+ */
+export async function runLab(core: EncoderCore, lab: LabId, params: LabParams, text: string | undefined, piecesPath: string): Promise<LabResult> {
+  const sample = !text?.trim();
+  const source = sample ? (vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT) : (text as string);
+  const base: Omit<LabResult, 'blocks'> = { lab, questionId: LAB_QUESTION[lab], title: labTitle(lab) };
+  const missing = NEEDS[lab].filter((c) => !core.capabilities[c]);
+  if (missing.length) {
+    return { ...base, blocks: [{ kind: 'claim', text: t('This lab is unavailable for the model “{0}”: it needs outputs the model does not expose ({1}). The bundled model has them.', core.files.name, missing.join(', ')) }] };
+  }
+  const input = labInput(core, source, sample);
+  const layer = Math.min(params.layer ?? 0, core.attentionOutputs.length - 1);
+  const head = Math.min(params.head ?? 0, core.config.num_heads - 1);
+  const builders: Record<LabId, () => Promise<LabBlock[]>> = {
+    'multi-head': () => multiHeadLab(input, layer),
+    'q-k-differ': () => qkLab(input, layer, head),
+    'scale-sqrt-dk': () => scaleLab(input, layer, head),
+    'padding-mask': () => paddingLab(input, layer),
+    'embedding-scale': () => embeddingScaleLab(input),
+    'positional-encoding': () => positionalEncodingLab(input),
+    permutation: () => permutationLab(input, layer),
+    'residual-ffn-layernorm': () => residualLab(input),
+    'segments-nsp': () => segmentsLab(input),
+    mlm: () => mlmLab(input, params.token, params.seed ?? 0),
+    'causal-mask': () => causalLab(input, layer, head),
+    'wordpiece-bpe': () => wordpieceLab(input, source, piecesPath),
+  };
+  const blocks = await builders[lab]();
+  const notes: LabBlock[] = [];
+  if (sample) notes.push({ kind: 'note', text: t('No text was selected, so the lab uses a built-in sample sentence. Select text and open the lab again to use yours.') });
+  if (input.truncated) notes.push({ kind: 'note', text: t('Labs use the first {0} tokens of the text so every number stays readable.', LAB_MAX_TOKENS) });
+  return { ...base, blocks: [...blocks, ...notes] };
+}

@@ -1,0 +1,63 @@
+import type { LabId } from '../questions/types';
+
+/**
+ * What a lab shows, as data: the host computes it from the encoder's real outputs and the webview
+ * draws it. Every lab starts with a one-sentence claim and ends with its question.
+ */
+export type LabBlock =
+  | { kind: 'claim'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'note'; text: string }
+  | { kind: 'metrics'; items: { label: string; value: string; good?: boolean }[] }
+  | { kind: 'heatmaps'; items: Heatmap[] }
+  | { kind: 'table'; head: string[]; rows: string[][] }
+  | { kind: 'bars'; title: string; labels: string[]; series: { name: string; values: number[] }[] }
+  | { kind: 'line'; title: string; xLabel: string; x: number[]; series: { name: string; values: number[] }[]; marker?: number; logX?: boolean }
+  | { kind: 'slider'; label: string; values: number[]; initial: number; readouts: { label: string; values: string[] }[] }
+  | { kind: 'tokens'; title?: string; items: { text: string; note?: string; tone?: 'chosen' | 'mask' | 'random' | 'same' | 'plain' | 'a' | 'b'; index?: number }[]; clickable?: boolean }
+  | { kind: 'pieces'; rows: { word: string; wordpiece: string[]; bpeSteps: string[][] }[] };
+
+export interface Heatmap {
+  title: string;
+  rows: number;
+  cols: number;
+  /** row-major values */
+  data: number[];
+  rowLabels?: string[];
+  colLabels?: string[];
+  /** diverging scale centred on 0 (for signed values) */
+  signed?: boolean;
+}
+
+export interface LabResult {
+  lab: LabId;
+  questionId: string;
+  title: string;
+  blocks: LabBlock[];
+}
+
+/** Which interview question each lab demonstrates (the bank's `demo` fields point back here). */
+export const LAB_QUESTION: Record<LabId, string> = {
+  'multi-head': 'why-multi-head',
+  'q-k-differ': 'why-q-k-differ',
+  'scale-sqrt-dk': 'why-scale-sqrt-dk',
+  'padding-mask': 'padding-mask',
+  'embedding-scale': 'embedding-scale',
+  'positional-encoding': 'positional-encoding',
+  permutation: 'position-schemes',
+  'residual-ffn-layernorm': 'residual-connections',
+  'segments-nsp': 'segment-embeddings',
+  mlm: 'mask-token-vs-attention-mask',
+  'causal-mask': 'causal-mask',
+  'wordpiece-bpe': 'wordpiece-vs-bpe',
+};
+
+export interface LabParams {
+  /** the layer and head the panel shows */
+  layer?: number;
+  head?: number;
+  /** token to mask (MLM lab) */
+  token?: number;
+  /** sample number (MLM corruption) */
+  seed?: number;
+}

@@ -1,0 +1,206 @@
+import type { Heatmap, LabBlock } from '../../shared/labs/labTypes';
+import { HEAD_COLORS, viridis } from './palette';
+import { setupCanvas } from './viewContext';
+
+/** Draws one lab block. Charts are canvases with their numbers also in text for screen readers. */
+export function renderBlock(b: LabBlock, onToken: (index: number) => void): HTMLElement {
+  switch (b.kind) {
+    case 'claim':
+      return el('p', 'claim', b.text);
+    case 'text':
+      return el('p', 'lab-text', b.text);
+    case 'note':
+      return el('p', 'note', b.text);
+    case 'metrics': {
+      const dl = el('dl', 'metrics');
+      for (const m of b.items) {
+        dl.append(el('dt', '', m.label));
+        const dd = el('dd', m.good === undefined ? '' : m.good ? 'good' : 'bad', m.value + (m.good ? ' ✓' : ''));
+        dl.append(dd);
+      }
+      return dl;
+    }
+    case 'heatmaps': {
+      const row = el('div', 'heatmaps');
+      const each = b.items.length > 2 ? 200 : 300;
+      for (const h of b.items) row.append(heatmap(h, each));
+      return row;
+    }
+    case 'table': {
+      const table = el('table', 'lab-table');
+      const tr = el('tr', '');
+      b.head.forEach((h) => tr.append(Object.assign(el('th', '', h), { scope: 'col' })));
+      table.append(tr);
+      for (const r of b.rows) {
+        const row = el('tr', '');
+        r.forEach((c, i) => row.append(i === 0 ? Object.assign(el('th', '', c), { scope: 'row' }) : el('td', '', c)));
+        table.append(row);
+      }
+      return table;
+    }
+    case 'bars':
+      return chart(b.title, b.series, (g, w, h, max) => {
+        const n = b.labels.length;
+        const groupW = w / n;
+        const barW = Math.max(1, (groupW * 0.8) / b.series.length);
+        b.series.forEach((s, si) => {
+          g.fillStyle = HEAD_COLORS[si % HEAD_COLORS.length];
+          s.values.forEach((v, i) => {
+            const bh = (v / max) * h;
+            g.fillRect(i * groupW + groupW * 0.1 + si * barW, h - bh, barW - 1, bh);
+          });
+        });
+      }, b.labels);
+    case 'line':
+      return chart(b.title, b.series, (g, w, h, max) => {
+        const xs = b.logX ? b.x.map(Math.log) : b.x;
+        const x0 = Math.min(...xs), x1 = Math.max(...xs);
+        const px = (x: number) => ((x - x0) / (x1 - x0 || 1)) * w;
+        if (b.marker !== undefined) {
+          g.strokeStyle = getComputedStyle(document.body).color;
+          g.setLineDash([4, 3]);
+          const mx = px(b.logX ? Math.log(b.marker) : b.marker);
+          g.beginPath();
+          g.moveTo(mx, 0);
+          g.lineTo(mx, h);
+          g.stroke();
+          g.setLineDash([]);
+        }
+        b.series.forEach((s, si) => {
+          g.strokeStyle = HEAD_COLORS[si % HEAD_COLORS.length];
+          g.lineWidth = 2;
+          g.beginPath();
+          s.values.forEach((v, i) => (i ? g.lineTo(px(xs[i]), h - (v / max) * h) : g.moveTo(px(xs[i]), h - (v / max) * h)));
+          g.stroke();
+        });
+      }, b.x.map((x) => String(+x.toFixed(2))), b.xLabel);
+    case 'slider': {
+      const box = el('div', 'slider');
+      const label = el('label', '', '');
+      const input = document.createElement('input');
+      input.type = 'range';
+      input.min = '0';
+      input.max = String(b.values.length - 1);
+      input.value = String(b.initial);
+      const value = el('output', 'slider-value', '');
+      label.append(b.label + ' ', input, value);
+      const dl = el('dl', 'metrics');
+      const dds = b.readouts.map((r) => {
+        dl.append(el('dt', '', r.label));
+        const dd = el('dd', '', '');
+        dl.append(dd);
+        return dd;
+      });
+      const sync = () => {
+        const i = Number(input.value);
+        value.textContent = String(b.values[i]);
+        input.setAttribute('aria-valuetext', String(b.values[i]));
+        b.readouts.forEach((r, k) => (dds[k].textContent = r.values[i]));
+      };
+      input.addEventListener('input', sync);
+      sync();
+      box.append(label, dl);
+      return box;
+    }
+    case 'tokens': {
+      const box = el('div', 'token-chips');
+      if (b.title) box.append(el('div', 'chips-title', b.title));
+      for (const it of b.items) {
+        const chip = el(b.clickable && it.index !== undefined ? 'button' : 'span', `chip tone-${it.tone ?? 'plain'}`, it.text);
+        if (it.note) chip.title = it.note;
+        if (b.clickable && it.index !== undefined) chip.addEventListener('click', () => onToken(it.index as number));
+        box.append(chip);
+      }
+      return box;
+    }
+    case 'pieces': {
+      const table = el('table', 'lab-table pieces');
+      const head = el('tr', '');
+      ['', 'WordPiece', 'BPE'].forEach((h) => head.append(el('th', '', h)));
+      table.append(head);
+      for (const r of b.rows) {
+        const tr = el('tr', '');
+        tr.append(Object.assign(el('th', '', r.word), { scope: 'row' }));
+        const wp = el('td', '', '');
+        r.wordpiece.forEach((p) => wp.append(el('span', 'chip', p)));
+        const bpe = el('td', 'bpe', '');
+        const last = r.bpeSteps[r.bpeSteps.length - 1];
+        last.forEach((p) => bpe.append(el('span', 'chip', p)));
+        const steps = el('details', '', '');
+        steps.append(el('summary', '', `${r.bpeSteps.length - 1} merges`));
+        r.bpeSteps.forEach((s) => steps.append(el('div', 'merge-step', s.join(' · '))));
+        bpe.append(steps);
+        tr.append(wp, bpe);
+        table.append(tr);
+      }
+      return table;
+    }
+    default: {
+      const never: never = b;
+      return never;
+    }
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text = ''): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text) e.textContent = text;
+  return e;
+}
+
+function heatmap(h: Heatmap, size: number): HTMLElement {
+  const fig = el('figure', 'heatmap', '');
+  const cap = el('figcaption', '', h.title);
+  const cell = Math.max(1, Math.floor(size / Math.max(h.rows, h.cols)));
+  const canvas = document.createElement('canvas');
+  const g = setupCanvas(canvas, cell * h.cols, cell * h.rows);
+  let max = 0;
+  for (const v of h.data) max = Math.max(max, Math.abs(v));
+  for (let r = 0; r < h.rows; r++)
+    for (let c = 0; c < h.cols; c++) {
+      const v = h.data[r * h.cols + c];
+      const [R, G, B] = h.signed ? diverging(max ? v / max : 0) : viridis(max ? v / max : 0);
+      g.fillStyle = `rgb(${R},${G},${B})`;
+      g.fillRect(c * cell, r * cell, cell, cell);
+    }
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', `${h.title}: ${h.rows} × ${h.cols}, max ${max.toFixed(3)}`);
+  const readout = el('div', 'readout', ' ');
+  canvas.addEventListener('mousemove', (e) => {
+    const rect = canvas.getBoundingClientRect();
+    const c = Math.floor((e.clientX - rect.left) / cell), r = Math.floor((e.clientY - rect.top) / cell);
+    if (r < 0 || c < 0 || r >= h.rows || c >= h.cols) return;
+    const rl = h.rowLabels?.[r] ?? String(r), cl = h.colLabels?.[c] ?? String(c);
+    readout.textContent = `${rl} → ${cl}: ${h.data[r * h.cols + c].toFixed(4)}`;
+  });
+  fig.append(cap, canvas, readout);
+  return fig;
+}
+
+/** Blue–white–orange, centred on 0, for signed values (readable for red–green colour blindness). */
+function diverging(x: number): [number, number, number] {
+  const a = Math.max(-1, Math.min(1, x));
+  return a < 0 ? [Math.round(255 + a * 255), Math.round(255 + a * 141), Math.round(255 + a * 77)] : [255, Math.round(255 - a * 115), Math.round(255 - a * 255)];
+}
+
+function chart(title: string, series: { name: string; values: number[] }[], draw: (g: CanvasRenderingContext2D, w: number, h: number, max: number) => void, xLabels: string[], xTitle?: string): HTMLElement {
+  const fig = el('figure', 'chart', '');
+  fig.append(el('figcaption', '', title));
+  const canvas = document.createElement('canvas');
+  const w = Math.min(560, Math.max(240, xLabels.length * 22)), h = 150;
+  const g = setupCanvas(canvas, w, h);
+  const max = Math.max(1e-12, ...series.flatMap((s) => s.values));
+  draw(g, w, h, max);
+  const legend = el('div', 'legend-row', '');
+  series.forEach((s, i) => {
+    const sw = el('span', 'swatch', '');
+    sw.style.background = HEAD_COLORS[i % HEAD_COLORS.length];
+    legend.append(sw, el('span', '', s.name));
+  });
+  const axis = el('div', 'axis-note', `${xTitle ? xTitle + ': ' : ''}${xLabels[0]} … ${xLabels[xLabels.length - 1]} · max ${max.toPrecision(3)}`);
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', `${title}. ${series.map((s) => `${s.name}: ${s.values.map((v) => v.toPrecision(3)).join(', ')}`).join('; ')}`);
+  fig.append(canvas, legend, axis);
+  return fig;
+}
