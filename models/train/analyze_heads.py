@@ -139,14 +139,20 @@ class HeadStats:
     """Accumulates per-layer, per-head sums over query tokens, plus per-sequence sums for the content
     metrics (for a standard error clustered by sequence)."""
 
-    def __init__(self, n_layers, n_heads):
+    def __init__(self, n_layers, n_heads, max_len=512):
         self.L, self.H = n_layers, n_heads
         self.sums = {p: torch.zeros(n_layers, n_heads, dtype=torch.float64) for p in PATTERNS}
         self.n_query = 0
         self.n_seqs = 0
         self.n_tokens = 0
         self.content = {c: {"mass": torch.zeros(n_layers, n_heads, dtype=torch.float64), "chance": 0.0, "n": 0,
-                            "seq_diff": [], "seq_n": []} for c in ("dup", "bracket")}
+                            "offsets": torch.zeros(max_len, dtype=torch.float64), "seq_diff": []}
+                        for c in ("dup", "bracket")}
+        # mean attention each head gives to the non-special key k positions back, over all queries: the
+        # positional baseline for the content metrics (what the head would give a key at that distance
+        # whatever its content)
+        self.offset_sum = torch.zeros(n_layers, n_heads, max_len, dtype=torch.float64)
+        self.offset_n = torch.zeros(max_len, dtype=torch.float64)
 
     def add_content(self, name, layer, per_seq_mass, per_seq_chance, per_seq_n):
         """per_seq_mass [B, H] summed over that sequence's queries; per_seq_chance [B]; per_seq_n [B]."""
@@ -176,8 +182,12 @@ class HeadStats:
                 cnt = torch.cat([k for _, k in parts]).double()
                 est = diff.sum(0) / cnt.sum()
                 se[layer] = ((diff - est[None] * cnt[:, None]) ** 2).sum(0).sqrt() / cnt.sum()
+            profile = self.offset_sum / self.offset_n.clamp(min=1)  # [L, H, K]
+            positional = (profile * c["offsets"]).sum(-1) / n  # [L, H]
             out[name] = {"n_queries": c["n"], "mass": mass.tolist(), "chance": chance,
                          "ratio": (mass / chance).tolist() if chance > 0 else None,
+                         "positional": positional.tolist(),
+                         "ratio_positional": (mass / positional.clamp(min=1e-12)).tolist(),
                          "se_excess": se.tolist()}
         return out
 
@@ -219,6 +229,14 @@ def analyze_batch(model, rows, stats, punct_ids, opener_of):
     d_cnt = D.sum(-1)  # [B, T]
     d_q = d_cnt > 0
     d_chance = (d_cnt.double() / lens[:, None]) * d_q
+    pos_i = pos[:, None].expand(t, t)
+    rel = (pos_i - pos[None, :]).clamp(min=0)  # i - j
+    stats.content["dup"]["offsets"][:t] += torch.bincount(rel[None].expand_as(D)[D], minlength=t)[:t].double()
+    key_ok = q_ok  # real, non-special keys
+    back = (pos[None, :] <= pos[:, None])  # j <= i
+    pair_ok = q_ok[:, :, None] & key_ok[:, None, :] & back[None]  # [B, i, j]
+    stats.offset_n[:t] += torch.bincount(rel[None].expand_as(pair_ok)[pair_ok], minlength=t)[:t].double()
+    rel_flat = rel.reshape(-1)
     # bracket pairs
     bp = []
     for b in range(B):
@@ -232,6 +250,7 @@ def analyze_batch(model, rows, stats, punct_ids, opener_of):
         bj = torch.tensor([p[2] for p in bp])
         b_n = torch.bincount(bb, minlength=B)
         b_chance = torch.zeros(B, dtype=torch.float64).index_add_(0, bb, 1.0 / lens[bb])
+        stats.content["bracket"]["offsets"][:t] += torch.bincount(bi - bj, minlength=t)[:t].double()
 
     for layer, A in enumerate(parts["attn"]):
         A = A.double()  # [B, H, T, T]
@@ -240,6 +259,8 @@ def analyze_batch(model, rows, stats, punct_ids, opener_of):
         slf = torch.diagonal(A, dim1=2, dim2=3)
         cls = A[..., 0]
         sep = (A * is_sep[:, None, None, :]).sum(-1)
+        w = (A * pair_ok[:, None].double()).sum(0).reshape(A.shape[1], -1)  # [H, T*T]
+        stats.offset_sum[layer, :, :t] += torch.zeros(A.shape[1], t, dtype=torch.float64).index_add_(1, rel_flat, w)
         for name, m in zip(PATTERNS, (prev, nxt, slf, cls, sep)):
             stats.sums[name][layer] += (m * qm).sum((0, 2))
         dmass = (A * D[:, None].double()).sum(-1)  # [B, H, T]

@@ -25,6 +25,14 @@ export class LatestOnly<Req, Res> {
     this.generation++;
   }
 
+  private report(err: unknown, req: Req): void {
+    try {
+      this.fail(err, req);
+    } catch {
+      // nothing left to tell
+    }
+  }
+
   get busy(): boolean {
     return this.running;
   }
@@ -36,11 +44,20 @@ export class LatestOnly<Req, Res> {
         const { req } = this.pending;
         this.pending = undefined;
         const gen = this.generation;
+        let outcome: { ok: true; res: Res } | { ok: false; err: unknown };
         try {
-          const res = await this.work(req);
-          if (!this.pending && gen === this.generation) this.deliver(res, req);
+          outcome = { ok: true, res: await this.work(req) };
         } catch (err) {
-          if (!this.pending && gen === this.generation) this.fail(err, req);
+          outcome = { ok: false, err };
+        }
+        // superseded (a newer request waits) or cancelled: neither its result nor its error is reported
+        if (this.pending || gen !== this.generation) continue;
+        try {
+          if (outcome.ok) this.deliver(outcome.res, req);
+          else this.fail(outcome.err, req);
+        } catch (err) {
+          // a throwing callback must not stop the pump (a waiting request would never run)
+          if (outcome.ok) this.report(err, req);
         }
       }
     } finally {

@@ -3,12 +3,14 @@
  * or an explicit `[SEP]` typed in the text. Offsets are into the text; null means a single segment.
  */
 export function findSegmentBoundary(text: string): { endA: number; startB: number } | null {
-  const sep = text.indexOf('[SEP]');
-  const blank = /\r?\n[ \t]*\r?\n/.exec(text);
-  const candidates: { endA: number; startB: number }[] = [];
-  if (sep > 0) candidates.push({ endA: sep, startB: sep + '[SEP]'.length });
-  if (blank && blank.index > 0) candidates.push({ endA: blank.index, startB: blank.index + blank[0].length });
-  const first = candidates.sort((a, b) => a.endA - b.endA)[0];
-  if (!first || text.slice(first.startB).trim() === '' || text.slice(0, first.endA).trim() === '') return null;
-  return first;
+  // the first separator with text on both sides: blank lines before the first words (or after the
+  // last) frame the selection, they do not split it
+  const separators = /\[SEP\]|\r?\n[ \t]*\r?\n/g;
+  for (let m = separators.exec(text); m; m = separators.exec(text)) {
+    const boundary = { endA: m.index, startB: m.index + m[0].length };
+    if (text.slice(0, boundary.endA).trim() === '') continue;
+    if (text.slice(boundary.startB).trim() === '') return null;
+    return boundary;
+  }
+  return null;
 }

@@ -5,6 +5,7 @@ import katex from 'katex';
 import { bankTerms, buildBank } from '../../src/shared/questions/bank';
 import { createQuestionMarkdown, extractFormulas } from '../../src/shared/questions/markdownMath';
 import { parseQuestion } from '../../src/shared/questions/parseQuestion';
+import { LAB_QUESTION } from '../../src/shared/labs/labTypes';
 import { TermMatcher } from '../../src/shared/questions/termMatcher';
 import { type BankProblem, LANGUAGES, type QuestionText } from '../../src/shared/questions/types';
 
@@ -35,6 +36,15 @@ suite('question bank content (questions/)', () => {
 
   test('every file parses, and every question has both languages, valid related ids, matching quizzes and unique terms', () => {
     assert.ok(bank.problems.length === 0, `${bank.problems.length} problem(s) in the question files:\n${report(bank.problems)}`);
+  });
+
+  test('every lab demonstrates a question whose demo is that lab, and every demo has a lab', () => {
+    for (const [lab, id] of Object.entries(LAB_QUESTION)) {
+      const q = bank.questions.get(id);
+      assert.ok(q, `lab ${lab} links question ${id}, which exists`);
+      assert.strictEqual(q.texts.en?.demo, lab, `question ${id} demonstrates ${lab}`);
+    }
+    for (const t of texts) assert.ok(t.demo in LAB_QUESTION, `${t.path}: demo ${t.demo} is a lab`);
   });
 
   test('the bank has at least 20 questions', () => {

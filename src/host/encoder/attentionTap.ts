@@ -15,7 +15,9 @@ export interface TappedModel {
 export class ModelFormatError extends Error {}
 
 export async function tapAttention(bytes: Uint8Array): Promise<TappedModel> {
-  const { onnx } = await import('onnx-proto');
+  const mod = await import('onnx-proto');
+  // Node's ESM loader sees this CommonJS package only as a default export; a bundle sees `onnx` too
+  const onnx = mod.onnx ?? (mod as unknown as { default: typeof mod }).default.onnx;
   let model: OnnxNs.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);

@@ -68,7 +68,10 @@ export async function paddingLab(input: LabInput, layer: number): Promise<LabBlo
 export async function mlmLab(input: LabInput, token: number | undefined, seed: number): Promise<LabBlock[]> {
   const sp = input.core.config.special_tokens;
   const content = input.tokens.map((tk, i) => (tk.special ? -1 : i)).filter((i) => i >= 0);
-  const pick = token !== undefined && content.includes(token) ? token : content[Math.floor(content.length / 2)];
+  // by default a whole word near the middle: a guess at punctuation teaches little
+  const words = content.filter((i) => /^\p{L}{2,}$/u.test(input.tokens[i].text));
+  const pool = words.length ? words : content;
+  const pick = token !== undefined && content.includes(token) ? token : pool[Math.floor(pool.length / 2)];
   const ids = [...input.ids];
   ids[pick] = sp.mask;
   const out = (await input.run(['mlm_logits'], { ids }))['mlm_logits'];

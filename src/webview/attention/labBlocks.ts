@@ -66,14 +66,18 @@ export function renderBlock(b: LabBlock, onToken: (index: number) => void): HTML
           g.stroke();
           g.setLineDash([]);
         }
+        void max;
+        // each curve on its own scale (its maximum at the top), so small and large quantities both show their shape
         b.series.forEach((s, si) => {
+          const top = Math.max(1e-12, ...s.values.map(Math.abs));
+          const py = (v: number) => h - 4 - (v / top) * (h - 8);
           g.strokeStyle = HEAD_COLORS[si % HEAD_COLORS.length];
           g.lineWidth = 2;
           g.beginPath();
-          s.values.forEach((v, i) => (i ? g.lineTo(px(xs[i]), h - (v / max) * h) : g.moveTo(px(xs[i]), h - (v / max) * h)));
+          s.values.forEach((v, i) => (i ? g.lineTo(px(xs[i]), py(v)) : g.moveTo(px(xs[i]), py(v))));
           g.stroke();
         });
-      }, b.x.map((x) => String(+x.toFixed(2))), b.xLabel);
+      }, b.x.map((x) => String(+x.toFixed(2))), b.xLabel, true);
     case 'slider': {
       const box = el('div', 'slider');
       const label = el('label', '', '');
@@ -184,7 +188,7 @@ function diverging(x: number): [number, number, number] {
   return a < 0 ? [Math.round(255 + a * 255), Math.round(255 + a * 141), Math.round(255 + a * 77)] : [255, Math.round(255 - a * 115), Math.round(255 - a * 255)];
 }
 
-function chart(title: string, series: { name: string; values: number[] }[], draw: (g: CanvasRenderingContext2D, w: number, h: number, max: number) => void, xLabels: string[], xTitle?: string): HTMLElement {
+function chart(title: string, series: { name: string; values: number[] }[], draw: (g: CanvasRenderingContext2D, w: number, h: number, max: number) => void, xLabels: string[], xTitle?: string, ownScale = false): HTMLElement {
   const fig = el('figure', 'chart', '');
   fig.append(el('figcaption', '', title));
   const canvas = document.createElement('canvas');
@@ -198,7 +202,8 @@ function chart(title: string, series: { name: string; values: number[] }[], draw
     sw.style.background = HEAD_COLORS[i % HEAD_COLORS.length];
     legend.append(sw, el('span', '', s.name));
   });
-  const axis = el('div', 'axis-note', `${xTitle ? xTitle + ': ' : ''}${xLabels[0]} … ${xLabels[xLabels.length - 1]} · max ${max.toPrecision(3)}`);
+  const range = ownScale ? series.map((s) => `${s.name} ≤ ${Math.max(...s.values).toPrecision(3)}`).join(' · ') : `max ${max.toPrecision(3)}`;
+  const axis = el('div', 'axis-note', `${xTitle ? xTitle + ': ' : ''}${xLabels[0]} … ${xLabels[xLabels.length - 1]} · ${range}`);
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', `${title}. ${series.map((s) => `${s.name}: ${s.values.map((v) => v.toPrecision(3)).join(', ')}`).join('; ')}`);
   fig.append(canvas, legend, axis);
