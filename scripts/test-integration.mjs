@@ -3,7 +3,7 @@
 //
 //   node scripts/test-integration.mjs            every run below
 //   node scripts/test-integration.mjs main       only the named runs
-import { cpSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, ROOT, ensureCodeServer, freePort, startCodeServer } from './codeServer.mjs';
@@ -104,6 +104,8 @@ async function main() {
   const runs = wanted.length ? RUNS.filter((r) => wanted.includes(r.name)) : RUNS;
   let ok = true;
   for (const r of runs) ok = (await runOne(r)) && ok;
+  const times = join(OUT, 'render-times-512.json');
+  if (existsSync(times)) console.log(`\nRender time in the real VS Code, 512 tokens, ms per view: ${readFileSync(times, 'utf8')}`);
   console.log(ok ? '\nAll integration runs passed.' : '\nIntegration runs FAILED.');
   process.exit(ok ? 0 : 1);
 }

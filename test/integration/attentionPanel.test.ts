@@ -1,4 +1,6 @@
 import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ViewKind } from '../../src/shared/protocol';
 import { screenshot, sleep, tutor, waitFor, workspaceFile } from './helpers';
@@ -100,7 +102,8 @@ suite('Attention panel', () => {
       api.panel.post({ type: 'showView', view });
       times[view] = (await renderedView(view, 512)).millis;
     }
-    console.log(`      render times at 512 tokens (ms): ${JSON.stringify(times)}`);
+    // reported, never asserted (shared, noisy machines): the driver prints this file
+    if (process.env.TUTOR_TEST_OUTPUT) fs.writeFileSync(path.join(process.env.TUTOR_TEST_OUTPUT, 'render-times-512.json'), JSON.stringify(times));
     api.panel.post({ type: 'showView', view: 'head' });
     await renderedView('head', 512);
     await screenshot('panel-512');
@@ -109,6 +112,31 @@ suite('Attention panel', () => {
     api.attention.onWebviewMessage({ type: 'moveWindow', delta: 1 });
     const next = await waitFor('second window', () => (api.attention.encodingsPosted > n ? api.attention.current : undefined), 60000);
     assert.strictEqual(next.payload.window?.index, 1);
+  });
+
+  test('every view in light, dark and high-contrast themes', async () => {
+    const api = await tutor();
+    const doc = await vscode.workspace.openTextDocument(workspaceFile('transformer.py'));
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    editor.selection = new vscode.Selection(23, 0, 26, 0);
+    const before = api.attention.encodingsPosted;
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+    const config = vscode.workspace.getConfiguration('workbench');
+    try {
+      for (const [theme, name] of [['Default Light Modern', 'light'], ['Default Dark Modern', 'dark'], ['Default High Contrast', 'hc']]) {
+        await config.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        await sleep(600);
+        for (const view of ['head', 'matrix', 'model', 'step'] as ViewKind[]) {
+          api.panel.post({ type: 'showView', view });
+          await renderedView(view, shown.payload.tokens.length);
+          if (view === 'head') api.attention.onWebviewMessage({ type: 'lockToken', index: 5, layer: 0, heads: [] });
+          await screenshot(`theme-${name}-${view}`);
+        }
+      }
+    } finally {
+      await config.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   test('bad input gets a clear message and the panel keeps working', async () => {

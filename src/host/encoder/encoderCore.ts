@@ -110,10 +110,13 @@ export class EncoderCore {
     let session: import('onnxruntime-node').InferenceSession | undefined;
     // severity 3: ORT's warnings (e.g. about the overridable pos_scale initializer) are not the user's concern
     const opts = { graphOptimizationLevel: 'all' as const, intraOpNumThreads: 2, interOpNumThreads: 1, logSeverityLevel: 3 as const };
+    if (!modelBytes.length) throw new ModelFormatError(`the model file ${files.modelPath} is empty`);
     try {
       session = await ort.InferenceSession.create(modelBytes, opts);
     } catch (e) {
-      throw new ModelFormatError(`ONNX Runtime cannot load ${files.modelPath}: ${(e as Error).message}`);
+      const why = (e as Error).message;
+      const hint = /protobuf/i.test(why) ? ' (not an ONNX file, or a truncated or corrupt copy: export or download it again)' : '';
+      throw new ModelFormatError(`ONNX Runtime cannot load ${files.modelPath}: ${why}${hint}`);
     }
     const inputNames = [...session.inputNames];
     let attentionOutputs = session.outputNames.filter((n) => /^attn_\d+$/.test(n)).sort((a, b) => +a.slice(5) - +b.slice(5));

@@ -81,7 +81,7 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
     const y = (i: number) => i * ROW + ROW / 2;
     g.lineWidth = 2;
     const line = (q: number, k: number, w: number, h: number) => {
-      g.globalAlpha = Math.min(1, w * (focus ? 1.1 : 0.9));
+      g.globalAlpha = Math.min(1, w * 0.9);
       g.strokeStyle = headColor(h);
       g.beginPath();
       g.moveTo(0, y(q));
@@ -89,18 +89,23 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
       g.stroke();
     };
     const at = (h: number, q: number, k: number) => p.attention[((state.layer * p.numHeads + h) * t + q) * t + k];
+    // opacity relative to the strongest line drawn, so diffuse heads still show their shape
+    const edges: [number, number, number, number][] = [];
     if (focus?.side === 'q') {
-      for (const h of heads) for (let k = 0; k < t; k++) line(focus.index, k, at(h, focus.index, k), h);
+      for (const h of heads) for (let k = 0; k < t; k++) edges.push([focus.index, k, at(h, focus.index, k), h]);
     } else if (focus?.side === 'k') {
-      for (const h of heads) for (let q = 0; q < t; q++) line(q, focus.index, at(h, q, focus.index), h);
+      for (const h of heads) for (let q = 0; q < t; q++) edges.push([q, focus.index, at(h, q, focus.index), h]);
     } else {
       const k = t <= 48 ? t : 6;
       for (const h of heads)
         for (let q = 0; q < t; q++) {
           const row = p.attention.subarray(((state.layer * p.numHeads + h) * t + q) * t, ((state.layer * p.numHeads + h) * t + q + 1) * t);
-          for (const key of topK(row, k)) line(q, key, row[key], h);
+          for (const key of topK(row, k)) edges.push([q, key, row[key], h]);
         }
     }
+    let top = 1e-9;
+    for (const e of edges) top = Math.max(top, e[2]);
+    for (const [q, k, w, h] of edges) line(q, k, w / top, h);
     g.globalAlpha = 1;
     // shade the keys by the focused query's attention (mean over the drawn heads)
     const shade = focus?.side === 'q' ? attentionRow(p, state.layer, heads, focus.index) : null;

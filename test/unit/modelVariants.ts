@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { onnx } from 'onnx-proto';
+import type { ModelFiles } from '../../src/host/encoder/encoderCore';
+import { BUNDLED } from './modelFiles';
+
+/**
+ * Copies of the committed model changed the way other exports differ from it, written to a temp
+ * folder: made here from models/tiny-bert, so no extra model file is committed.
+ */
+export class ModelVariants {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'tutor-models-'));
+  private readonly bundledBytes = readFileSync(BUNDLED.modelPath);
+
+  /** A tokenizer.json path in the temp folder (the bundled one, or the given JSON). */
+  tokenizer(name = 'tokenizer.json', json?: unknown): string {
+    const file = path.join(this.dir, name);
+    writeFileSync(file, json === undefined ? readFileSync(BUNDLED.tokenizerPath) : JSON.stringify(json));
+    return file;
+  }
+
+  /** Writes a model file; `edit` changes the decoded graph of the committed model. */
+  model(name: string, edit: (m: onnx.ModelProto) => void): string {
+    const m = onnx.ModelProto.decode(this.bundledBytes);
+    edit(m);
+    const file = path.join(this.dir, name);
+    writeFileSync(file, onnx.ModelProto.encode(m).finish());
+    return file;
+  }
+
+  bytes(name: string, bytes: Uint8Array): string {
+    const file = path.join(this.dir, name);
+    writeFileSync(file, bytes);
+    return file;
+  }
+
+  files(modelPath: string, tokenizerPath = this.tokenizer()): ModelFiles {
+    return { name: path.basename(modelPath), modelPath, tokenizerPath };
+  }
+
+  get bundled(): Uint8Array {
+    return this.bundledBytes;
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Renames a tensor everywhere in the graph (node inputs and outputs, graph inputs/outputs, value_info). */
+export function renameTensor(g: onnx.IGraphProto, from: string, to: string): void {
+  for (const n of g.node ?? []) {
+    n.input = (n.input ?? []).map((x) => (x === from ? to : x));
+    n.output = (n.output ?? []).map((x) => (x === from ? to : x));
+  }
+  for (const list of [g.input, g.output, g.valueInfo]) for (const v of list ?? []) if (v.name === from) v.name = to;
+}
+
+/**
+ * Like a plain HuggingFace BERT export: no attn_N / q_N / k_N / v_N / mlm_logits outputs, the
+ * attention Softmax outputs named after their node, and pos_scale a constant rather than an input.
+ */
+export function plainExport(m: onnx.ModelProto): void {
+  const g = m.graph!;
+  g.output = (g.output ?? []).filter((o) => !/^(attn|q|k|v)_\d+$/.test(o.name ?? '') && o.name !== 'mlm_logits');
+  for (const n of g.node ?? []) {
+    const out = n.output?.[0] ?? '';
+    if (n.opType === 'Softmax' && /^attn_\d+$/.test(out)) renameTensor(g, out, `/encoder/layer.${out.slice(5)}/attention/Softmax_output_0`);
+  }
+  g.input = (g.input ?? []).filter((i) => i.name !== 'pos_scale');
+  g.initializer = [...(g.initializer ?? []), onnx.TensorProto.create({ name: 'pos_scale', dataType: onnx.TensorProto.DataType.FLOAT, dims: [1], floatData: [1] })];
+}
