@@ -34,7 +34,7 @@ export function packageVsix({ target = 'linux-x64', quiet = false } = {}) {
   const ignore = join(ROOT, '.vscode-test', `vscodeignore-${target}`);
   writeFileSync(ignore, ignoreFor(target));
   const out = join(ROOT, `transformer-tutor-${target}.vsix`);
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--target', target, '--ignoreFile', ignore, '--out', out, '--allow-missing-repository', '--skip-license'],
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--target', target, '--ignoreFile', ignore, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'],
     { cwd: ROOT, stdio: quiet ? 'ignore' : 'inherit' });
   const mb = statSync(out).size / 1024 / 1024;
   console.log(`VSIX for ${target}: ${out} (${mb.toFixed(1)} MB)`);

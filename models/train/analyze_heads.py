@@ -358,30 +358,39 @@ def training_time(st, log_path, started_at, ckpt_path, tokens_per_step):
     info = {"steps": st["step"], "tokens_per_step_estimate": tokens_per_step}
     last = st["log"][-1] if st["log"] else None
     if log_path and os.path.exists(log_path) and last:
-        segs, cur, start_step = [], None, 0
+        segs, cur, start_step = [], [], 0  # one list of log entries per training process
         for line in open(log_path, encoding="utf-8", errors="replace"):
             m = re.match(r"resumed at step (\d+)", line)
             if m:
                 if cur:
                     segs.append((start_step, cur))
-                start_step, cur = int(m.group(1)), None
+                start_step, cur = int(m.group(1)), []
                 continue
             if line.startswith("{"):
                 try:
                     e = json.loads(line)
                 except ValueError:
                     continue
-                if "tok_per_s" in e:
-                    if cur and e["step"] <= start_step:  # a fresh run appended to the same log
-                        segs, start_step = [], 0
-                    cur = e
+                if "tok_per_s" not in e:
+                    continue
+                if cur and e["step"] <= cur[-1]["step"]:  # a fresh run appended to the same log
+                    segs, cur, start_step = [], [], 0
+                cur.append(e)
         if cur:
             segs.append((start_step, cur))
-        match = [e for _, e in segs if e["step"] == last["step"] and abs(e["mlm"] - last["mlm"]) < 1e-6]
-        if match:
-            secs = sum((e["step"] - s0) * tokens_per_step / e["tok_per_s"] for s0, e in segs if e["step"] <= last["step"])
-            info.update(log=log_path, log_segments=len(segs), tok_per_s=segs[-1][1]["tok_per_s"],
-                        wall_s_from_throughput=secs)
+        hit = [k for k, (_, es) in enumerate(segs)
+               if any(e["step"] == last["step"] and abs(e["mlm"] - last["mlm"]) < 1e-5 for e in es)]
+        if hit:
+            # earlier processes: their whole duration (work lost to a crash still took time);
+            # the process that wrote the checkpoint: up to the checkpoint's step
+            k = hit[-1]
+            secs = 0.0
+            for s0, es in segs[:k]:
+                secs += (es[-1]["step"] - s0) * tokens_per_step / es[-1]["tok_per_s"]
+            s0, es = segs[k]
+            e = next(e for e in es if e["step"] == last["step"])
+            secs += (e["step"] - s0) * tokens_per_step / e["tok_per_s"]
+            info.update(log=log_path, log_segments=k + 1, tok_per_s=e["tok_per_s"], wall_s_from_throughput=secs)
         else:
             info["log_note"] = f"{log_path} does not belong to this checkpoint (no matching step {last['step']})"
     if started_at:
@@ -666,9 +675,8 @@ def fill_card(res, template_path, out_path):
                   f"--run {res['run']}` and this script again**")
     failed = [r for r in res["targets"] if not r[3]]
     if failed:
-        miss = ("Targets not met are reported with the numbers reached; they have not been lowered. "
-                "Not met: " + "; ".join(f"{r[0]} (reached {r[2]}, required {r[1]})" for r in failed) + ". "
-                "What was tried to get there is listed under *Training*.")
+        miss = (f"{len(failed)} of {len(res['targets'])} targets not met. They are reported with the numbers reached "
+                "and have not been lowered; what was tried to reach them is listed under *Training*.")
     else:
         miss = "All targets were met on held-out text."
     roles = []

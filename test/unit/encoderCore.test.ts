@@ -1,0 +1,179 @@
+import * as assert from 'node:assert';
+import { EncoderCore, InputError } from '../../src/host/encoder/encoderCore';
+import { loadRuntime } from '../../src/host/encoder/runtime';
+import type { EncodingPayload } from '../../src/shared/encoding';
+import { BUNDLED } from './modelFiles';
+import { assertOffsets } from './offsets';
+
+const content = (p: EncodingPayload) => p.tokens.filter((t) => !t.special);
+
+suite('EncoderCore on the committed model', () => {
+  let core: EncoderCore;
+  suiteSetup(async () => {
+    core = await EncoderCore.load(BUNDLED, await loadRuntime());
+  });
+  suiteTeardown(() => core?.release());
+
+  test('a sentence: [CLS] tokens [SEP], attention [layer][head][query][key] with rows summing to 1, q/k/v per head', async () => {
+    const text = 'The cat sat on the mat because it was tired.';
+    const p = await core.encode({ text });
+    const T = p.tokens.length;
+    assert.strictEqual(p.tokens[0].text, '[CLS]');
+    assert.strictEqual(p.tokens[T - 1].text, '[SEP]');
+    assert.strictEqual(p.numLayers, core.config.num_layers);
+    assert.strictEqual(p.numHeads, core.config.num_heads);
+    assert.strictEqual(p.attention.length, p.numLayers * p.numHeads * T * T);
+    assert.strictEqual(p.headDim, core.config.hidden_size / core.config.num_heads);
+    for (const x of [p.q, p.k, p.v]) assert.strictEqual(x?.length, p.numLayers * p.numHeads * T * p.headDim);
+    for (let row = 0; row < p.numLayers * p.numHeads * T; row++) {
+      const sum = p.attention.subarray(row * T, row * T + T).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-4, `row ${row} sums to ${sum}`);
+    }
+    assert.strictEqual(p.window, undefined);
+    assert.strictEqual(p.text, text);
+    assertOffsets(text, p);
+  });
+
+  test('encode asks for attention and q/k/v only, never the MLM head', () => {
+    assert.ok(!core.encodeOutputs.includes('mlm_logits'));
+    assert.ok(core.encodeOutputs.includes('attn_0') && core.encodeOutputs.includes('v_3'));
+  });
+
+  suite('text longer than the window', () => {
+    const text = Array.from({ length: 180 }, (_, i) => `Sentence ${i}: the cat sat on the mat.`).join(' ');
+    let total: number;
+    suiteSetup(() => {
+      total = core.tokenize(text).tokens.length;
+      assert.ok(total > 2 * 510, `the text needs three windows (${total} tokens)`);
+    });
+
+    test('window 0: the first 510 tokens, 512 in all, with the window described', async () => {
+      const p = await core.encode({ text });
+      assert.strictEqual(p.tokens.length, 512);
+      assert.deepStrictEqual(p.window, { index: 0, count: Math.ceil(total / 510), tokensTotal: total });
+      assert.strictEqual(p.textOffset, 0);
+      assertOffsets(text, p);
+    });
+
+    test('a later window continues where the previous one ended, with offsets into the whole text', async () => {
+      const all = core.tokenize(text).tokens;
+      const p = await core.encode({ text, window: 1 });
+      const first = content(p)[0];
+      assert.deepStrictEqual([first.start, first.end], [all[510].span.start, all[510].span.end]);
+      assert.strictEqual(p.textOffset, first.start);
+      assert.strictEqual(p.text, text.slice(p.textOffset, content(p).at(-1)!.end));
+      assert.strictEqual(p.tokens[0].start, first.start, '[CLS] sits at the window start');
+      assertOffsets(text, p);
+    });
+
+    test('the window index is clamped (too large, negative, fractional, NaN)', async () => {
+      const count = Math.ceil(total / 510);
+      const last = await core.encode({ text, window: 99 });
+      assert.strictEqual(last.window?.index, count - 1);
+      assert.strictEqual(last.tokens.length, total - 510 * (count - 1) + 2);
+      assert.strictEqual(content(last).at(-1)!.end, text.length, 'the last window ends with the text');
+      assertOffsets(text, last);
+      assert.strictEqual((await core.encode({ text, window: -3 })).window?.index, 0);
+      assert.strictEqual((await core.encode({ text, window: 1.7 })).window?.index, 1);
+      assert.strictEqual((await core.encode({ text, window: Number.NaN })).window?.index, 0);
+    });
+  });
+
+  suite('sentence pairs', () => {
+    function assertPair(p: EncodingPayload, lastOfA: string, firstOfB: string) {
+      const seps = p.tokens.map((t, i) => (t.special && t.text === '[SEP]' ? i : -1)).filter((i) => i >= 0);
+      assert.strictEqual(seps.length, 2, 'one [SEP] between A and B, one at the end');
+      const mid = seps[0];
+      assert.strictEqual(p.tokens[mid - 1].text, lastOfA);
+      assert.strictEqual(p.tokens[mid + 1].text, firstOfB);
+      p.tokens.forEach((t, i) => assert.strictEqual(t.segment, i <= mid ? 0 : 1, `segment of token ${i} "${t.text}"`));
+    }
+
+    test('a blank line splits sentence A from sentence B', async () => {
+      const text = 'The cat sat on the mat.\n\nIt was tired.';
+      const p = await core.encode({ text });
+      assertPair(p, '.', 'It');
+      assertOffsets(text, p);
+    });
+
+    test('a blank line with CRLF and spaces on it', async () => {
+      const text = 'The cat sat.\r\n  \r\nIt was tired.';
+      const p = await core.encode({ text });
+      assertPair(p, '.', 'It');
+      assertOffsets(text, p);
+    });
+
+    test('a [SEP] typed in the text splits too, and is not kept as a token of the text', async () => {
+      const text = 'The cat sat. [SEP] It was tired.';
+      const p = await core.encode({ text });
+      assertPair(p, '.', 'It');
+      assert.ok(!p.tokens.some((t) => !t.special && t.text === '[SEP]'));
+      assertOffsets(text, p);
+    });
+
+    test('a leading blank line does not make an empty sentence A', async () => {
+      const text = '\n\nThe cat sat.\n\nIt was tired.';
+      const p = await core.encode({ text });
+      assertPair(p, '.', 'It');
+    });
+
+    test('one paragraph is one segment', async () => {
+      const p = await core.encode({ text: 'The cat sat.\nIt was tired.' });
+      assert.ok(p.tokens.every((t) => t.segment === 0));
+    });
+  });
+
+  suite('text that cannot be encoded is an InputError', () => {
+    for (const [name, text] of [
+      ['empty', ''],
+      ['whitespace', '  \r\n\t  \n'],
+      ['binary', '\u0000\u0001\u0002\u0003PNG\u001a\u0000\u0000\u0000\rIHDR\u0000\u0000\u0001\u0000\u0000\u0000\u0001\u0000\b\u0006\u0000\u0000\u0000\ufffd\ufffd\ufffd'],
+      ['only removed characters', '\u200b\u200b\u00ad'],
+    ] as const) {
+      test(name, async () => {
+        await assert.rejects(core.encode({ text }), (e: unknown) => e instanceof InputError && e.message.length > 0);
+      });
+    }
+  });
+
+  suite('offsets through encode()', () => {
+    const cases: Record<string, string> = {
+      prose: 'Attention is all you need, they said; the heads disagreed.',
+      code: 'def forward(self, x):\n\tscores = q @ k.transpose(-2, -1) / math.sqrt(d_k)\n\treturn scores.softmax(-1)',
+      'CRLF and tabs': 'line one\r\n\tcafé naïve\r\n\t\tline three',
+      emoji: 'ok 👍🏽 then 👨‍👩‍👧 done 🙂',
+      CJK: '多头注意力，让模型同时关注不同位置。',
+      'right-to-left': 'مرحبا بالعالم and שלום mixed with English.',
+      'typed specials': 'The [MASK] sat on the [UNK] mat.',
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      test(name, async () => {
+        const p = await core.encode({ text, origin: { line: 3, character: 2 }, source: 'paragraph' });
+        assertOffsets(text, p);
+        assert.deepStrictEqual(p.origin, { line: 3, character: 2 });
+        assert.strictEqual(p.source, 'paragraph');
+      });
+    }
+
+    test('UTF-16 offsets after surrogate pairs', async () => {
+      const text = 'ok 👍🏽 then 👨‍👩‍👧 done';
+      const p = await core.encode({ text });
+      const done = p.tokens.find((t) => t.text === 'done')!;
+      assert.strictEqual(done.start, text.indexOf('done'));
+      const then = p.tokens.find((t) => t.text === 'then')!;
+      assert.strictEqual(then.start, text.indexOf('then'));
+    });
+
+    test('CJK: one token per ideograph, at its own index', async () => {
+      const text = '多头注意力';
+      const p = await core.encode({ text });
+      assert.deepStrictEqual(content(p).map((t) => [t.start, t.end]), [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]);
+    });
+
+    test('CRLF: the token after a line break starts after the \\r\\n', async () => {
+      const text = 'alpha\r\nbeta';
+      const p = await core.encode({ text });
+      assert.strictEqual(content(p).find((t) => text.slice(t.start, t.end).startsWith('b'))!.start, 7);
+    });
+  });
+});
