@@ -70,7 +70,7 @@ async function runOne(run) {
       return;
     }
     if (msg.type() === 'log' || msg.type() === 'info' || msg.type() === 'error') {
-      if (/^(\s|✔|✓|\d+\) |\d+ passing|\d+ failing|\d+ pending|[A-Z][\w ,'/()-]*$|  )/.test(text) || text.includes('Error') || text.includes('assert')) {
+      if (/^(\s|✔|✓|\d+\) |\d+ passing|\d+ failing|\d+ pending|[A-Z][\w ,'/()-]*$| {2})/.test(text) || text.includes('Error') || text.includes('assert')) {
         if (!/Failed to load resource|ENOTFOUND|sandbox|Content Security Policy of your site blocks|\[Extension Host\]/.test(text) || text.includes('Error:')) console.log(text);
       }
     }
