@@ -639,7 +639,7 @@ def fill_card(res, template_path, out_path):
         times.append(f"{hms(tr['wall_s_from_throughput'])} from the logged throughput ({tr['tok_per_s']} tokens/s × "
                      f"~{tr['tokens_per_step_estimate']:.0f} non-padding tokens per step over {tr['steps']} steps)")
     if not times:
-        times.append("not recorded (" + tr.get("log_note", "no training log given") + ")")
+        times.append("not recorded: " + tr.get("log_note", "no training log given"))
     hw = res["hardware"]
     hw_s = (f"{hw['cores']} CPU cores ({hw['cpu']}), {hw['memory_gib']} GiB RAM, "
             f"{'GPU ' + hw['gpu'] if hw['gpu'] else 'no GPU'}; PyTorch {hw['torch']} (Debian python3-torch) on Python "
@@ -658,11 +658,11 @@ def fill_card(res, template_path, out_path):
     tot = collections.Counter()
     for label, r in sorted(res["corpus"].items(), key=lambda kv: (["en", "zh", "code"].index(kv[1]["kind"]), -kv[1]["train_tokens"])):
         corpus_rows.append(f"| {label} | {r['kind']} | {r['docs']:,} | {r['chars'] / 1e6:.1f}M | {r['train_tokens'] / 1e6:.2f}M | "
-                           f"{r['heldout_docs']} | {r['heldout_tokens'] / 1e3:.0f}k |")
+                           f"{r['heldout_docs']} | {r['heldout_tokens']:,} |")
         for k in ("docs", "chars", "train_tokens", "heldout_docs", "heldout_tokens"):
             tot[k] += r[k]
     corpus_rows.append(f"| **total** | | {tot['docs']:,} | {tot['chars'] / 1e6:.1f}M | {tot['train_tokens'] / 1e6:.2f}M | "
-                       f"{tot['heldout_docs']} | {tot['heldout_tokens'] / 1e3:.0f}k |")
+                       f"{tot['heldout_docs']} | {tot['heldout_tokens']:,} |")
     kinds = collections.Counter()
     for r in res["corpus"].values():
         kinds[r["kind"]] += r["train_tokens"]
@@ -707,7 +707,7 @@ def fill_card(res, template_path, out_path):
         "HEAD_ROLES": "; ".join(roles),
         "CORPUS_TABLE": "\n".join(corpus_rows), "KIND_SHARE": kind_share,
         "UNK_RATE": fmt(100 * res["unk_rate"], 2), "TOKENIZER_STATS": res["tokenizer_stats"],
-        "TOKENIZATION_EXAMPLES": "\n".join(f"- `{t!r}` → `{' '.join(p)}`" for t, p in res["tokenization_examples"]),
+        "TOKENIZATION_EXAMPLES": "\n".join(f"- `{t}` → `{' '.join(p)}`" for t, p in res["tokenization_examples"]),
         "EXPORT": exp_s, "OUTPUTS_TABLE": res["outputs_table"], "DEB_VERSIONS": res["deb_versions"],
         "ANALYSIS_SEQS": str(res["max_seqs"]),
     }

@@ -15,7 +15,7 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
+const tick = () => new Promise((r) => setImmediate(r));
 
 /** A LatestOnly whose work waits for the test to settle each request by name. */
 function harness() {

@@ -58,6 +58,15 @@ export interface PreparedEncoding {
 export class InputError extends Error {}
 
 const MAX_CHARS = 100_000;
+
+/** How every encoder session is created (the benchmark creates its sessions the same way). */
+export const SESSION_OPTIONS = {
+  graphOptimizationLevel: 'all' as const,
+  intraOpNumThreads: 2,
+  interOpNumThreads: 1,
+  // severity 3: ORT's warnings (e.g. about the overridable pos_scale initializer) are not the user's concern
+  logSeverityLevel: 3 as const,
+};
 type Feeds = Record<string, import('onnxruntime-node').Tensor>;
 
 /** One model + tokenizer, ready to encode text. Free of `vscode`, so tests and benchmarks use it directly. */
@@ -108,8 +117,7 @@ export class EncoderCore {
     const { ort } = runtime;
     // Probe the graph: the bundled model names its attention outputs; another export gets tapped.
     let session: import('onnxruntime-node').InferenceSession | undefined;
-    // severity 3: ORT's warnings (e.g. about the overridable pos_scale initializer) are not the user's concern
-    const opts = { graphOptimizationLevel: 'all' as const, intraOpNumThreads: 2, interOpNumThreads: 1, logSeverityLevel: 3 as const };
+    const opts = SESSION_OPTIONS;
     if (!modelBytes.length) throw new ModelFormatError(`the model file ${files.modelPath} is empty`);
     try {
       session = await ort.InferenceSession.create(modelBytes, opts);

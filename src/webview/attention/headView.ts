@@ -80,14 +80,6 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
     const focus = preview ?? (state.locked !== null ? { side: 'q' as const, index: state.locked } : null);
     const y = (i: number) => i * ROW + ROW / 2;
     g.lineWidth = 2;
-    const line = (q: number, k: number, w: number, h: number) => {
-      g.globalAlpha = Math.min(1, w * 0.9);
-      g.strokeStyle = headColor(h);
-      g.beginPath();
-      g.moveTo(0, y(q));
-      g.lineTo(width, y(k));
-      g.stroke();
-    };
     const at = (h: number, q: number, k: number) => p.attention[((state.layer * p.numHeads + h) * t + q) * t + k];
     // opacity relative to the strongest line drawn, so diffuse heads still show their shape
     const edges: [number, number, number, number][] = [];
@@ -105,7 +97,23 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
     }
     let top = 1e-9;
     for (const e of edges) top = Math.max(top, e[2]);
-    for (const [q, k, w, h] of edges) line(q, k, w / top, h);
+    // one path per (head, opacity level): thousands of lines cost a few dozen strokes
+    const LEVELS = 12;
+    const paths = new Map<number, Path2D>();
+    for (const [q, k, w, h] of edges) {
+      const level = Math.round((w / top) * LEVELS);
+      if (level === 0) continue;
+      const key = h * (LEVELS + 1) + level;
+      let path = paths.get(key);
+      if (!path) paths.set(key, (path = new Path2D()));
+      path.moveTo(0, y(q));
+      path.lineTo(width, y(k));
+    }
+    for (const [key, path] of paths) {
+      g.globalAlpha = (0.9 * (key % (LEVELS + 1))) / LEVELS;
+      g.strokeStyle = headColor(Math.floor(key / (LEVELS + 1)));
+      g.stroke(path);
+    }
     g.globalAlpha = 1;
     // shade the keys by the focused query's attention (mean over the drawn heads)
     const shade = focus?.side === 'q' ? attentionRow(p, state.layer, heads, focus.index) : null;
@@ -118,8 +126,16 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
     leftEls.forEach((el, i) => el.classList.toggle('preview', focus?.side === 'q' && focus.index === i));
   }
 
-  new ResizeObserver(() => draw()).observe(wrap);
+  // the observer's first callback draws the view; later ones redraw on resize
+  let lastWidth = -1;
+  new ResizeObserver(() => {
+    if (wrap.clientWidth !== lastWidth) {
+      lastWidth = wrap.clientWidth;
+      draw();
+    }
+  }).observe(wrap);
   draw();
+  lastWidth = wrap.clientWidth;
   if (state.locked !== null) leftEls[state.locked]?.scrollIntoView({ block: 'nearest' });
 }
 
