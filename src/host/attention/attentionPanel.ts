@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { type HostMessage, parseWebviewMessage, ProtocolError, type WebviewMessage } from '../../shared/protocol';
 import type { Log } from '../log';
-import { renderWebviewHtml } from '../webviewHtml';
+import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
 import { webviewStrings } from './webviewStrings';
 
 export const ATTENTION_VIEW_TYPE = 'transformerTutor.attention';
@@ -83,10 +83,7 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
+    return { ...webviewOptions(this.extensionUri) };
   }
 
   private adopt(panel: vscode.WebviewPanel): void {

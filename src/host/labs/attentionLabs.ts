@@ -4,7 +4,7 @@ import {
 } from '../../shared/labs/labMath';
 import type { LabBlock } from '../../shared/labs/labTypes';
 import { seededRandom } from '../../shared/quiz/rng';
-import { fmtNum, headSlice, type LabInput } from './labInput';
+import { fmtNum, headSlice, type LabInput, tokenMap } from './labInput';
 
 const t = vscode.l10n.t;
 
@@ -27,7 +27,7 @@ export async function multiHeadLab(input: LabInput, layer: number): Promise<LabB
   const meanJs = js.reduce((x, y) => x + y, 0) / js.length;
   return [
     { kind: 'claim', text: t('Each head learns its own attention pattern; averaging them into one map blurs what each head found.') },
-    { kind: 'heatmaps', items: [...Array.from({ length: H }, (_, h) => ({ title: t('Head {0}', h + 1), rows: T, cols: T, data: Array.from(a.subarray(h * T * T, (h + 1) * T * T)), rowLabels: input.labels, colLabels: input.labels })), { title: t('Average of the heads'), rows: T, cols: T, data: avg, rowLabels: input.labels, colLabels: input.labels }] },
+    { kind: 'heatmaps', items: [...Array.from({ length: H }, (_, h) => (tokenMap(t('Head {0}', h + 1), a.subarray(h * T * T, (h + 1) * T * T), input.labels))), tokenMap(t('Average of the heads'), avg, input.labels)] },
     { kind: 'metrics', items: [{ label: t('Mean Jensen–Shannon distance between heads (0 = identical, 1 = disjoint)'), value: fmtNum(meanJs), good: meanJs > 0.2 }] },
     { kind: 'table', head: [t('Map'), t('Mean row entropy (nats)'), t('JS distance to the other heads'), t('JS distance to the average')], rows },
     { kind: 'text', text: t('Layer {0}. The average is what a single head of full width would have to settle for if it could express only one pattern per token.', layer + 1) },
@@ -48,8 +48,8 @@ export async function qkLab(input: LabInput, layer: number, head: number): Promi
   return [
     { kind: 'claim', text: t('With separate W_Q and W_K, “a attends to b” need not mean “b attends to a”; with Q = K the scores become symmetric and every token is pulled towards itself.') },
     { kind: 'heatmaps', items: [
-      { title: t('Real: softmax(QKᵀ/√d_k)'), rows: T, cols: T, data: Array.from(aReal), rowLabels: input.labels, colLabels: input.labels },
-      { title: t('Replay with Q = K: softmax(KKᵀ/√d_k)'), rows: T, cols: T, data: Array.from(aSame), rowLabels: input.labels, colLabels: input.labels },
+      tokenMap(t('Real: softmax(QKᵀ/√d_k)'), aReal, input.labels),
+      tokenMap(t('Replay with Q = K: softmax(KKᵀ/√d_k)'), aSame, input.labels),
     ] },
     { kind: 'metrics', items: [
       { label: t('Score asymmetry max|S − Sᵀ|, real'), value: fmtNum(asymmetry(real, T)) },
@@ -112,8 +112,8 @@ export async function causalLab(input: LabInput, layer: number, head: number): P
   return [
     { kind: 'claim', text: t('A causal mask adds −∞ above the diagonal, so each position attends only to itself and earlier positions, and the rest of each row renormalises.') },
     { kind: 'heatmaps', items: [
-      { title: t('Encoder (bidirectional)'), rows: T, cols: T, data: Array.from(bi), rowLabels: input.labels, colLabels: input.labels },
-      { title: t('Same scores, causal mask'), rows: T, cols: T, data: Array.from(causal), rowLabels: input.labels, colLabels: input.labels },
+      tokenMap(t('Encoder (bidirectional)'), bi, input.labels),
+      tokenMap(t('Same scores, causal mask'), causal, input.labels),
     ] },
     { kind: 'metrics', items: [
       { label: t('Attention to future tokens, bidirectional (mean per row)'), value: fmtNum(futureBi / T) },

@@ -1,4 +1,5 @@
 import type { TokenInfo } from '../../shared/encoding';
+import type { Heatmap } from '../../shared/labs/labTypes';
 import type { EncoderCore } from '../encoder/encoderCore';
 
 /** Labs work on at most this many tokens: enough to see the effect, small enough to read. */
@@ -51,4 +52,9 @@ export function fmtNum(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : x.toFixed(digits);
+}
+
+/** A T×T heatmap over the lab's tokens (rows: queries, columns: keys). */
+export function tokenMap(title: string, data: ArrayLike<number>, labels: string[]): Heatmap {
+  return { title, rows: labels.length, cols: labels.length, data: Array.from(data), rowLabels: labels, colLabels: labels };
 }

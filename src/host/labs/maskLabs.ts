@@ -3,7 +3,7 @@ import { attentionFromScores, corrupt, scoreMatrix } from '../../shared/labs/lab
 import type { LabBlock } from '../../shared/labs/labTypes';
 import { seededRandom } from '../../shared/quiz/rng';
 import { softmax } from '../../shared/stepMath';
-import { fmtNum, headSlice, type LabInput } from './labInput';
+import { fmtNum, headSlice, type LabInput, tokenMap } from './labInput';
 
 const t = vscode.l10n.t;
 const PADS = 8;
@@ -57,8 +57,8 @@ export async function paddingLab(input: LabInput, layer: number): Promise<LabBlo
     { kind: 'table', head: [t('mask value added to [PAD] keys'), t('mean attention on [PAD] per query'), t('largest')], rows },
     { kind: 'metrics', items: [{ label: t('Attention on [PAD] returned by the model itself (mask −∞)'), value: fmtNum(inModel.max, 6), good: inModel.max === 0 }] },
     { kind: 'heatmaps', items: [
-      { title: t('With the padding mask'), rows: T, cols: T, data: Array.from(masked[`attn_${layer}`].data.subarray(0, T * T)), rowLabels: labels, colLabels: labels },
-      { title: t('Without a mask'), rows: T, cols: T, data: Array.from(unmasked[`attn_${layer}`].data.subarray(0, T * T)), rowLabels: labels, colLabels: labels },
+      tokenMap(t('With the padding mask'), masked[`attn_${layer}`].data.subarray(0, T * T), labels),
+      tokenMap(t('Without a mask'), unmasked[`attn_${layer}`].data.subarray(0, T * T), labels),
     ] },
     { kind: 'note', text: t('−1e4 also rounds to exactly 0 in float32 here; in float16 (largest magnitude 65504) such constants must be chosen with care, and a row whose keys are all −∞ gives NaN.') },
   ];

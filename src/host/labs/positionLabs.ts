@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { gram, permutationError, rowNorms, toeplitzDeviation } from '../../shared/labs/labMath';
 import type { LabBlock } from '../../shared/labs/labTypes';
 import { seededRandom, shuffled } from '../../shared/quiz/rng';
-import { fmtNum, type LabInput } from './labInput';
+import { fmtNum, type LabInput, tokenMap } from './labInput';
 
 const t = vscode.l10n.t;
 
@@ -88,10 +88,10 @@ export async function permutationLab(input: LabInput, layer: number): Promise<La
       { label: t('Positions on: max |A(shuffled) − P·A·Pᵀ|'), value: fmtNum(errOn, 4), good: errOn > 1e-3 },
     ] },
     { kind: 'heatmaps', items: [
-      { title: t('Positions off: original'), rows: T, cols: T, data: Array.from(offA[name].data.subarray(0, T * T)), rowLabels: labels, colLabels: labels },
-      { title: t('Positions off: shuffled, put back in order'), rows: T, cols: T, data: back(offB[name].data.subarray(0, T * T)), rowLabels: labels, colLabels: labels },
-      { title: t('Positions on: original'), rows: T, cols: T, data: Array.from(onA[name].data.subarray(0, T * T)), rowLabels: labels, colLabels: labels },
-      { title: t('Positions on: shuffled, put back in order'), rows: T, cols: T, data: back(onB[name].data.subarray(0, T * T)), rowLabels: labels, colLabels: labels },
+      tokenMap(t('Positions off: original'), offA[name].data.subarray(0, T * T), labels),
+      tokenMap(t('Positions off: shuffled, put back in order'), back(offB[name].data.subarray(0, T * T)), labels),
+      tokenMap(t('Positions on: original'), onA[name].data.subarray(0, T * T), labels),
+      tokenMap(t('Positions on: shuffled, put back in order'), back(onB[name].data.subarray(0, T * T)), labels),
     ] },
     { kind: 'text', text: t('Layer {0}, head 1 shown; the metrics cover every head. [CLS] and [SEP] stay in place; the model input pos_scale = 0 switches the positional encoding off.', layer + 1) },
   ];

@@ -8,7 +8,7 @@ import {
   type QuestionWebviewMessage,
 } from '../../shared/questions/questionProtocol';
 import type { Log } from '../log';
-import { renderWebviewHtml } from '../webviewHtml';
+import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
 import { questionWebviewStrings } from './questionStrings';
 
 export const QUESTION_VIEW_TYPE = 'transformerTutor.question';
@@ -84,11 +84,7 @@ export class QuestionPanel implements vscode.Disposable {
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      enableFindWidget: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
+    return { ...webviewOptions(this.extensionUri), enableFindWidget: true };
   }
 
   private adopt(panel: vscode.WebviewPanel): void {
