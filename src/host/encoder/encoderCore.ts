@@ -66,6 +66,10 @@ export const SESSION_OPTIONS = {
   interOpNumThreads: 1,
   // severity 3: ORT's warnings (e.g. about the overridable pos_scale initializer) are not the user's concern
   logSeverityLevel: 3 as const,
+  // The extension host shares its cores with the rest of VS Code: threads spinning between operators
+  // doubled the latency at 256-512 tokens when another process was busy (bench/README.md), and
+  // burn CPU the editor wants.
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
 };
 type Feeds = Record<string, import('onnxruntime-node').Tensor>;
 
@@ -81,8 +85,8 @@ export class EncoderCore {
     readonly capabilities: Capabilities,
     private readonly inputNames: string[],
     readonly loadMillis: number,
-    /** how an uncased tokenizer folds each character, so offsets still line up */
-    private readonly normalizeChar: CharNormalizer | undefined,
+    /** the tokenizer's [UNK], ## and (for an uncased one) how it folds each character, so offsets line up */
+    private readonly alignment: { unkToken: string; prefix: string; normalize?: CharNormalizer },
   ) {}
 
   static async load(files: ModelFiles, runtime: LoadedRuntime): Promise<EncoderCore> {
@@ -96,7 +100,7 @@ export class EncoderCore {
       }),
       files.configPath ? readFile(files.configPath, 'utf8') : Promise.resolve(undefined),
     ]);
-    let tokJson: { model?: { vocab?: Record<string, number>; type?: string }; normalizer?: unknown };
+    let tokJson: { model?: { vocab?: Record<string, number>; type?: string; unk_token?: string; continuing_subword_prefix?: string }; normalizer?: unknown };
     try {
       tokJson = JSON.parse(tokJsonText);
     } catch (e) {
@@ -117,10 +121,9 @@ export class EncoderCore {
     const { ort } = runtime;
     // Probe the graph: the bundled model names its attention outputs; another export gets tapped.
     let session: import('onnxruntime-node').InferenceSession | undefined;
-    const opts = SESSION_OPTIONS;
     if (!modelBytes.length) throw new ModelFormatError(`the model file ${files.modelPath} is empty`);
     try {
-      session = await ort.InferenceSession.create(modelBytes, opts);
+      session = await ort.InferenceSession.create(modelBytes, SESSION_OPTIONS);
     } catch (e) {
       const why = (e as Error).message;
       const hint = /protobuf/i.test(why) ? ' (not an ONNX file, or a truncated or corrupt copy: export or download it again)' : '';
@@ -143,7 +146,7 @@ export class EncoderCore {
         session = undefined;
         await probe.release();
         try {
-          session = await ort.InferenceSession.create(tapped.bytes, opts);
+          session = await ort.InferenceSession.create(tapped.bytes, SESSION_OPTIONS);
         } catch (e) {
           throw new ModelFormatError(`ONNX Runtime cannot load ${files.modelPath} with its attention exposed: ${(e as Error).message}`);
         }
@@ -171,8 +174,8 @@ export class EncoderCore {
       hidden: outs.has('hidden_0'),
       positionSwitch: inputNames.includes('pos_scale'),
     };
-    const normalize = charNormalizer(tokJson.normalizer);
-    return new EncoderCore(files, runtime, session, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, normalize);
+    const alignment = { unkToken: tokJson.model.unk_token ?? '[UNK]', prefix: tokJson.model.continuing_subword_prefix ?? '##', normalize: charNormalizer(tokJson.normalizer) };
+    return new EncoderCore(files, runtime, session, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, alignment);
   }
 
   get maxTokens(): number {
@@ -194,7 +197,7 @@ export class EncoderCore {
     for (const part of parts) {
       const slice = used.slice(part.from, part.to);
       const enc = this.tokenizer.encode(slice, { add_special_tokens: false });
-      const spans = alignTokens(slice, enc.tokens, { normalize: this.normalizeChar });
+      const spans = alignTokens(slice, enc.tokens, this.alignment);
       enc.ids.forEach((id, i) => {
         tokens.push({ id, text: enc.tokens[i], span: { start: spans[i].start + part.from, end: spans[i].end + part.from }, segment: part.segment });
       });

@@ -11,6 +11,7 @@ import { loadRuntime, type LoadedRuntime } from './runtime';
  */
 export class EncoderService implements vscode.Disposable {
   private loading: Promise<EncoderCore> | undefined;
+  private loaded = false;
   private runtime: Promise<LoadedRuntime> | undefined;
   private fallbackNoticeShown = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -33,15 +34,22 @@ export class EncoderService implements vscode.Disposable {
 
   /** The loaded encoder, loading it (once) if needed. */
   get(): Promise<EncoderCore> {
-    this.loading ??= this.load().catch((err) => {
-      this.loading = undefined; // a later call may succeed (e.g. after the file is fixed)
-      throw err;
-    });
+    this.loading ??= this.load().then(
+      (core) => {
+        this.loaded = true;
+        return core;
+      },
+      (err) => {
+        this.loading = undefined; // a later call may succeed (e.g. after the file is fixed)
+        throw err;
+      },
+    );
     return this.loading;
   }
 
+  /** true once a model is ready (not while it is still loading) */
   get isLoaded(): boolean {
-    return this.loading !== undefined;
+    return this.loaded;
   }
 
   private async load(): Promise<EncoderCore> {
@@ -93,6 +101,7 @@ export class EncoderService implements vscode.Disposable {
   async reset(): Promise<void> {
     const old = this.loading;
     this.loading = undefined;
+    this.loaded = false;
     this.runtime = undefined;
     await old?.then((c) => c.release()).catch(() => undefined);
   }
