@@ -16,6 +16,7 @@ export function webviewStrings(): Record<string, string> {
     labComputing: t('Computing the lab on this text…'),
     labAnotherSample: t('Draw another sample'),
     quizMe: t('Quiz me'),
+    mergeCount: t('{0} merges'),
     ...Object.fromEntries(LAB_IDS.map((id) => [`lab.${id}`, labTitle(id)])),
     windowNotice: t('Long text: showing window {0} of {1} ({2} tokens in all); use ‹ › to move.'),
     windowPrev: t('Previous window of the text'),

@@ -3,7 +3,7 @@ import { HEAD_COLORS, viridis } from './palette';
 import { setupCanvas } from './viewContext';
 
 /** Draws one lab block. Charts are canvases with their numbers also in text for screen readers. */
-export function renderBlock(b: LabBlock, onToken: (index: number) => void): HTMLElement {
+export function renderBlock(b: LabBlock, onToken: (index: number) => void, S: Record<string, string>): HTMLElement {
   switch (b.kind) {
     case 'claim':
       return el('p', 'claim', b.text);
@@ -131,7 +131,7 @@ export function renderBlock(b: LabBlock, onToken: (index: number) => void): HTML
         const last = r.bpeSteps[r.bpeSteps.length - 1];
         last.forEach((p) => bpe.append(el('span', 'chip', p)));
         const steps = el('details', '', '');
-        steps.append(el('summary', '', `${r.bpeSteps.length - 1} merges`));
+        steps.append(el('summary', '', (S.mergeCount ?? '{0}').replace('{0}', String(r.bpeSteps.length - 1))));
         r.bpeSteps.forEach((s) => steps.append(el('div', 'merge-step', s.join(' · '))));
         bpe.append(steps);
         tr.append(wp, bpe);

@@ -47,7 +47,7 @@ export function renderLabsView(root: HTMLElement, ctx: ViewContext): void {
   const h = document.createElement('h2');
   h.textContent = r.title;
   body.append(h);
-  for (const b of r.blocks) body.append(renderBlock(b, (token) => ctx.runLab(lab, { token })));
+  for (const b of r.blocks) body.append(renderBlock(b, (token) => ctx.runLab(lab, { token }), S));
   if (lab === 'mlm') {
     const again = document.createElement('vscode-button');
     again.setAttribute('secondary', '');
