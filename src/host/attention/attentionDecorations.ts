@@ -43,7 +43,7 @@ export class AttentionDecorations implements vscode.Disposable {
       if (!level) return;
       buckets[level - 1].push({
         range: range(t.start, t.end),
-        hoverMessage: vscode.l10n.t('Attention {0} from “{1}” to “{2}” (layer {3}, heads {4})', row[i].toFixed(3), q.text, t.text, layer + 1, heads.map((h) => h + 1).join(', ') || 'all'),
+        hoverMessage: vscode.l10n.t('Attention {0} from “{1}” to “{2}” (layer {3}, heads {4})', row[i].toFixed(3), q.text, t.text, layer + 1, heads.map((h) => h + 1).join(', ') || vscode.l10n.t('all')),
       });
     });
     this.levels.forEach((d, i) => editor.setDecorations(d, buckets[i]));
