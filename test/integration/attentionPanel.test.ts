@@ -151,3 +151,27 @@ suite('Attention panel', () => {
     assert.ok(await api.panel.ping(), 'still answering');
   });
 });
+
+suite('Attention panel in Chinese @zh', () => {
+  test('Chinese text: one token per character, panel and labs in Chinese', async () => {
+    assert.ok(vscode.env.language.startsWith('zh'), `display language ${vscode.env.language}`);
+    const api = await tutor();
+    const doc = await vscode.workspace.openTextDocument(workspaceFile('注意力.md'));
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    editor.selection = new vscode.Selection(2, 0, 2, 40);
+    const before = api.attention.encodingsPosted;
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+    const text = doc.getText();
+    const base = shown.request.baseOffset;
+    const cjk = shown.payload.tokens.filter((t) => !t.special && /[\u4e00-\u9fff]/.test(text.slice(base + t.start, base + t.end)));
+    assert.ok(cjk.length > 10 && cjk.every((t) => t.end - t.start === 1), 'each Chinese character is its own token, mapped to its own character');
+    api.panel.post({ type: 'showView', view: 'model' });
+    await waitFor('model view', () => (api.attention.lastRendered?.view === 'model' ? true : undefined), 30000);
+    await screenshot('zh-panel-model');
+    api.attention.lastLab = undefined;
+    await vscode.commands.executeCommand('transformerTutor.showInPanel', 'positional-encoding');
+    await waitFor('lab', () => api.attention.lastLab, 60000);
+    await screenshot('zh-lab-positional-encoding');
+  });
+});
