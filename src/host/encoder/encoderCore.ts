@@ -64,12 +64,12 @@ export const SESSION_OPTIONS = {
   graphOptimizationLevel: 'all' as const,
   intraOpNumThreads: 2,
   interOpNumThreads: 1,
-  // severity 3: ORT's warnings (e.g. about the overridable pos_scale initializer) are not the user's concern
+  // severity 3: ORT's warnings are logged by the extension itself where they matter
   logSeverityLevel: 3 as const,
-  // The extension host shares its cores with the rest of VS Code: threads spinning between operators
-  // doubled the latency at 256-512 tokens when another process was busy (bench/README.md), and
-  // burn CPU the editor wants.
-  extra: { session: { intra_op: { allow_spinning: '0' } } },
+  // ORT's default: worker threads spin briefly between operators. On idle cores (the usual case when
+  // someone reads code) that was 1.1-2.2x faster than sleeping threads, most at 16-128 tokens; under
+  // heavy competing load it was up to 2x slower at 256-512 tokens (bench/README.md has both tables).
+  extra: { session: { intra_op: { allow_spinning: '1' } } },
 };
 type Feeds = Record<string, import('onnxruntime-node').Tensor>;
 
