@@ -75,7 +75,8 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
   }
 
   function draw() {
-    const width = Math.max(60, canvas.getBoundingClientRect().width || wrap.clientWidth - left.offsetWidth - right.offsetWidth);
+    // the middle grid column: what the two token columns leave of the panel's width
+    const width = Math.max(60, wrap.clientWidth - left.offsetWidth - right.offsetWidth);
     const g = setupCanvas(canvas, width, t * ROW);
     const focus = preview ?? (state.locked !== null ? { side: 'q' as const, index: state.locked } : null);
     const y = (i: number) => i * ROW + ROW / 2;
