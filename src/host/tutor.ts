@@ -7,6 +7,8 @@ import { Log } from './log';
 import { registerSafeCommand } from './safeCommand';
 import { QuestionsFeature } from './questions/questionsFeature';
 import { QuizFeature } from './quiz/quizFeature';
+import { PROGRESS_KEY } from './quiz/progressStore';
+import { SeenQuestions } from './questions/seenQuestions';
 import { LAB_IDS, type LabId } from '../shared/questions/types';
 
 /** What the integration tests reach through the extension's exports. */
@@ -48,6 +50,8 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
     this.disposables.push(this.questions);
     this.quiz = new QuizFeature(context, this.log, { bank: () => this.questions.bank(), encoder: this.encoder });
     this.questions.setProgressProvider((id) => this.quiz.progressFor(id), this.quiz.onDidChangeProgress);
+    // Settings Sync carries the learner's progress: quiz scheduling and which questions were read
+    context.globalState.setKeysForSync([PROGRESS_KEY, SeenQuestions.KEY]);
     this.disposables.push(
       this.quiz,
       registerSafeCommand(this.log, Command.ShowInPanel, (arg) => this.showInPanel(arg)),

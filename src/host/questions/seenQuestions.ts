@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
  * workspace). Until the quiz feature supplies scores, this is all the questions view shows.
  */
 export class SeenQuestions implements vscode.Disposable {
-  private static readonly KEY = 'transformerTutor.questions.seen';
+  static readonly KEY = 'transformerTutor.questions.seen';
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 

@@ -21,7 +21,6 @@ export class ProgressStore implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: Log,
   ) {
-    context.globalState.setKeysForSync([PROGRESS_KEY]);
   }
 
   /**
