@@ -1,6 +1,6 @@
 import type { EncodingPayload } from './encoding';
 
-export type HeadPattern = 'previous' | 'next' | 'self' | 'cls' | 'sep' | 'broad' | 'mixed';
+export type HeadPattern = 'previous' | 'next' | 'self' | 'local' | 'cls' | 'sep' | 'broad' | 'mixed';
 
 export interface HeadStats {
   previous: number;
@@ -51,6 +51,15 @@ export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 't
   ];
   const [best, strength] = candidates.sort((a, b) => b[1] - a[1])[0];
   let pattern: HeadPattern = best;
-  if (strength < 0.3) pattern = stats.entropy > 0.75 ? 'broad' : 'mixed';
-  return { ...stats, pattern, strength: pattern === 'broad' || pattern === 'mixed' ? stats.entropy : strength };
+  let share = strength;
+  const window = stats.previous + stats.self + stats.next;
+  if (strength < 0.3 && window >= 0.4) {
+    // no single neighbour dominates, but the head reads a window around the token
+    pattern = 'local';
+    share = window;
+  } else if (strength < 0.3) {
+    pattern = stats.entropy > 0.75 ? 'broad' : 'mixed';
+    share = stats.entropy;
+  }
+  return { ...stats, pattern, strength: share };
 }

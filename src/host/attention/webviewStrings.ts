@@ -51,6 +51,7 @@ export function webviewStrings(): Record<string, string> {
     'pattern.previous': t('previous token'),
     'pattern.next': t('next token'),
     'pattern.self': t('itself'),
+    'pattern.local': t('local window'),
     'pattern.cls': t('[CLS]'),
     'pattern.sep': t('[SEP]'),
     'pattern.broad': t('broad'),
