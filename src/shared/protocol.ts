@@ -14,6 +14,7 @@ export type HostMessage =
   | { type: 'status'; state: 'loading' | 'empty' | 'error'; message: string }
   | { type: 'encoding'; requestId: number; payload: EncodingPayload }
   | { type: 'selectToken'; index: number | null }
+  | { type: 'pinned'; pinned: boolean }
   | { type: 'showView'; view: ViewKind; lab?: LabId }
   | { type: 'labResult'; result: LabResult }
   | { type: 'labError'; lab: LabId; message: string };

@@ -95,8 +95,9 @@ export class AttentionController implements vscode.Disposable {
     this.encodeEditor(editor);
   }
 
-  setPinned(pinned: boolean): void {
+  setPinned(pinned: boolean, fromPanel = false): void {
     this.pinned = pinned;
+    if (!fromPanel) this.panel.post({ type: 'pinned', pinned });
     void vscode.commands.executeCommand('setContext', 'transformerTutor.attentionPinned', pinned);
   }
 
@@ -169,7 +170,7 @@ export class AttentionController implements vscode.Disposable {
         this.drawLocked(msg.index, msg.layer, msg.heads);
         break;
       case 'setPinned':
-        this.setPinned(msg.pinned);
+        this.setPinned(msg.pinned, true);
         break;
       case 'moveWindow': {
         const shown = this.shown;

@@ -77,6 +77,12 @@ function onMessage(msg: HostMessage): void {
       status.dataset.state = 'ok';
       render();
       break;
+    case 'pinned':
+      // the command palette's Pin toggle: show it without echoing it back
+      state = { ...state, pinned: msg.pinned };
+      vscode.setState(state);
+      if (payload) toolbar.sync(payload, state);
+      break;
     case 'selectToken':
       if (payload && msg.index !== null) update({ locked: msg.index });
       break;
