@@ -9,5 +9,7 @@ $PY models/train/build_corpus.py
 $PY models/train/prepare.py
 $PY models/train/export_bpe.py
 $PY models/train/train.py --name tiny-bert --steps 8000 --resume
+# a warm restart: the same run continued to 10500 steps with the schedule recomputed (see the card)
+$PY models/train/train.py --name tiny-bert --steps 10500 --resume
 $PY models/train/export.py --run tiny-bert
 $PY models/train/analyze_heads.py --run tiny-bert
