@@ -1,6 +1,6 @@
 /** Model items recomputed from the model's own queries and keys: symmetry and the √d_k scale. */
 import type { EncodingPayload } from '../../encoding';
-import { dot, softmax } from '../../stepMath';
+import { attentionFromScores, meanEntropy, scoreMatrix } from '../../labs/labMath';
 import type { Random } from '../rng';
 import { type ModelFacts, NotApplicable, type ScaleChange } from './facts';
 
@@ -9,15 +9,12 @@ type QK = Pick<EncodingPayload, 'q' | 'k' | 'numLayers' | 'numHeads' | 'headDim'
 /** Relative asymmetry below this counts as symmetric (float noise on a symmetric product is ~1e-7). */
 export const SYMMETRY_TOLERANCE = 1e-5;
 
-function scoreMatrix(p: QK, layer: number, head: number, tied: boolean): Float64Array {
+/** One head's unscaled scores q·k (or q·q when `tied`), from the payload's flat q and k. */
+function headScores(p: QK, layer: number, head: number, tied: boolean): Float64Array {
   if (!p.q || !p.k) throw new NotApplicable('the model exposes no queries and keys');
   const T = p.tokens.length;
-  const d = p.headDim;
-  const base = ((layer * p.numHeads + head) * T) * d;
-  const keys = tied ? p.q : p.k;
-  const s = new Float64Array(T * T);
-  for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) s[i * T + j] = dot(p.q, base + i * d, keys, base + j * d, d);
-  return s;
+  const base = ((layer * p.numHeads + head) * T) * p.headDim;
+  return scoreMatrix(p.q, base, tied ? p.q : p.k, base, T, p.headDim, 1);
 }
 
 function pickHead(p: QK, rng: Random): { layer: number; head: number } {
@@ -27,7 +24,7 @@ function pickHead(p: QK, rng: Random): { layer: number; head: number } {
 export function qkSymmetry(p: QK, rng: Random): Extract<ModelFacts, { template: 'qk-symmetry' }> {
   const { layer, head } = pickHead(p, rng);
   const variant = rng() < 0.5 ? 'actual' : 'tied';
-  const s = scoreMatrix(p, layer, head, variant === 'tied');
+  const s = headScores(p, layer, head, variant === 'tied');
   const T = p.tokens.length;
   let worst = 0;
   let scale = 0;
@@ -43,12 +40,7 @@ export function qkSymmetry(p: QK, rng: Random): Extract<ModelFacts, { template: 
 
 /** Mean Shannon entropy (bits) of the softmax of each row of `s / divisor`. */
 export function meanRowEntropy(s: Float64Array, T: number, divisor: number): number {
-  let total = 0;
-  for (let i = 0; i < T; i++) {
-    const w = softmax(Array.from(s.subarray(i * T, (i + 1) * T), (x) => x / divisor));
-    for (const x of w) if (x > 0) total -= x * Math.log2(x);
-  }
-  return total / T;
+  return meanEntropy(attentionFromScores(s.map((x) => x / divisor), T), T) / Math.LN2;
 }
 
 /** Entropy differences below this (bits) count as "the same". */
@@ -56,7 +48,7 @@ export const ENTROPY_TOLERANCE = 1e-6;
 
 export function scaleEntropy(p: QK, rng: Random): Extract<ModelFacts, { template: 'scale-entropy' }> {
   const { layer, head } = pickHead(p, rng);
-  const s = scoreMatrix(p, layer, head, false);
+  const s = headScores(p, layer, head, false);
   const T = p.tokens.length;
   const entropyScaled = meanRowEntropy(s, T, Math.sqrt(p.headDim));
   const entropyUnscaled = meanRowEntropy(s, T, 1);
