@@ -710,6 +710,8 @@ def fill_card(res, template_path, out_path):
         "TOKENIZATION_EXAMPLES": "\n".join(f"- `{t}` → `{' '.join(p)}`" for t, p in res["tokenization_examples"]),
         "EXPORT": exp_s, "OUTPUTS_TABLE": res["outputs_table"], "DEB_VERSIONS": res["deb_versions"],
         "ANALYSIS_SEQS": str(res["max_seqs"]),
+        # checkpoints from before the two settings were split used 0.1 for both
+        "EMB_DROPOUT": str(c.get("embedding_dropout", c.get("dropout", 0.1))), "DROPOUT": str(c.get("dropout", 0.1)),
     }
     for k, v in rep.items():
         tmpl = tmpl.replace("@@" + k + "@@", v)

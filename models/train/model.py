@@ -25,7 +25,8 @@ class Config:
     intermediate_size: int = 512
     max_position_embeddings: int = 512
     type_vocab_size: int = 2
-    dropout: float = 0.1
+    dropout: float = 0.1  # on each sub-layer's output, before the residual sum
+    embedding_dropout: float = 0.1  # after the embedding LayerNorm
     attention_dropout: float = 0.0
     layer_norm_eps: float = 1e-12
 
@@ -93,7 +94,7 @@ class TinyBert(nn.Module):
         self.seg = nn.Embedding(c.type_vocab_size, c.hidden_size)
         self.register_buffer("pe", sinusoid_table(c.max_position_embeddings, c.hidden_size), persistent=False)
         self.emb_ln = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
-        self.emb_drop = nn.Dropout(c.dropout)
+        self.emb_drop = nn.Dropout(c.embedding_dropout)
         self.blocks = nn.ModuleList(Block(c) for _ in range(c.num_layers))
         self.final_ln = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
         self.mlm_dense = nn.Linear(c.hidden_size, c.hidden_size)

@@ -134,6 +134,10 @@ def main():
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--hidden", type=int, default=128)
+    # dropout regularises against overfitting; a 2-hour run sees each token ~5 times and underfits,
+    # so the sub-layer dropout may be switched off while the embeddings keep theirs
+    ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--embedding-dropout", type=float, default=0.1)
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -144,7 +148,8 @@ def main():
     with open(os.path.join(os.path.dirname(ROOT), "tiny-bert", "tokenizer.json"), encoding="utf-8") as f:
         vocab_size = len(json.load(f)["model"]["vocab"])
     cfg = Config(vocab_size=vocab_size, num_layers=args.layers, num_heads=args.heads, hidden_size=args.hidden,
-                 intermediate_size=4 * args.hidden)
+                 intermediate_size=4 * args.hidden, dropout=args.dropout,
+                 embedding_dropout=args.embedding_dropout)
 
     random.seed(args.seed)
     torch.manual_seed(args.seed)

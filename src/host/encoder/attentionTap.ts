@@ -1,10 +1,11 @@
-import type { onnx as OnnxNs } from 'onnx-proto';
+import { decodeModel, loadOnnxProto, ModelFormatError } from './onnxGraph';
+
+export { ModelFormatError };
 
 /**
  * Makes a BERT-family ONNX graph that has no attention outputs expose them: every Softmax whose
  * result feeds a MatMul (the weights times V) becomes a graph output, in graph order, one per layer.
  * The change is made in memory on the decoded protobuf; the file on disk is untouched.
- * `onnx-proto` is imported on first use, so activating the extension loads none of it.
  */
 export interface TappedModel {
   bytes: Uint8Array;
@@ -12,20 +13,10 @@ export interface TappedModel {
   inputNames: string[];
 }
 
-export class ModelFormatError extends Error {}
-
 export async function tapAttention(bytes: Uint8Array): Promise<TappedModel> {
-  const mod = await import('onnx-proto');
-  // Node's ESM loader sees this CommonJS package only as a default export; a bundle sees `onnx` too
-  const onnx = mod.onnx ?? (mod as unknown as { default: typeof mod }).default.onnx;
-  let model: OnnxNs.ModelProto;
-  try {
-    model = onnx.ModelProto.decode(bytes);
-  } catch (err) {
-    throw new ModelFormatError(`not an ONNX model (protobuf decoding failed: ${err instanceof Error ? err.message : String(err)})`);
-  }
+  const onnx = await loadOnnxProto();
+  const model = decodeModel(onnx, bytes);
   const graph = model.graph;
-  if (!graph || !graph.node?.length) throw new ModelFormatError('the ONNX file has no graph');
   const initializers = new Set((graph.initializer ?? []).map((i) => i.name));
   const inputNames = (graph.input ?? []).map((i) => i.name ?? '').filter((n) => n && !initializers.has(n));
   const consumers = new Map<string, string[]>();

@@ -6,6 +6,7 @@ import { findSegmentBoundary } from '../../shared/sentencePair';
 import { checkDims } from '../../shared/shapeCheck';
 import { alignTokens, type CharNormalizer, charNormalizer, type TokenSpan } from '../../shared/tokenAlignment';
 import { ModelFormatError, tapAttention } from './attentionTap';
+import { restrictOutputs } from './onnxGraph';
 import type { LoadedRuntime } from './runtime';
 
 export interface ModelFiles {
@@ -78,7 +79,10 @@ export class EncoderCore {
   private constructor(
     readonly files: ModelFiles,
     readonly runtime: LoadedRuntime,
+    /** the whole graph: the labs' and quizzes' other outputs (MLM logits, NSP, embeddings, hidden states) */
     private readonly session: import('onnxruntime-node').InferenceSession,
+    /** the graph cut down to what encode() fetches, so following a selection never runs the MLM head */
+    private readonly viewSession: import('onnxruntime-node').InferenceSession,
     private readonly tokenizer: Tokenizer,
     readonly config: ModelConfig,
     readonly attentionOutputs: string[],
@@ -131,6 +135,7 @@ export class EncoderCore {
     }
     const inputNames = [...session.inputNames];
     let attentionOutputs = session.outputNames.filter((n) => /^attn_\d+$/.test(n)).sort((a, b) => +a.slice(5) - +b.slice(5));
+    let tappedBytes: Uint8Array | undefined;
     try {
       // inputs first: a model we cannot feed is rejected before the (slower) tapping
       if (!inputNames.includes('input_ids')) {
@@ -151,6 +156,7 @@ export class EncoderCore {
           throw new ModelFormatError(`ONNX Runtime cannot load ${files.modelPath} with its attention exposed: ${(e as Error).message}`);
         }
         attentionOutputs = tapped.attentionOutputs;
+        tappedBytes = tapped.bytes;
       }
     } catch (e) {
       await session?.release().catch(() => undefined); // a rejected model leaves no native session behind
@@ -175,7 +181,8 @@ export class EncoderCore {
       positionSwitch: inputNames.includes('pos_scale'),
     };
     const alignment = { unkToken: tokJson.model.unk_token ?? '[UNK]', prefix: tokJson.model.continuing_subword_prefix ?? '##', normalize: charNormalizer(tokJson.normalizer) };
-    return new EncoderCore(files, runtime, session, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, alignment);
+    const viewSession = await createViewSession(ort, session, tappedBytes ?? modelBytes, viewOutputs(attentionOutputs, capabilities));
+    return new EncoderCore(files, runtime, session, viewSession, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, alignment);
   }
 
   get maxTokens(): number {
@@ -230,9 +237,10 @@ export class EncoderCore {
     return feeds;
   }
 
-  /** Runs the graph for the named outputs only (ONNX Runtime skips the nodes nobody asked for). */
+  /** Runs the graph for the named outputs: the cut-down view graph when it has them all, else the whole one. */
   async run(feeds: Feeds, outputs: string[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
-    const res = await this.session.run(feeds, outputs);
+    const viewHasAll = outputs.every((o) => this.viewSession.outputNames.includes(o));
+    const res = await (viewHasAll ? this.viewSession : this.session).run(feeds, outputs);
     const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
     for (const name of outputs) out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
     return out;
@@ -247,9 +255,7 @@ export class EncoderCore {
 
   /** What encode() asks the graph for: attention, and q/k/v where the model has them; never the MLM head. */
   get encodeOutputs(): string[] {
-    const names = [...this.attentionOutputs];
-    if (this.capabilities.qkv) for (let l = 0; l < this.attentionOutputs.length; l++) names.push(`q_${l}`, `k_${l}`, `v_${l}`);
-    return names;
+    return viewOutputs(this.attentionOutputs, this.capabilities);
   }
 
   /** The first half of encode(): checks the text and picks the requested window of its tokens. */
@@ -322,7 +328,34 @@ export class EncoderCore {
   }
 
   async release(): Promise<void> {
+    if (this.viewSession !== this.session) await this.viewSession.release();
     await this.session.release();
+  }
+}
+
+/** Attention, and q/k/v where the model has them: what the views draw. */
+function viewOutputs(attentionOutputs: string[], capabilities: Capabilities): string[] {
+  const names = [...attentionOutputs];
+  if (capabilities.qkv) for (let l = 0; l < attentionOutputs.length; l++) names.push(`q_${l}`, `k_${l}`, `v_${l}`);
+  return names;
+}
+
+/**
+ * A second session on the graph pruned to the view's outputs. ONNX Runtime runs every node of a graph
+ * whichever outputs are fetched, so without it each selection change would also compute the MLM head
+ * (as many FLOPs as the four layers together). A graph that cannot be pruned keeps the one session.
+ */
+async function createViewSession(
+  ort: LoadedRuntime['ort'],
+  full: import('onnxruntime-node').InferenceSession,
+  bytes: Uint8Array,
+  outputs: string[],
+): Promise<import('onnxruntime-node').InferenceSession> {
+  if (full.outputNames.every((o) => outputs.includes(o))) return full;
+  try {
+    return await ort.InferenceSession.create(await restrictOutputs(bytes, outputs), SESSION_OPTIONS);
+  } catch {
+    return full; // slower, never wrong
   }
 }
 

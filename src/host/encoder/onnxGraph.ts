@@ -1,0 +1,62 @@
+import type { onnx as OnnxNs } from 'onnx-proto';
+
+/**
+ * Decoding and re-encoding an ONNX model in memory, for the changes the encoder makes to a graph
+ * before ONNX Runtime sees it. The file on disk is never touched. `onnx-proto` is imported on first
+ * use, so activating the extension loads none of it.
+ */
+export class ModelFormatError extends Error {}
+
+export type Onnx = typeof OnnxNs;
+
+export async function loadOnnxProto(): Promise<Onnx> {
+  const mod = await import('onnx-proto');
+  // Node's ESM loader sees this CommonJS package only as a default export; a bundle sees `onnx` too
+  return mod.onnx ?? (mod as unknown as { default: typeof mod }).default.onnx;
+}
+
+export function decodeModel(onnx: Onnx, bytes: Uint8Array): OnnxNs.ModelProto & { graph: OnnxNs.GraphProto } {
+  let model: OnnxNs.ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (err) {
+    throw new ModelFormatError(`not an ONNX model (protobuf decoding failed: ${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!model.graph || !model.graph.node?.length) throw new ModelFormatError('the ONNX file has no graph');
+  return model as OnnxNs.ModelProto & { graph: OnnxNs.GraphProto };
+}
+
+/**
+ * The same model with only the named graph outputs and the nodes they depend on. ONNX Runtime runs
+ * every node of a graph on each run, whichever outputs are fetched, and keeps nodes whose results
+ * nobody reads (its profiler shows the 8k-vocabulary MLM projection running when only attention is
+ * asked for). Pruning here means the attention view never pays for the MLM head.
+ */
+export async function restrictOutputs(bytes: Uint8Array, keep: readonly string[]): Promise<Uint8Array> {
+  const onnx = await loadOnnxProto();
+  const model = decodeModel(onnx, bytes);
+  const graph = model.graph;
+  const wanted = new Set(keep);
+  const present = new Set((graph.output ?? []).map((o) => o.name ?? ''));
+  const missing = keep.filter((n) => !present.has(n));
+  if (missing.length) throw new ModelFormatError(`the model has no output named ${missing.join(', ')}`);
+  graph.output = (graph.output ?? []).filter((o) => wanted.has(o.name ?? ''));
+  // a node with a subgraph (If, Loop, Scan) may read outer names implicitly: leave such graphs whole
+  const hasSubgraphs = graph.node.some((n) => (n.attribute ?? []).some((a) => a.g || a.graphs?.length));
+  if (!hasSubgraphs) {
+    // ONNX stores nodes in topological order, so one backward pass finds everything the outputs need
+    const needed = new Set(keep);
+    const kept: typeof graph.node = [];
+    for (let i = graph.node.length - 1; i >= 0; i--) {
+      const node = graph.node[i];
+      if (!(node.output ?? []).some((o) => needed.has(o))) continue;
+      kept.push(node);
+      for (const input of node.input ?? []) if (input) needed.add(input);
+    }
+    graph.node = kept.reverse();
+    graph.initializer = (graph.initializer ?? []).filter((t) => needed.has(t.name ?? ''));
+    graph.valueInfo = (graph.valueInfo ?? []).filter((v) => needed.has(v.name ?? ''));
+    // graph.input stays as it is: callers feed every declared input whether or not it is still used
+  }
+  return onnx.ModelProto.encode(model).finish();
+}

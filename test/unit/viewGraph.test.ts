@@ -1,0 +1,77 @@
+import * as assert from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { onnx } from 'onnx-proto';
+import type * as Ort from 'onnxruntime-node';
+import { EncoderCore, SESSION_OPTIONS } from '../../src/host/encoder/encoderCore';
+import { ModelFormatError, restrictOutputs } from '../../src/host/encoder/onnxGraph';
+import { loadRuntime } from '../../src/host/encoder/runtime';
+import { BUNDLED } from './modelFiles';
+
+const VIEW = [0, 1, 2, 3].flatMap((l) => [`attn_${l}`, `q_${l}`, `k_${l}`, `v_${l}`]);
+
+suite('the view graph: the bundled model pruned to what the views draw', () => {
+  const full = readFileSync(BUNDLED.modelPath);
+  let pruned: Uint8Array;
+  let ort: typeof Ort;
+  suiteSetup(async () => {
+    pruned = await restrictOutputs(full, VIEW);
+    ort = (await loadRuntime()).ort as typeof Ort;
+  });
+
+  test('keeps exactly the named outputs, and drops the MLM and NSP heads with their weights', () => {
+    const before = onnx.ModelProto.decode(full).graph!;
+    const after = onnx.ModelProto.decode(pruned).graph!;
+    assert.deepStrictEqual((after.output ?? []).map((o) => o.name).sort(), [...VIEW].sort());
+    assert.ok(after.node!.length < before.node!.length, `${after.node!.length} nodes of ${before.node!.length}`);
+    const produced = new Set(after.node!.flatMap((n) => n.output ?? []));
+    for (const gone of ['mlm_logits', 'nsp_logits', 'hidden_4']) assert.ok(!produced.has(gone), `${gone} is no longer computed`);
+    const weights = new Set((after.initializer ?? []).map((t) => t.name));
+    assert.ok(![...weights].some((w) => /mlm|nsp|pool/.test(w ?? '')), `no head weights left: ${[...weights].filter((w) => /mlm|nsp|pool/.test(w ?? ''))}`);
+    // every declared input stays, so callers feed the same tensors to either graph
+    assert.deepStrictEqual(after.input!.map((i) => i.name), before.input!.map((i) => i.name));
+  });
+
+  test('gives the same numbers as the whole graph', async () => {
+    const [a, b] = await Promise.all([ort.InferenceSession.create(full, SESSION_OPTIONS), ort.InferenceSession.create(pruned, SESSION_OPTIONS)]);
+    try {
+      const T = 9;
+      const ids = BigInt64Array.from([2, 120, 340, 560, 780, 900, 1100, 1300, 3].map(BigInt));
+      const feeds = {
+        input_ids: new ort.Tensor('int64', ids, [1, T]),
+        token_type_ids: new ort.Tensor('int64', new BigInt64Array(T), [1, T]),
+        attention_mask: new ort.Tensor('int64', BigInt64Array.from([1, 1, 1, 1, 1, 1, 1, 0, 0].map(BigInt)), [1, T]),
+        pos_scale: new ort.Tensor('float32', Float32Array.of(1), [1]),
+      };
+      const [ra, rb] = [await a.run(feeds, VIEW), await b.run(feeds, VIEW)];
+      for (const name of VIEW) {
+        const [x, y] = [ra[name].data as Float32Array, rb[name].data as Float32Array];
+        assert.deepStrictEqual(rb[name].dims, ra[name].dims, name);
+        let worst = 0;
+        for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
+        assert.ok(worst <= 1e-6, `${name}: max abs diff ${worst}`);
+      }
+    } finally {
+      await Promise.all([a.release(), b.release()]);
+    }
+  });
+
+  test('an output the model does not have is a ModelFormatError naming it', async () => {
+    await assert.rejects(restrictOutputs(full, ['attn_0', 'attn_9']), (e: unknown) => e instanceof ModelFormatError && /attn_9/.test(e.message));
+  });
+
+  test('EncoderCore still answers for outputs outside the view graph (MLM, NSP, hidden states), alone or mixed with attention', async () => {
+    const core = await EncoderCore.load(BUNDLED, await loadRuntime());
+    try {
+      const p = core.prepare({ text: 'The cat sat on the mat.' });
+      const feeds = core.feeds(p.ids, p.sequence.map((t) => t.segment));
+      const T = p.ids.length;
+      const mixed = await core.run(feeds, ['attn_0', 'mlm_logits', 'nsp_logits', 'hidden_4']);
+      assert.deepStrictEqual(mixed.mlm_logits.dims, [1, T, core.config.vocab_size]);
+      assert.deepStrictEqual(mixed.nsp_logits.dims, [1, 2]);
+      const viewOnly = await core.run(feeds, ['attn_0']);
+      assert.deepStrictEqual([...viewOnly.attn_0.data], [...mixed.attn_0.data], 'the same attention from either graph');
+    } finally {
+      await core.release();
+    }
+  });
+});
