@@ -7,6 +7,7 @@ per length the median/p95 (ms) of the encoder forward without the MLM head and o
 Run with /usr/bin/python3 (Debian's python3-torch); OPENBLAS_NUM_THREADS=2 is set by the caller.
 """
 import argparse
+import glob
 import json
 import os
 import resource
@@ -19,7 +20,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "models", "train"))
 from model import Config, TinyBert  # noqa: E402
 
-RUNS = [os.path.join(ROOT, "models", "train", "runs", r, "checkpoint.pt") for r in ("tiny-bert", "early-probe")]
+RUNS_DIR = os.path.join(ROOT, "models", "train", "runs")
+# the shipped run's name first; any other run's checkpoint may hold the committed weights too
+RUNS = [os.path.join(RUNS_DIR, "tiny-bert", "checkpoint.pt")] + sorted(
+    glob.glob(os.path.join(RUNS_DIR, "*", "checkpoint.pt")), key=lambda p: -os.path.getmtime(p))
 REFERENCE = os.path.join(ROOT, "models", "tiny-bert", "reference.json")
 
 
@@ -44,7 +48,7 @@ def reference_diff(model):
 def choose_checkpoint():
     """The first checkpoint whose weights are the committed ONNX model's; else the first that loads."""
     loaded = []
-    for path in RUNS:
+    for path in dict.fromkeys(RUNS):
         if not os.path.exists(path):
             continue
         try:

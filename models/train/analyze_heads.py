@@ -711,6 +711,7 @@ def fill_card(res, template_path, out_path):
         "EXPORT": exp_s, "OUTPUTS_TABLE": res["outputs_table"], "DEB_VERSIONS": res["deb_versions"],
         "ANALYSIS_SEQS": str(res["max_seqs"]),
         # checkpoints from before the two settings were split used 0.1 for both
+        "EPOCHS": f"{res['step'] * res['training']['tokens_per_step_estimate'] / max(1, sum(r['train_tokens'] for r in res['corpus'].values())):.1f}",
         "EMB_DROPOUT": str(c.get("embedding_dropout", c.get("dropout", 0.1))), "DROPOUT": str(c.get("dropout", 0.1)),
     }
     for k, v in rep.items():
