@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { EncoderCore, InputError } from '../../src/host/encoder/encoderCore';
+import { concatLayers, EncoderCore, InputError } from '../../src/host/encoder/encoderCore';
 import { loadRuntime } from '../../src/host/encoder/runtime';
 import type { EncodingPayload } from '../../src/shared/encoding';
 import { BUNDLED } from './modelFiles';
@@ -32,6 +32,42 @@ suite('EncoderCore on the committed model', () => {
     assert.strictEqual(p.window, undefined);
     assert.strictEqual(p.text, text);
     assertOffsets(text, p);
+  });
+
+  test('after a first run, outputs are written straight into the payload, with the same numbers as a copying run', async () => {
+    const fresh = await EncoderCore.load(BUNDLED, await loadRuntime());
+    try {
+      const texts = ['def forward(self, x):\n    return self.proj(x)', 'A longer sentence comes second, so every buffer changes size.', 'x'];
+      for (const text of texts) {
+        const p = await fresh.encode({ text });
+        const prepared = fresh.prepare({ text });
+        const ref = await fresh.run(fresh.feeds(prepared.ids, prepared.sequence.map((x) => x.segment)), fresh.encodeOutputs);
+        const T = p.tokens.length;
+        const H = p.numHeads;
+        for (let l = 0; l < p.numLayers; l++) {
+          assert.deepStrictEqual(p.attention.subarray(l * H * T * T, (l + 1) * H * T * T), ref[`attn_${l}`].data, `${text}: attn_${l}`);
+          const size = H * T * p.headDim;
+          assert.deepStrictEqual(p.v?.subarray(l * size, (l + 1) * size), ref[`v_${l}`].data, `${text}: v_${l}`);
+        }
+        // each flat array is a whole buffer of its own: nothing else rides along when it is posted
+        for (const a of [p.attention, p.q, p.k, p.v]) assert.strictEqual(a?.byteLength, a?.buffer.byteLength);
+      }
+    } finally {
+      await fresh.release();
+    }
+  });
+
+  test('concatLayers copies scattered layers, and returns layers already in place as one view', () => {
+    const scattered = [Float32Array.of(1, 2), Float32Array.of(3, 4)];
+    assert.deepStrictEqual([...concatLayers(scattered)], [1, 2, 3, 4]);
+    const whole = Float32Array.of(1, 2, 3, 4, 5, 6);
+    const joined = concatLayers([whole.subarray(0, 3), whole.subarray(3, 6)]);
+    assert.strictEqual(joined.buffer, whole.buffer);
+    assert.deepStrictEqual([...joined], [1, 2, 3, 4, 5, 6]);
+    // same buffer, wrong order: copied
+    const swapped = concatLayers([whole.subarray(3, 6), whole.subarray(0, 3)]);
+    assert.notStrictEqual(swapped.buffer, whole.buffer);
+    assert.deepStrictEqual([...swapped], [4, 5, 6, 1, 2, 3]);
   });
 
   test('encode asks for attention and q/k/v only, never the MLM head', () => {

@@ -249,8 +249,46 @@ export class EncoderCore {
   /** The encoder's view of one text: tokens with ranges, attention, and q/k/v where the model has them. */
   async encode(req: EncodeRequest): Promise<EncodingPayload> {
     const prepared = this.prepare(req);
-    const out = await this.run(this.feeds(prepared.ids, prepared.sequence.map((x) => x.segment)), this.encodeOutputs);
-    return this.assemble(req, prepared, out);
+    const feeds = this.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
+    const out = (await this.runIntoPayload(feeds, prepared.ids.length)) ?? (await this.run(feeds, this.encodeOutputs));
+    const payload = this.assemble(req, prepared, out);
+    this.viewShape = { heads: payload.numHeads, headDim: payload.headDim };
+    return payload;
+  }
+
+  /** Heads and head size of the view's outputs, as the last encode() found them. */
+  private viewShape?: { heads: number; headDim: number };
+
+  /**
+   * The view's outputs written by ONNX Runtime straight into one buffer per kind (attention, q, k, v),
+   * laid out layer after layer as the payload holds them, so assemble() copies nothing. Otherwise each
+   * output is copied twice (out of ORT, then into the payload): at 512 tokens that is most of a run's
+   * time outside the graph. Needs the shapes, so not before a first run; the WASM runtime always copies.
+   */
+  private async runIntoPayload(feeds: Feeds, t: number): Promise<Record<string, { data: Float32Array; dims: readonly number[] }> | undefined> {
+    if (!this.viewShape || this.runtime.provider !== 'onnxruntime-node (native CPU)') return undefined;
+    const { heads, headDim } = this.viewShape;
+    const { Tensor } = this.runtime.ort;
+    const fetches: Record<string, import('onnxruntime-node').Tensor> = {};
+    const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
+    const layered = (names: string[], dims: number[]) => {
+      const size = dims.reduce((a, b) => a * b, 1);
+      const all = new Float32Array(size * names.length);
+      names.forEach((name, l) => {
+        const data = all.subarray(l * size, (l + 1) * size);
+        fetches[name] = new Tensor('float32', data, dims);
+        out[name] = { data, dims };
+      });
+    };
+    const layers = this.attentionOutputs.map((_, l) => l);
+    layered(this.attentionOutputs, [1, heads, t, t]);
+    if (this.capabilities.qkv) for (const p of ['q', 'k', 'v']) layered(layers.map((l) => `${p}_${l}`), [1, heads, t, headDim]);
+    try {
+      await this.viewSession.run(feeds, fetches);
+    } catch {
+      return undefined; // shapes other than last time's: the ordinary run says what is wrong
+    }
+    return out;
   }
 
   /** What encode() asks the graph for: attention, and q/k/v where the model has them; never the MLM head. */
@@ -283,24 +321,17 @@ export class EncoderCore {
     const firstDims = out[this.attentionOutputs[0]].dims;
     checkDims(this.attentionOutputs[0], firstDims, [1, null, t, t], 'attention');
     const H = firstDims[1];
-    const attention = new Float32Array(L * H * t * t);
-    this.attentionOutputs.forEach((name, l) => {
-      checkDims(name, out[name].dims, [1, H, t, t], 'attention');
-      attention.set(out[name].data, l * H * t * t);
-    });
+    this.attentionOutputs.forEach((name) => checkDims(name, out[name].dims, [1, H, t, t], 'attention'));
+    const attention = concatLayers(this.attentionOutputs.map((name) => out[name].data));
     let q: Float32Array | undefined, k: Float32Array | undefined, v: Float32Array | undefined;
     let headDim = Math.round(this.config.hidden_size / Math.max(1, this.config.num_heads));
     if (this.capabilities.qkv) {
       checkDims('q_0', out.q_0.dims, [1, H, t, null], 'perHead');
       headDim = out.q_0.dims[3];
-      const size = H * t * headDim;
       [q, k, v] = ['q', 'k', 'v'].map((p) => {
-        const all = new Float32Array(L * size);
-        for (let l = 0; l < L; l++) {
-          checkDims(`${p}_${l}`, out[`${p}_${l}`].dims, [1, H, t, headDim], 'perHead');
-          all.set(out[`${p}_${l}`].data, l * size);
-        }
-        return all;
+        const names = this.attentionOutputs.map((_, l) => `${p}_${l}`);
+        names.forEach((name) => checkDims(name, out[name].dims, [1, H, t, headDim], 'perHead'));
+        return concatLayers(names.map((name) => out[name].data));
       });
     }
     const begin = content[0].span.start;
@@ -331,6 +362,20 @@ export class EncoderCore {
     if (this.viewSession !== this.session) await this.viewSession.release();
     await this.session.release();
   }
+}
+
+/**
+ * Equal-sized per-layer arrays as one flat array, layer after layer. When they already lie that way in
+ * one buffer (runIntoPayload wrote them there), that buffer is returned as it is, without a copy.
+ */
+export function concatLayers(parts: Float32Array[]): Float32Array {
+  const size = parts[0]?.length ?? 0;
+  const first = parts[0];
+  const inPlace = first !== undefined && parts.every((p, l) => p.buffer === first.buffer && p.length === size && p.byteOffset === first.byteOffset + l * size * 4);
+  if (inPlace) return new Float32Array(first.buffer, first.byteOffset, size * parts.length);
+  const all = new Float32Array(size * parts.length);
+  parts.forEach((p, l) => all.set(p, l * size));
+  return all;
 }
 
 /** Attention, and q/k/v where the model has them: what the views draw. */
