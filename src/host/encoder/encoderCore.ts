@@ -264,8 +264,9 @@ export class EncoderCore {
    * laid out layer after layer as the payload holds them, so assemble() copies nothing. Otherwise each
    * output is copied twice (out of ORT, then into the payload): at 512 tokens that is most of a run's
    * time outside the graph. Needs the shapes, so not before a first run; the WASM runtime always copies.
+   * Undefined when it cannot be used; the benchmark times it on its own.
    */
-  private async runIntoPayload(feeds: Feeds, t: number): Promise<Record<string, { data: Float32Array; dims: readonly number[] }> | undefined> {
+  async runIntoPayload(feeds: Feeds, t: number): Promise<Record<string, { data: Float32Array; dims: readonly number[] }> | undefined> {
     if (!this.viewShape || this.runtime.provider !== 'onnxruntime-node (native CPU)') return undefined;
     const { heads, headDim } = this.viewShape;
     const { Tensor } = this.runtime.ort;
