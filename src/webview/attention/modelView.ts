@@ -3,6 +3,7 @@ import { viridis } from './palette';
 import { fmt, type ViewContext } from './viewContext';
 
 const THUMB = 84;
+const MIN_COLUMN = 40;
 
 /**
  * Every layer × every head as a small heatmap, labelled with what the head mostly does on this
@@ -13,7 +14,8 @@ export function renderModelView(root: HTMLElement, ctx: ViewContext): void {
   const t = p.tokens.length;
   const grid = document.createElement('div');
   grid.className = 'model-view';
-  grid.style.gridTemplateColumns = `auto repeat(${p.numHeads}, ${THUMB + 8}px)`;
+  // columns shrink to share a narrow panel (BERT-base's 12 heads still fit), down to a legible minimum
+  grid.style.gridTemplateColumns = `auto repeat(${p.numHeads}, minmax(${MIN_COLUMN}px, ${THUMB + 8}px))`;
   grid.setAttribute('role', 'grid');
   grid.setAttribute('aria-label', strings.modelGrid);
   grid.append(cornerLabel(strings.layerHead));
