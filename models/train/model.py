@@ -58,11 +58,11 @@ class Attention(nn.Module):
         b, t, _ = x.shape
         return x.view(b, t, self.h, self.dk).transpose(1, 2)  # [b, h, t, dk]
 
-    def forward(self, x, key_is_pad):
+    def forward(self, x, mask_bias):
         q, k, v = self.split(self.q(x)), self.split(self.k(x)), self.split(self.v(x))
         scores = q @ k.transpose(-1, -2) / math.sqrt(self.dk)
-        # -inf on padded keys: exp(-inf) = 0, so padding gets exactly zero weight
-        scores = scores.masked_fill(key_is_pad[:, None, None, :], float("-inf"))
+        # + -inf on padded keys: exp(-inf) = 0, so padding gets exactly zero weight (+ 0 leaves a score as it is)
+        scores = scores + mask_bias
         probs = scores.softmax(-1)
         ctx = (self.drop(probs) @ v).transpose(1, 2).reshape(x.shape)
         return self.o(ctx), probs, q, k, v
@@ -78,8 +78,8 @@ class Block(nn.Module):
         self.ff2 = nn.Linear(c.intermediate_size, c.hidden_size)
         self.drop = nn.Dropout(c.dropout)
 
-    def forward(self, x, key_is_pad):
-        a, probs, q, k, v = self.attn(self.ln1(x), key_is_pad)
+    def forward(self, x, mask_bias):
+        a, probs, q, k, v = self.attn(self.ln1(x), mask_bias)
         a = self.drop(a)
         x = x + a
         f = self.drop(self.ff2(F.gelu(self.ff1(self.ln2(x)))))
@@ -126,10 +126,14 @@ class TinyBert(nn.Module):
         tok, pos, seg = self.embed(input_ids, token_type_ids, pos_scale)
         emb_sum = tok + pos + seg
         x = self.emb_drop(self.emb_ln(emb_sum))
-        key_is_pad = attention_mask == 0
+        # The padding mask as an additive bias, [batch, 1, 1, keys]: 0 for a token, -inf for padding. Made
+        # once and broadcast by every layer's Add; a masked_fill on the [batch, heads, T, T] scores instead
+        # exports as an ONNX Where, which ONNX Runtime runs several times slower than the Add.
+        key_is_pad = (attention_mask == 0)[:, None, None, :]
+        mask_bias = torch.zeros(key_is_pad.shape, dtype=tok.dtype, device=tok.device).masked_fill(key_is_pad, float("-inf"))
         hidden, deltas, attn, qs, ks, vs = [x], [], [], [], [], []
         for blk in self.blocks:
-            x, a, f, probs, q, k, v = blk(x, key_is_pad)
+            x, a, f, probs, q, k, v = blk(x, mask_bias)
             if keep:
                 hidden.append(x)
                 deltas.append(a)
