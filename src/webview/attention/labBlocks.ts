@@ -22,7 +22,8 @@ export function renderBlock(b: LabBlock, onToken: (index: number) => void, S: Re
     }
     case 'heatmaps': {
       const row = el('div', 'heatmaps');
-      const each = b.items.length > 2 ? 200 : 300;
+      // many maps (8 heads and their average) get smaller ones, so a row holds several and the metrics stay in reach
+      const each = b.items.length > 5 ? 140 : b.items.length > 2 ? 200 : 300;
       for (const h of b.items) row.append(heatmap(h, each));
       return row;
     }
