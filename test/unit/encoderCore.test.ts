@@ -41,6 +41,8 @@ suite('EncoderCore on the committed model', () => {
       for (const text of texts) {
         const p = await fresh.encode({ text });
         const prepared = fresh.prepare({ text });
+        // the preallocated path is really taken (after the first encode it knows the shapes)
+        assert.ok(await fresh.runIntoPayload(fresh.feeds(prepared.ids, prepared.sequence.map((x) => x.segment)), prepared.ids.length), 'preallocated run available');
         const ref = await fresh.run(fresh.feeds(prepared.ids, prepared.sequence.map((x) => x.segment)), fresh.encodeOutputs);
         const T = p.tokens.length;
         const H = p.numHeads;
@@ -60,6 +62,9 @@ suite('EncoderCore on the committed model', () => {
   test('concatLayers copies scattered layers, and returns layers already in place as one view', () => {
     const scattered = [Float32Array.of(1, 2), Float32Array.of(3, 4)];
     assert.deepStrictEqual([...concatLayers(scattered)], [1, 2, 3, 4]);
+    // part of a larger buffer: copied, so nothing else rides along when the payload is posted
+    const larger = new Float32Array(8);
+    assert.notStrictEqual(concatLayers([larger.subarray(0, 3), larger.subarray(3, 6)]).buffer, larger.buffer);
     const whole = Float32Array.of(1, 2, 3, 4, 5, 6);
     const joined = concatLayers([whole.subarray(0, 3), whole.subarray(3, 6)]);
     assert.strictEqual(joined.buffer, whole.buffer);

@@ -258,16 +258,19 @@ export class EncoderCore {
 
   /** Heads and head size of the view's outputs, as the last encode() found them. */
   private viewShape?: { heads: number; headDim: number };
+  /** Set when ONNX Runtime would not fill preallocated outputs: the shapes are fixed per model, so it is not retried. */
+  private preallocRefused = false;
 
   /**
-   * The view's outputs written by ONNX Runtime straight into one buffer per kind (attention, q, k, v),
-   * laid out layer after layer as the payload holds them, so assemble() copies nothing. Otherwise each
-   * output is copied twice (out of ORT, then into the payload): at 512 tokens that is most of a run's
-   * time outside the graph. Needs the shapes, so not before a first run; the WASM runtime always copies.
-   * Undefined when it cannot be used; the benchmark times it on its own.
+   * The view's outputs written by ONNX Runtime into one buffer per kind (attention, q, k, v), laid out
+   * layer after layer as the payload holds them, so assemble() copies nothing. onnxruntime-node 1.30
+   * still hands back its own copy of each output as well (unused here), so this saves one of the two
+   * copies the ordinary run makes: at 512 tokens that is much of a run's time outside the graph.
+   * Needs the shapes, so not before a first run; the WASM runtime always copies. Undefined when it
+   * cannot be used; the benchmark times it on its own.
    */
   async runIntoPayload(feeds: Feeds, t: number): Promise<Record<string, { data: Float32Array; dims: readonly number[] }> | undefined> {
-    if (!this.viewShape || this.runtime.provider !== 'onnxruntime-node (native CPU)') return undefined;
+    if (!this.viewShape || this.preallocRefused || this.runtime.provider !== 'onnxruntime-node (native CPU)') return undefined;
     const { heads, headDim } = this.viewShape;
     const { Tensor } = this.runtime.ort;
     const fetches: Record<string, import('onnxruntime-node').Tensor> = {};
@@ -284,12 +287,24 @@ export class EncoderCore {
     const layers = this.attentionOutputs.map((_, l) => l);
     layered(this.attentionOutputs, [1, heads, t, t]);
     if (this.capabilities.qkv) for (const p of ['q', 'k', 'v']) layered(layers.map((l) => `${p}_${l}`), [1, heads, t, headDim]);
+    // a fetch object whose names the session lacks would be read as run options and fill nothing
+    if (!Object.keys(fetches).every((n) => this.viewSession.outputNames.includes(n))) return this.refusePrealloc();
     try {
-      await this.viewSession.run(feeds, fetches);
+      const res = await this.viewSession.run(feeds, fetches);
+      // the binding's own copy must agree with what landed in our buffer, or the buffers were not used
+      const last = layers.length - 1;
+      const probe = res[this.attentionOutputs[last]]?.data as Float32Array | undefined;
+      const mine = out[this.attentionOutputs[last]].data;
+      if (!probe || probe.length !== mine.length || probe[probe.length - 1] !== mine[mine.length - 1]) return this.refusePrealloc();
     } catch {
-      return undefined; // shapes other than last time's: the ordinary run says what is wrong
+      return this.refusePrealloc(); // the ordinary run then says what is wrong, if anything is
     }
     return out;
+  }
+
+  private refusePrealloc(): undefined {
+    this.preallocRefused = true;
+    return undefined;
   }
 
   /** What encode() asks the graph for: attention, and q/k/v where the model has them; never the MLM head. */
@@ -366,14 +381,16 @@ export class EncoderCore {
 }
 
 /**
- * Equal-sized per-layer arrays as one flat array, layer after layer. When they already lie that way in
- * one buffer (runIntoPayload wrote them there), that buffer is returned as it is, without a copy.
+ * Equal-sized per-layer arrays as one flat array, layer after layer. When they already fill one buffer
+ * that way (runIntoPayload wrote them there), that buffer is returned as it is, without a copy.
  */
 export function concatLayers(parts: Float32Array[]): Float32Array {
   const size = parts[0]?.length ?? 0;
   const first = parts[0];
-  const inPlace = first !== undefined && parts.every((p, l) => p.buffer === first.buffer && p.length === size && p.byteOffset === first.byteOffset + l * size * 4);
-  if (inPlace) return new Float32Array(first.buffer, first.byteOffset, size * parts.length);
+  // only when the layers fill their buffer exactly: the payload is posted whole, buffer and all
+  const inPlace = first !== undefined && first.byteOffset === 0 && first.buffer.byteLength === size * parts.length * 4 &&
+    parts.every((p, l) => p.buffer === first.buffer && p.length === size && p.byteOffset === l * size * 4);
+  if (inPlace) return new Float32Array(first.buffer, 0, size * parts.length);
   const all = new Float32Array(size * parts.length);
   parts.forEach((p, l) => all.set(p, l * size));
   return all;

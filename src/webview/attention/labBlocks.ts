@@ -174,7 +174,8 @@ function heatmap(h: Heatmap, size: number): HTMLElement {
   const readout = el('div', 'readout', ' ');
   canvas.addEventListener('mousemove', (e) => {
     const rect = canvas.getBoundingClientRect();
-    const c = Math.floor((e.clientX - rect.left) / cell), r = Math.floor((e.clientY - rect.top) / cell);
+    // from the drawn size: a narrow panel shrinks the canvas below cell × cols
+    const c = Math.floor(((e.clientX - rect.left) / rect.width) * h.cols), r = Math.floor(((e.clientY - rect.top) / rect.height) * h.rows);
     if (r < 0 || c < 0 || r >= h.rows || c >= h.cols) return;
     const rl = h.rowLabels?.[r] ?? String(r), cl = h.colLabels?.[c] ?? String(c);
     readout.textContent = `${rl} → ${cl}: ${h.data[r * h.cols + c].toFixed(4)}`;
