@@ -127,7 +127,7 @@ class BalancedPairs(T.PairSampler):
                 continue
             ids = [CLS] + a + [SEP] + b + [SEP]
             seg = [0] * (len(a) + 2) + [1] * (len(b) + 1)
-            return ids, seg, int(is_next), group_of(d["kind"])
+            return ids, seg, int(is_next), group_of(d["kind"]), d["kind"]
 
 
 def group_of(kind):
@@ -298,7 +298,8 @@ def evaluate(model, docs, n_pairs, max_len, vocab_size, seed, same_group, with_m
         rows = [sampler.pair_with(max_len, lab) for lab in labels[s:s + batch]]
         ids, seg, att = pad_batch(rows)
         nsp = torch.tensor([r[2] for r in rows])
-        grp = [r[3] for r in rows]
+        # each pair counts for its group (prose/code), its kind (en/zh/code) and "all"
+        keys_of = [sorted({r[3], r[4], "all"}) for r in rows]
         inp, chosen = T.mask_tokens(ids, vocab_size, gen) if with_mlm else (ids, None)
         with torch.no_grad():
             x, _ = model.encode(inp, seg, att)
@@ -309,14 +310,14 @@ def evaluate(model, docs, n_pairs, max_len, vocab_size, seed, same_group, with_m
                 nll = F.cross_entropy(logits, tgt, reduction="none")
                 hit = logits.argmax(-1) == tgt
                 row_of = chosen.nonzero()[:, 0]
-        for k, g in enumerate(grp):
-            for key in (g, "all"):
+        for k, keys in enumerate(keys_of):
+            for key in keys:
                 res[key]["nsp_n"] += 1
                 res[key]["nsp_ok"] += int(nsp_ok[k])
         if with_mlm:
-            for k, g in enumerate(grp):
+            for k, keys in enumerate(keys_of):
                 sel = row_of == k
-                for key in (g, "all"):
+                for key in keys:
                     res[key]["mlm_n"] += int(sel.sum())
                     res[key]["mlm_ok"] += int(hit[sel].sum())
                     res[key]["mlm_nll"] += float(nll[sel].sum())
@@ -647,10 +648,11 @@ def fill_card(res, template_path, out_path):
     ev = res["eval"]
     ev_rows = ["| held-out text | MLM top-1 | MLM loss (nats) | MLM predictions | NSP acc (random-document negatives) | NSP acc (same-kind negatives) | NSP pairs |",
                "|---|---|---|---|---|---|---|"]
-    for k in ("all", "prose", "code"):
+    labels = {"all": "all", "prose": "prose", "en": "prose: English", "zh": "prose: Chinese", "code": "code"}
+    for k, label in labels.items():
         a, s = ev["any"].get(k), ev["same"].get(k)
         if a:
-            ev_rows.append(f"| {k} | {fmt(a['mlm_top1'], 3)} | {fmt(a['mlm_loss'], 2)} | {a['mlm_predictions']} | "
+            ev_rows.append(f"| {label} | {fmt(a['mlm_top1'], 3)} | {fmt(a['mlm_loss'], 2)} | {a['mlm_predictions']} | "
                            f"{fmt(a['nsp_acc'], 3)} | {fmt(s['nsp_acc'], 3) if s else '–'} | {a['nsp_pairs']} |")
     ub = res["unigram_baseline"]
     corpus_rows = ["| source | kind | documents | characters | train tokens | held-out docs | held-out tokens |",
