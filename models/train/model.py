@@ -29,6 +29,8 @@ class Config:
     embedding_dropout: float = 0.1  # after the embedding LayerNorm
     attention_dropout: float = 0.0
     layer_norm_eps: float = 1e-12
+    # std of the token-embedding init; 0 means 1/sqrt(d_model) (unit scale after the x sqrt(d) scaling)
+    token_init_std: float = 0.0
 
     def to_dict(self):
         return asdict(self)
@@ -112,7 +114,7 @@ class TinyBert(nn.Module):
                 nn.init.zeros_(m.bias)
         # Embeddings at std 1/sqrt(d): after the x sqrt(d) scaling each component has unit scale,
         # comparable to the sinusoid's values in [-1, 1].
-        nn.init.normal_(self.tok.weight, std=self.c.hidden_size ** -0.5)
+        nn.init.normal_(self.tok.weight, std=self.c.token_init_std or self.c.hidden_size ** -0.5)
         nn.init.normal_(self.seg.weight, std=self.c.hidden_size ** -0.5)
 
     def embed(self, input_ids, token_type_ids, pos_scale):

@@ -138,6 +138,8 @@ def main():
     # so the sub-layer dropout may be switched off while the embeddings keep theirs
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--embedding-dropout", type=float, default=0.1)
+    ap.add_argument("--token-init-std", type=float, default=0.0,
+                    help="std of the token-embedding init; 0 = 1/sqrt(hidden), see the model card")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -149,7 +151,7 @@ def main():
         vocab_size = len(json.load(f)["model"]["vocab"])
     cfg = Config(vocab_size=vocab_size, num_layers=args.layers, num_heads=args.heads, hidden_size=args.hidden,
                  intermediate_size=4 * args.hidden, dropout=args.dropout,
-                 embedding_dropout=args.embedding_dropout)
+                 embedding_dropout=args.embedding_dropout, token_init_std=args.token_init_std)
 
     random.seed(args.seed)
     torch.manual_seed(args.seed)
