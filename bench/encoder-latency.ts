@@ -247,25 +247,27 @@ async function main(): Promise<void> {
   const last = lengths[lengths.length - 1];
   const vsFloor = { tokens: last, view: ortNode[last].intoPayload.median / floor[last].encoderMillis, all: ortNode[last].all.median / floor[last].allMillis };
   const at128 = ortNode[128];
-  const ratios = { speedupOverTorch: speedup, ortOverFloor: vsFloor, encode128Millis: at128?.encode.median, tokenizePostprocess128Millis: at128?.tokenizePostprocess.median };
-
-  console.log('\nRatios');
-  if (torchOk) for (const n of lengths) console.log(`  ${String(n).padStart(3)} tokens: PyTorch time ÷ ORT time ${ratio(speedup[n].view)} for the view (torch no-MLM ÷ ORT view), ${ratio(speedup[n].full)} for everything (torch full ÷ ORT all)`);
-  console.log(`  ${last} tokens: ORT view (attn+q/k/v into the payload) at ${ratio(vsFloor.view)} the floor without heads; all outputs at ${ratio(vsFloor.all)} the floor with heads`);
-  if (at128) console.log(`  128 tokens: encode() ${ms(at128.encode.median)} ms in all, of which tokenise + postprocess ${ms(at128.tokenizePostprocess.median)} ms`);
-
   const small = lengths.filter((n) => n <= 64);
-  // How close to the arithmetic floor the 3x target asks ORT to be: below about 1.5x no runtime with
-  // per-operator overhead gets there, so this line says whether a miss is ORT's or the target's.
+  // How close to the arithmetic floor the 3x target asks the ORT view to be: a miss reads differently
+  // when the target asks for 1.2x the floor than when it asks for 5x.
   const threeTimesNeeds: PerLength<{ ortMillis: number; timesFloor: number }> = {};
   if (torchOk) {
     for (const n of small) {
       const ortMillis = torchOk.lengths[n].encoder.median / 3;
       threeTimesNeeds[n] = { ortMillis, timesFloor: ortMillis / floor[n].encoderMillis };
-      console.log(`  ${String(n).padStart(3)} tokens: 3× PyTorch asks the ORT view for ≤ ${ms(ortMillis)} ms, ${ratio(threeTimesNeeds[n].timesFloor)} the floor without heads (it took ${ms(ortNode[n].intoPayload.median)} ms)`);
     }
   }
-  Object.assign(ratios, { threeTimesTorchNeeds: threeTimesNeeds });
+  const ratios = { speedupOverTorch: speedup, ortOverFloor: vsFloor, threeTimesTorchNeeds: threeTimesNeeds, encode128Millis: at128?.encode.median, tokenizePostprocess128Millis: at128?.tokenizePostprocess.median };
+
+  console.log('\nRatios');
+  if (torchOk) for (const n of lengths) console.log(`  ${String(n).padStart(3)} tokens: PyTorch time ÷ ORT time ${ratio(speedup[n].view)} for the view (torch no-MLM ÷ ORT view), ${ratio(speedup[n].full)} for everything (torch full ÷ ORT all)`);
+  console.log(`  ${last} tokens: ORT view (attn+q/k/v into the payload) at ${ratio(vsFloor.view)} the floor without heads; all outputs at ${ratio(vsFloor.all)} the floor with heads`);
+  if (at128) console.log(`  128 tokens: encode() ${ms(at128.encode.median)} ms in all, of which tokenise + postprocess ${ms(at128.tokenizePostprocess.median)} ms`);
+  if (torchOk) {
+    for (const n of small) {
+      console.log(`  ${String(n).padStart(3)} tokens: 3× PyTorch asks the ORT view for ≤ ${ms(threeTimesNeeds[n].ortMillis)} ms, ${ratio(threeTimesNeeds[n].timesFloor)} the floor without heads (it took ${ms(ortNode[n].intoPayload.median)} ms)`);
+    }
+  }
   const targets = {
     encode128Within5ms: at128 ? at128.encode.median <= 5 : null,
     fasterThanTorchEveryLength: torchOk ? lengths.every((n) => speedup[n].view > 1 && speedup[n].full > 1) : null,
