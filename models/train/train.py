@@ -8,9 +8,16 @@ NSP: [CLS] A [SEP] B [SEP]; half the time B is the text that follows A, half a r
 Reproducible: fixed seed, step-based schedule. Resumable: a checkpoint every --ckpt-every steps in
 runs/<name>/, picked up again with --resume.
 
+Data-parallel on the CPU with --procs N: N single-threaded processes each build batch/N pairs from
+their own random stream and average their gradients (gloo all-reduce) before every optimiser step, so
+a step is the same global batch as with one process. On two cores this trains ~1.5x more tokens per
+second than one process with two threads: a [64 x 4 x 128 x 32] attention bmm or a 128-wide Linear is
+too small a job for two threads to share well, while two processes each keep a core busy.
+
 Usage: /usr/bin/python3 models/train/train.py --steps 8000   (see MODEL_CARD.md for the run shipped)
 """
 import argparse
+import glob
 import json
 import math
 import os
@@ -20,6 +27,8 @@ import time
 
 import numpy as np
 import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -140,12 +149,44 @@ def main():
     ap.add_argument("--embedding-dropout", type=float, default=0.1)
     ap.add_argument("--token-init-std", type=float, default=0.0,
                     help="std of the token-embedding init; 0 = 1/sqrt(hidden), see the model card")
+    ap.add_argument("--procs", type=int, default=1,
+                    help="data-parallel CPU processes (gloo); --threads is then per process")
     args = ap.parse_args()
+    if args.batch % args.procs:
+        ap.error("--batch must be a multiple of --procs")
+    os.makedirs(os.path.join(ROOT, "runs", args.name), exist_ok=True)
+    if args.procs == 1:
+        train(0, args)
+    else:
+        # the children are fresh interpreters: their BLAS pool size is read from the environment at import
+        os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+        os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
+        os.environ.setdefault("MASTER_PORT", str(29500 + args.seed % 1000))
+        mp.spawn(train, args=(args,), nprocs=args.procs)
 
+
+def average_gradients(params, procs):
+    """One all-reduce over all gradients flattened together (one message instead of one per tensor)."""
+    for p in params:
+        if p.grad is None:  # a parameter no loss reached this step: all processes must send the same layout
+            p.grad = torch.zeros_like(p)
+    grads = [p.grad for p in params]
+    flat = torch.cat([g.reshape(-1) for g in grads])
+    dist.all_reduce(flat)
+    flat /= procs
+    offset = 0
+    for g in grads:
+        g.copy_(flat[offset:offset + g.numel()].view_as(g))
+        offset += g.numel()
+
+
+def train(rank, args):
+    procs = args.procs
+    if procs > 1:
+        dist.init_process_group("gloo", rank=rank, world_size=procs)
     torch.set_num_threads(args.threads)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = "cuda" if torch.cuda.is_available() and procs == 1 else "cpu"
     run = os.path.join(ROOT, "runs", args.name)
-    os.makedirs(run, exist_ok=True)
     data = torch.load(os.path.join(ROOT, "data", "encoded.pt"))
     with open(os.path.join(os.path.dirname(ROOT), "tiny-bert", "tokenizer.json"), encoding="utf-8") as f:
         vocab_size = len(json.load(f)["model"]["vocab"])
@@ -156,23 +197,34 @@ def main():
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     model = TinyBert(cfg).to(device)
+    params = list(model.parameters())
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
-    rng = random.Random(args.seed)
-    gen = torch.Generator().manual_seed(args.seed)
+    # every process starts from the same weights (seeded above); each draws its own pairs and masks
+    rng = random.Random(args.seed + 1_000_003 * rank)
+    gen = torch.Generator().manual_seed(args.seed + rank)
+    if procs > 1:
+        torch.manual_seed(args.seed + 7919 * rank)  # dropout masks differ between processes
     step, log = 0, []
     ckpt = os.path.join(run, "checkpoint.pt")
+    # with several processes each keeps its random streams in rng_<rank>.<step>.pt next to the checkpoint
+    rng_file = os.path.join(run, f"rng_{rank}") if procs > 1 else None
     if args.resume and os.path.exists(ckpt):
         st = torch.load(ckpt)
         model.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
         step, log = st["step"], st["log"]
-        rng.setstate(st["rng"])
-        gen.set_state(st["gen"])
-        torch.set_rng_state(st["torch_rng"])
-        print(f"resumed at step {step}", flush=True)
+        if rng_file is not None and not os.path.exists(f"{rng_file}.{step}.pt"):
+            raise SystemExit(f"{rng_file}.{step}.pt is missing: the checkpoint is from step {step} of a run "
+                             f"with another --procs, or the streams were deleted")
+        rs = st if rng_file is None else torch.load(f"{rng_file}.{step}.pt")
+        rng.setstate(rs["rng"])
+        gen.set_state(rs["gen"])
+        torch.set_rng_state(rs["torch_rng"])
+        if rank == 0:
+            print(f"resumed at step {step}", flush=True)
     sampler = PairSampler(data["train"], rng)
     held = PairSampler(data["heldout"], random.Random(7))
     held_batches = [make_batch(held, 64, args.max_len, vocab_size, torch.Generator().manual_seed(i)) for i in range(4)]
@@ -183,16 +235,18 @@ def main():
     while step < args.steps:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args.steps, args.lr, args.warmup)
-        batch = [b.to(device) for b in make_batch(sampler, args.batch, args.max_len, vocab_size, gen)]
+        batch = [b.to(device) for b in make_batch(sampler, args.batch // procs, args.max_len, vocab_size, gen)]
         mlm, nspl, mlm_acc, nsp_acc = losses(model, batch)
         loss = mlm + nspl
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        if procs > 1:
+            average_gradients(params, procs)
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        tokens += int(batch[2].sum())
-        if step % 50 == 0:
+        tokens += int(batch[2].sum()) * procs  # the other processes' batches are about as long
+        if rank == 0 and step % 50 == 0:
             entry = {"step": step, "mlm": mlm.item(), "nsp": nspl.item(), "mlm_acc": mlm_acc.item(),
                      "nsp_acc": nsp_acc.item(), "lr": opt.param_groups[0]["lr"]}
             if step % args.ckpt_every == 0 or step == args.steps:
@@ -207,12 +261,31 @@ def main():
             el = time.time() - t0
             print(json.dumps({**entry, "tok_per_s": round(tokens / el)}), flush=True)
         if step % args.ckpt_every == 0 or step == args.steps:
-            st = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "log": log,
-                  "rng": rng.getstate(), "gen": gen.get_state(), "torch_rng": torch.get_rng_state(),
-                  "config": cfg.to_dict(), "args": vars(args)}
-            torch.save(st, ckpt + ".tmp")
-            os.replace(ckpt + ".tmp", ckpt)
-    print(f"done: {step} steps", flush=True)
+            save_checkpoint(rank, ckpt, rng_file, model, opt, step, log, rng, gen, cfg, args)
+    if rank == 0:
+        print(f"done: {step} steps", flush=True)
+    if procs > 1:
+        dist.destroy_process_group()
+
+
+def save_checkpoint(rank, ckpt, rng_file, model, opt, step, log, rng, gen, cfg, args):
+    """Rank 0 writes the weights; with several processes each also writes its own random streams.
+    The streams are written first and the previous step's are deleted only after the new checkpoint is
+    in place, so whichever step checkpoint.pt names, its streams exist."""
+    streams = {"step": step, "rng": rng.getstate(), "gen": gen.get_state(), "torch_rng": torch.get_rng_state()}
+    if rng_file is not None:
+        torch.save(streams, f"{rng_file}.{step}.pt")
+        dist.barrier()
+    if rank == 0:
+        st = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "log": log,
+              **streams, "config": cfg.to_dict(), "args": vars(args)}
+        torch.save(st, ckpt + ".tmp")
+        os.replace(ckpt + ".tmp", ckpt)
+    if rng_file is not None:
+        dist.barrier()
+        for f in glob.glob(f"{rng_file}.*.pt"):
+            if f != f"{rng_file}.{step}.pt":
+                os.remove(f)
 
 
 if __name__ == "__main__":
