@@ -5,7 +5,9 @@
  * into a new JavaScript buffer). Matrix-multiply kernels also get their achieved GFLOP/s, to compare
  * with the 1024³ throughput that the latency benchmark's arithmetic floor assumes.
  *
- *   npm run bench:profile [-- --lengths 64,512 --runs 40]
+ *   npm run bench:profile [-- --lengths 64,512 --runs 40 --nodes 12]
+ *
+ * --nodes N also lists the N slowest nodes of each graph, with their output shapes.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -25,6 +27,7 @@ function option(name: string, fallback: string): string {
 }
 const RUNS = Math.max(5, Number(option('runs', '40')));
 const LENGTHS = option('lengths', '16,64,128,512').split(',').map(Number);
+const NODES = Number(option('nodes', '0'));
 
 interface ProfileEvent {
   cat: string;
@@ -67,6 +70,7 @@ async function profileLength(core: EncoderCore, ort: typeof import('onnxruntime-
   const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').slice(-RUNS);
   const inTimedRun = (e: ProfileEvent) => runs.some((r) => e.ts >= r.ts && e.ts <= r.ts + r.dur);
   const perOp = new Map<string, { count: number; micros: number; flops: number }>();
+  const perNode = new Map<string, { op: string; shape: string; micros: number }>();
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !inTimedRun(e)) continue;
     const op = e.args?.op_name ?? '?';
@@ -75,8 +79,13 @@ async function profileLength(core: EncoderCore, ort: typeof import('onnxruntime-
     row.micros += e.dur;
     if (MATMUL_OPS.has(op)) row.flops += matmulFlops(e);
     perOp.set(op, row);
+    const node = e.name.slice(0, -'_kernel_time'.length);
+    const out = e.args?.output_type_shape?.[0];
+    const seen = perNode.get(node) ?? { op, shape: out ? JSON.stringify(Object.values(out)[0]) : '?', micros: 0 };
+    seen.micros += e.dur;
+    perNode.set(node, seen);
   }
-  return { wall: summarize(wall), modelRun: summarize(runs.map((e) => e.dur / 1000)), perOp };
+  return { wall: summarize(wall), modelRun: summarize(runs.map((e) => e.dur / 1000)), perOp, perNode };
 }
 
 async function main(): Promise<void> {
@@ -111,6 +120,11 @@ async function main(): Promise<void> {
         for (const [op, v] of rows.slice(0, 10)) {
           const gf = v.flops ? `  ${(v.flops / (v.micros * 1e3)).toFixed(1)} GFLOP/s` : '';
           console.log(`  ${op.padEnd(20)} ${String(v.count / RUNS).padStart(4)} calls  ${perRun(v.micros).toFixed(3).padStart(7)} ms  ${((100 * v.micros) / kernels).toFixed(0).padStart(3)}%${gf}`);
+        }
+        if (NODES > 0) {
+          console.log(`  slowest nodes:`);
+          const slowest = [...r.perNode.entries()].sort((a, b) => b[1].micros - a[1].micros).slice(0, NODES);
+          for (const [name, v] of slowest) console.log(`    ${perRun(v.micros).toFixed(3).padStart(7)} ms  ${v.op.padEnd(18)} ${v.shape.padEnd(16)} ${name}`);
         }
         const mmGflops = mm.flops / (mm.micros * 1e3);
         console.log(`  all matrix multiplies: ${(mm.flops / RUNS / 1e6).toFixed(0)} MFLOP per run at ${mmGflops.toFixed(1)} GFLOP/s = ${((100 * mmGflops) / peak.gflops).toFixed(0)}% of the 1024³ figure`);

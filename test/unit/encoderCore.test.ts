@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
-import { concatLayers, EncoderCore, InputError } from '../../src/host/encoder/encoderCore';
+import type * as Ort from 'onnxruntime-node';
+import { concatLayers, EncoderCore, InputError, LONG_INPUT_TOKENS } from '../../src/host/encoder/encoderCore';
 import { loadRuntime } from '../../src/host/encoder/runtime';
 import type { EncodingPayload } from '../../src/shared/encoding';
 import { BUNDLED } from './modelFiles';
@@ -94,6 +95,34 @@ suite('EncoderCore on the committed model', () => {
       assert.deepStrictEqual(p.window, { index: 0, count: Math.ceil(total / 510), tokensTotal: total });
       assert.strictEqual(p.textOffset, 0);
       assertOffsets(text, p);
+    });
+
+    test('a long input runs on a second view session whose threads sleep, made once on first need, with the same numbers', async () => {
+      const fresh = await EncoderCore.load(BUNDLED, await loadRuntime());
+      try {
+        const short = fresh.viewSessionFor(LONG_INPUT_TOKENS - 1);
+        assert.ok(!(short instanceof Promise), 'a short input uses the spinning session as it is');
+        // concurrent first callers share one creation
+        const [a, b] = [fresh.viewSessionFor(LONG_INPUT_TOKENS), fresh.viewSessionFor(512)];
+        assert.strictEqual(a, b);
+        const long = await a;
+        assert.notStrictEqual(long, short, 'a session of its own');
+        assert.deepStrictEqual([...long.outputNames].sort(), [...short.outputNames].sort(), 'the same pruned graph');
+        // 512 tokens through encode() (the long session, preallocated after the first run) and the whole graph agree
+        for (let i = 0; i < 2; i++) {
+          const p = await fresh.encode({ text });
+          const prepared = fresh.prepare({ text });
+          const feeds = fresh.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
+          const whole = await (fresh as unknown as { session: Ort.InferenceSession }).session.run(feeds, ['attn_3', 'q_3']);
+          const T = p.tokens.length;
+          const H = p.numHeads;
+          const worst = (x: Float32Array, y: Float32Array) => x.reduce((m, v, j) => Math.max(m, Math.abs(v - y[j])), 0);
+          assert.ok(worst(p.attention.subarray(3 * H * T * T), whole.attn_3.data as Float32Array) <= 1e-6, 'attn_3');
+          assert.ok(worst((p.q as Float32Array).subarray(3 * H * T * p.headDim), whole.q_3.data as Float32Array) <= 1e-6, 'q_3');
+        }
+      } finally {
+        await fresh.release();
+      }
     });
 
     test('a later window continues where the previous one ended, with offsets into the whole text', async () => {

@@ -27,6 +27,8 @@ suite('runtime: the WASM fallback (forced)', () => {
     assert.strictEqual(native.runtime.fallbackReason, undefined);
     assert.strictEqual(wasm.runtime.provider, 'onnxruntime-web (WASM)');
     assert.match(wasm.runtime.fallbackReason ?? '', /forced/);
+    // one WASM thread: no second session for long inputs, whose threads would sleep instead of spin
+    assert.strictEqual(wasm.viewSessionFor(512), wasm.viewSessionFor(16));
   });
 
   test('onnxruntime-web runs the committed model and matches the native result (≤ 1e-4)', async () => {

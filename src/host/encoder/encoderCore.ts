@@ -72,6 +72,16 @@ export const SESSION_OPTIONS = {
   // heavy competing load it was up to 2x slower at 256-512 tokens (bench/README.md has both tables).
   extra: { session: { intra_op: { allow_spinning: '1' } } },
 };
+
+/**
+ * From this many tokens on, the view runs on a second session whose threads sleep between operators.
+ * A long input's operators are few and long, so spinning buys little there and, on two cores shared
+ * with the rest of VS Code, a spinning thread takes turns from the one doing the work: sleeping
+ * threads were faster at 512 tokens in every measured session, spinning ones at 16-128 tokens.
+ */
+export const LONG_INPUT_TOKENS = 384;
+const SLEEPING_SESSION_OPTIONS = { ...SESSION_OPTIONS, extra: { session: { intra_op: { allow_spinning: '0' } } } };
+type Session = import('onnxruntime-node').InferenceSession;
 type Feeds = Record<string, import('onnxruntime-node').Tensor>;
 
 /** One model + tokenizer, ready to encode text. Free of `vscode`, so tests and benchmarks use it directly. */
@@ -82,7 +92,9 @@ export class EncoderCore {
     /** the whole graph: the labs' and quizzes' other outputs (MLM logits, NSP, embeddings, hidden states) */
     private readonly session: import('onnxruntime-node').InferenceSession,
     /** the graph cut down to what encode() fetches, so following a selection never runs the MLM head */
-    private readonly viewSession: import('onnxruntime-node').InferenceSession,
+    private readonly viewSession: Session,
+    /** that graph's bytes, for the long-input session made from it on first need */
+    private readonly viewGraph: Uint8Array,
     private readonly tokenizer: Tokenizer,
     readonly config: ModelConfig,
     readonly attentionOutputs: string[],
@@ -181,8 +193,8 @@ export class EncoderCore {
       positionSwitch: inputNames.includes('pos_scale'),
     };
     const alignment = { unkToken: tokJson.model.unk_token ?? '[UNK]', prefix: tokJson.model.continuing_subword_prefix ?? '##', normalize: charNormalizer(tokJson.normalizer) };
-    const viewSession = await createViewSession(ort, session, tappedBytes ?? modelBytes, viewOutputs(attentionOutputs, capabilities));
-    return new EncoderCore(files, runtime, session, viewSession, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, alignment);
+    const view = await createViewSession(ort, session, tappedBytes ?? modelBytes, viewOutputs(attentionOutputs, capabilities));
+    return new EncoderCore(files, runtime, session, view.session, view.bytes, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, alignment);
   }
 
   get maxTokens(): number {
@@ -240,7 +252,8 @@ export class EncoderCore {
   /** Runs the graph for the named outputs: the cut-down view graph when it has them all, else the whole one. */
   async run(feeds: Feeds, outputs: string[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
     const viewHasAll = outputs.every((o) => this.viewSession.outputNames.includes(o));
-    const res = await (viewHasAll ? this.viewSession : this.session).run(feeds, outputs);
+    const session = viewHasAll ? await this.viewSessionFor(feeds.input_ids.dims[1]) : this.session;
+    const res = await session.run(feeds, outputs);
     const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
     for (const name of outputs) out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
     return out;
@@ -289,8 +302,9 @@ export class EncoderCore {
     if (this.capabilities.qkv) for (const p of ['q', 'k', 'v']) layered(layers.map((l) => `${p}_${l}`), [1, heads, t, headDim]);
     // a fetch object whose names the session lacks would be read as run options and fill nothing
     if (!Object.keys(fetches).every((n) => this.viewSession.outputNames.includes(n))) return this.refusePrealloc();
+    const session = await this.viewSessionFor(t);
     try {
-      const res = await this.viewSession.run(feeds, fetches);
+      const res = await session.run(feeds, fetches);
       // the binding's own copy must agree with what landed in our buffer, or the buffers were not used
       const last = layers.length - 1;
       const probe = res[this.attentionOutputs[last]]?.data as Float32Array | undefined;
@@ -300,6 +314,18 @@ export class EncoderCore {
       return this.refusePrealloc(); // the ordinary run then says what is wrong, if anything is
     }
     return out;
+  }
+
+  /** The view session with sleeping threads, made on the first input of LONG_INPUT_TOKENS or more. */
+  private longViewSession?: Promise<Session>;
+
+  /** Which session runs the view for t tokens: short inputs spin, long ones sleep (see LONG_INPUT_TOKENS). */
+  viewSessionFor(t: number): Session | Promise<Session> {
+    // onnxruntime-web runs one thread here: there is nothing to spin or sleep
+    if (t < LONG_INPUT_TOKENS || this.runtime.provider !== 'onnxruntime-node (native CPU)') return this.viewSession;
+    // one creation for concurrent first callers; if it fails, the spinning session is slower, never wrong
+    this.longViewSession ??= this.runtime.ort.InferenceSession.create(this.viewGraph, SLEEPING_SESSION_OPTIONS).catch(() => this.viewSession);
+    return this.longViewSession;
   }
 
   private refusePrealloc(): undefined {
@@ -375,6 +401,9 @@ export class EncoderCore {
   }
 
   async release(): Promise<void> {
+    const long = await this.longViewSession;
+    this.longViewSession = undefined;
+    if (long && long !== this.viewSession) await long.release();
     if (this.viewSession !== this.session) await this.viewSession.release();
     await this.session.release();
   }
@@ -408,17 +437,13 @@ function viewOutputs(attentionOutputs: string[], capabilities: Capabilities): st
  * whichever outputs are fetched, so without it each selection change would also compute the MLM head
  * (as many FLOPs as the four layers together). A graph that cannot be pruned keeps the one session.
  */
-async function createViewSession(
-  ort: LoadedRuntime['ort'],
-  full: import('onnxruntime-node').InferenceSession,
-  bytes: Uint8Array,
-  outputs: string[],
-): Promise<import('onnxruntime-node').InferenceSession> {
-  if (full.outputNames.every((o) => outputs.includes(o))) return full;
+async function createViewSession(ort: LoadedRuntime['ort'], full: Session, bytes: Uint8Array, outputs: string[]): Promise<{ session: Session; bytes: Uint8Array }> {
+  if (full.outputNames.every((o) => outputs.includes(o))) return { session: full, bytes };
   try {
-    return await ort.InferenceSession.create(await restrictOutputs(bytes, outputs), SESSION_OPTIONS);
+    const pruned = await restrictOutputs(bytes, outputs);
+    return { session: await ort.InferenceSession.create(pruned, SESSION_OPTIONS), bytes: pruned };
   } catch {
-    return full; // slower, never wrong
+    return { session: full, bytes }; // slower, never wrong
   }
 }
 
