@@ -75,9 +75,10 @@ export const SESSION_OPTIONS = {
 
 /**
  * From this many tokens on, the view runs on a second session whose threads sleep between operators.
- * A long input's operators are few and long, so spinning buys little there and, on two cores shared
- * with the rest of VS Code, a spinning thread takes turns from the one doing the work: sleeping
- * threads were faster at 512 tokens in every measured session, spinning ones at 16-128 tokens.
+ * Each operator of a long input runs long, so the spin between operators buys little, and on cores
+ * shared with the rest of VS Code a spinning thread takes turns from the ones doing the work. At 384-512
+ * tokens sleeping threads were as fast on idle cores and up to 1.6x faster on loaded ones, in every
+ * session that measured it; below that, spinning ones were faster on idle cores (bench/README.md).
  */
 export const LONG_INPUT_TOKENS = 384;
 const SLEEPING_SESSION_OPTIONS = { ...SESSION_OPTIONS, extra: { session: { intra_op: { allow_spinning: '0' } } } };
