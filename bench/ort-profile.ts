@@ -12,7 +12,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EncoderCore, SESSION_OPTIONS } from '../src/host/encoder/encoderCore';
+import { EncoderCore, SESSION_OPTIONS, viewStacks } from '../src/host/encoder/encoderCore';
 import { restrictOutputs } from '../src/host/encoder/onnxGraph';
 import { loadRuntime } from '../src/host/encoder/runtime';
 import { ortMatmulGflops } from './floor';
@@ -53,7 +53,8 @@ async function profileLength(core: EncoderCore, ort: typeof import('onnxruntime-
   const prefix = path.join(dir, `${label}-${ids.length}`);
   const session = await ort.InferenceSession.create(graph, { ...SESSION_OPTIONS, enableProfiling: true, profileFilePrefix: prefix });
   const feeds = core.feeds(ids, ids.map(() => 0));
-  const outputs = core.encodeOutputs;
+  // the view graph has the layers stacked (one output per kind); the whole graph has them apart
+  const outputs = session.outputNames.filter((o) => o.startsWith('tutor_view_')).length ? [...session.outputNames] : core.encodeOutputs;
   for (let i = 0; i < 5; i++) await session.run(feeds, outputs);
   const wall: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
   // the whole graph (what a session on model.onnx runs, MLM head included, whatever is fetched) and the
   // view graph the extension runs for encode(): pruned to attention + q/k/v
   const whole = readFileSync(path.join(MODEL_DIR, 'model.onnx'));
-  const graphs = { whole, view: await restrictOutputs(whole, core.encodeOutputs) };
+  const graphs = { whole, view: await restrictOutputs(whole, core.encodeOutputs, viewStacks(core.attentionOutputs, core.capabilities)) };
   const summary: Record<string, Record<number, object>> = { whole: {}, view: {} };
   try {
     for (const n of LENGTHS) {

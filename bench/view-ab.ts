@@ -1,24 +1,18 @@
 // Interleaved A/B of the ways to run the view (attention + q/k/v, packed as the payload holds them):
 // blocks of runs alternate between variants, so a change in machine load hits them all alike.
 //   npm run bench:view-ab [-- --lengths 16,64,512 --rounds 12 --block 8]
-// Variants: what encode() runs (outputs preallocated in payload layout, on the session EncoderCore
-// picks for the length), the same with copied outputs, and the view graph on sessions with fixed
-// thread settings (spinning, sleeping, one thread), each run copying its outputs into the payload layout.
+// Variants: what encode() runs (the view graph with its outputs stacked per kind, on the session
+// EncoderCore picks for the length, packed into the payload's arrays), and the view graph with
+// per-layer outputs on sessions with fixed thread settings (spinning, sleeping, one thread), each run
+// copying its outputs into the payload's arrays.
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { concatLayers, EncoderCore, LONG_INPUT_TOKENS, SESSION_OPTIONS } from '../src/host/encoder/encoderCore';
 import { restrictOutputs } from '../src/host/encoder/onnxGraph';
 import { loadRuntime } from '../src/host/encoder/runtime';
+import { BUNDLED, option, sampleText } from './inputs';
 import { summarize } from './measure';
 
-const ROOT = path.resolve(__dirname, '..');
-const DIR = path.join(ROOT, 'models', 'tiny-bert');
-const FILES = { name: 'tiny-bert', modelPath: path.join(DIR, 'model.onnx'), tokenizerPath: path.join(DIR, 'tokenizer.json'), configPath: path.join(DIR, 'config.json') };
-const option = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-};
 const LENGTHS = option('lengths', '16,64,512').split(',').map(Number);
 const ROUNDS = Number(option('rounds', '12'));
 const BLOCK = Number(option('block', '8'));
@@ -26,15 +20,15 @@ const BLOCK = Number(option('block', '8'));
 async function main(): Promise<void> {
   const rt = await loadRuntime();
   const ort = rt.ort;
-  const core = await EncoderCore.load(FILES, rt);
-  const graph = await restrictOutputs(readFileSync(FILES.modelPath), core.encodeOutputs);
+  const core = await EncoderCore.load(BUNDLED, rt);
+  const graph = await restrictOutputs(readFileSync(BUNDLED.modelPath), core.encodeOutputs);
   const settings = {
     'spinning, 2 threads': {},
     'sleeping, 2 threads': { extra: { session: { intra_op: { allow_spinning: '0' } } } },
     '1 thread': { intraOpNumThreads: 1 },
   };
   const sessions = await Promise.all(Object.values(settings).map((s) => ort.InferenceSession.create(graph, { ...SESSION_OPTIONS, ...s })));
-  const text = ['attention.md', 'transformer.py', 'tokenizer.ts'].map((f) => readFileSync(path.join(ROOT, 'sample', f), 'utf8')).join('\n');
+  const text = sampleText();
   const all = core.tokenize(text).tokens;
   const layers = core.attentionOutputs.map((_, l) => l);
   console.log(`View A/B: ${ROUNDS} rounds × ${BLOCK} runs per variant and length, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ` +
@@ -44,13 +38,11 @@ async function main(): Promise<void> {
     const prepared = core.prepare(req);
     const t = prepared.ids.length;
     const feeds = core.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
-    await core.encode(req); // learns the shapes, so runIntoPayload works
     const variants: Record<string, () => Promise<unknown>> = {
-      'encode() path, preallocated': async () => core.assemble(req, prepared, (await core.runIntoPayload(feeds, t))!),
-      'encode() path, copying': async () => core.assemble(req, prepared, await core.run(feeds, core.encodeOutputs)),
+      'encode() path': async () => core.assemble(req, prepared, await core.run(feeds, core.encodeOutputs)),
     };
     Object.keys(settings).forEach((name, i) => {
-      variants[name] = async () => {
+      variants[`per-layer, ${name}`] = async () => {
         const res = await sessions[i].run(feeds, core.encodeOutputs);
         for (const p of ['attn', 'q', 'k', 'v']) concatLayers(layers.map((l) => res[`${p}_${l}`].data as Float32Array));
       };
@@ -66,7 +58,7 @@ async function main(): Promise<void> {
         }
       }
     }
-    const ref = summarize(samples['encode() path, preallocated']).median;
+    const ref = summarize(samples['encode() path']).median;
     console.log(`\n${t} tokens`);
     for (const [name, s] of Object.entries(samples)) {
       const m = summarize(s);

@@ -35,29 +35,39 @@ suite('EncoderCore on the committed model', () => {
     assertOffsets(text, p);
   });
 
-  test('after a first run, outputs are written straight into the payload, with the same numbers as a copying run', async () => {
-    const fresh = await EncoderCore.load(BUNDLED, await loadRuntime());
-    try {
-      const texts = ['def forward(self, x):\n    return self.proj(x)', 'A longer sentence comes second, so every buffer changes size.', 'x'];
-      for (const text of texts) {
-        const p = await fresh.encode({ text });
-        const prepared = fresh.prepare({ text });
-        // the preallocated path is really taken (after the first encode it knows the shapes)
-        assert.ok(await fresh.runIntoPayload(fresh.feeds(prepared.ids, prepared.sequence.map((x) => x.segment)), prepared.ids.length), 'preallocated run available');
-        const ref = await fresh.run(fresh.feeds(prepared.ids, prepared.sequence.map((x) => x.segment)), fresh.encodeOutputs);
-        const T = p.tokens.length;
-        const H = p.numHeads;
-        for (let l = 0; l < p.numLayers; l++) {
-          assert.deepStrictEqual(p.attention.subarray(l * H * T * T, (l + 1) * H * T * T), ref[`attn_${l}`].data, `${text}: attn_${l}`);
-          const size = H * T * p.headDim;
-          assert.deepStrictEqual(p.v?.subarray(l * size, (l + 1) * size), ref[`v_${l}`].data, `${text}: v_${l}`);
-        }
-        // each flat array is a whole buffer of its own: nothing else rides along when it is posted
-        for (const a of [p.attention, p.q, p.k, p.v]) assert.strictEqual(a?.byteLength, a?.buffer.byteLength);
+  test('the view graph stacks each kind over the layers: the payload takes that buffer as it is, with the whole graph\'s numbers', async () => {
+    const whole = (core as unknown as { session: Ort.InferenceSession }).session;
+    const worst = (x: Float32Array, y: Float32Array) => x.reduce((m, v, j) => Math.max(m, Math.abs(v - y[j])), 0);
+    const layers = core.attentionOutputs.map((_, l) => l);
+    for (const text of ['def forward(self, x):\n    return self.proj(x)', 'A longer sentence comes second, so every buffer changes size.', 'x']) {
+      const prepared = core.prepare({ text });
+      const T = prepared.ids.length;
+      const feeds = core.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
+      const out = await core.run(feeds, core.encodeOutputs);
+      const ref = await whole.run(feeds, core.encodeOutputs);
+      for (const name of core.encodeOutputs) {
+        assert.deepStrictEqual(out[name].dims, ref[name].dims, `${text}: ${name} dims`);
+        assert.ok(worst(out[name].data, ref[name].data as Float32Array) <= 1e-6, `${text}: ${name}`);
       }
-    } finally {
-      await fresh.release();
+      // every layer asked for: views into one buffer per kind, handed on without a copy
+      for (const p of ['attn', 'q', 'k', 'v']) {
+        const parts = layers.map((l) => out[`${p}_${l}`].data);
+        assert.strictEqual(concatLayers(parts).buffer, parts[0].buffer, `${text}: ${p} stacked in place`);
+      }
+      const payload = await core.encode({ text });
+      assert.strictEqual(payload.tokens.length, T);
+      // each flat array is a whole buffer of its own: nothing else rides along when it is posted
+      for (const a of [payload.attention, payload.q, payload.k, payload.v]) assert.strictEqual(a?.byteLength, a?.buffer.byteLength);
     }
+    // one layer alone, at batch 2 with padding (as a quiz asks): its own copy, with that batch's numbers
+    const ids = core.prepare({ text: 'The cat sat on the mat.' }).ids;
+    const T = ids.length;
+    const feeds = core.feeds([...ids, ...ids], [...ids, ...ids].map(() => 0), [...ids.map(() => 1), ...ids.map((_, i) => (i < T - 2 ? 1 : 0))], 2);
+    const one = await core.run(feeds, ['attn_1']);
+    const ref = await whole.run(feeds, ['attn_1']);
+    assert.deepStrictEqual(one.attn_1.dims, [2, core.config.num_heads, T, T]);
+    assert.strictEqual(one.attn_1.data.byteLength, one.attn_1.data.buffer.byteLength, 'a copy of its own');
+    assert.ok(worst(one.attn_1.data, ref.attn_1.data as Float32Array) <= 1e-6, 'batch of 2');
   });
 
   test('concatLayers copies scattered layers, and returns layers already in place as one view', () => {
@@ -108,7 +118,7 @@ suite('EncoderCore on the committed model', () => {
         const long = await a;
         assert.notStrictEqual(long, short, 'a session of its own');
         assert.deepStrictEqual([...long.outputNames].sort(), [...short.outputNames].sort(), 'the same pruned graph');
-        // 512 tokens through encode() (the long session, preallocated after the first run) and the whole graph agree
+        // 512 tokens through encode() (on the long session) and the whole graph agree
         for (let i = 0; i < 2; i++) {
           const p = await fresh.encode({ text });
           const prepared = fresh.prepare({ text });

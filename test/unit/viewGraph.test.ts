@@ -55,6 +55,31 @@ suite('the view graph: the bundled model pruned to what the views draw', () => {
     }
   });
 
+  test('stacks: per-layer outputs joined along the first axis into one output, layer after layer', async () => {
+    const attn = [0, 1, 2, 3].map((l) => `attn_${l}`);
+    const stacked = await restrictOutputs(full, attn, [{ name: 'all_attn', parts: attn }]);
+    assert.deepStrictEqual(onnx.ModelProto.decode(stacked).graph!.output!.map((o) => o.name), ['all_attn']);
+    const [a, b] = [await ort.InferenceSession.create(pruned, SESSION_OPTIONS), await ort.InferenceSession.create(stacked, SESSION_OPTIONS)];
+    try {
+      const T = 5;
+      const feeds = {
+        input_ids: new ort.Tensor('int64', BigInt64Array.from([2, 120, 340, 560, 3].map(BigInt)), [1, T]),
+        token_type_ids: new ort.Tensor('int64', new BigInt64Array(T), [1, T]),
+        attention_mask: new ort.Tensor('int64', BigInt64Array.from([1, 1, 1, 1, 1].map(BigInt)), [1, T]),
+        pos_scale: new ort.Tensor('float32', Float32Array.of(1), [1]),
+      };
+      const [ra, rb] = [await a.run(feeds, attn), await b.run(feeds, ['all_attn'])];
+      assert.deepStrictEqual(rb.all_attn.dims, [4, ra.attn_0.dims[1], T, T]);
+      const size = ra.attn_0.data.length;
+      attn.forEach((name, l) => assert.deepStrictEqual((rb.all_attn.data as Float32Array).subarray(l * size, (l + 1) * size), ra[name].data, name));
+    } finally {
+      await Promise.all([a.release(), b.release()]);
+    }
+    // a stack of an output that is not kept, or under a name the model already uses, is refused
+    await assert.rejects(restrictOutputs(full, ['attn_0'], [{ name: 'x', parts: ['attn_0', 'attn_1'] }]), ModelFormatError);
+    await assert.rejects(restrictOutputs(full, attn, [{ name: 'q_0', parts: attn }]), (e: unknown) => e instanceof ModelFormatError && /q_0/.test(e.message));
+  });
+
   test('an output the model does not have is a ModelFormatError naming it', async () => {
     await assert.rejects(restrictOutputs(full, ['attn_0', 'attn_9']), (e: unknown) => e instanceof ModelFormatError && /attn_9/.test(e.message));
   });

@@ -6,7 +6,7 @@ import { findSegmentBoundary } from '../../shared/sentencePair';
 import { checkDims } from '../../shared/shapeCheck';
 import { alignTokens, type CharNormalizer, charNormalizer, type TokenSpan } from '../../shared/tokenAlignment';
 import { ModelFormatError, tapAttention } from './attentionTap';
-import { restrictOutputs } from './onnxGraph';
+import { type OutputStack, restrictOutputs } from './onnxGraph';
 import type { LoadedRuntime } from './runtime';
 
 export interface ModelFiles {
@@ -96,6 +96,8 @@ export class EncoderCore {
     private readonly viewSession: Session,
     /** that graph's bytes, for the long-input session made from it on first need */
     private readonly viewGraph: Uint8Array,
+    /** per-layer outputs the view graph returns stacked (see viewStacks), by the per-layer name */
+    private readonly stacked: ReadonlyMap<string, { stack: string; layer: number; layers: number }>,
     private readonly tokenizer: Tokenizer,
     readonly config: ModelConfig,
     readonly attentionOutputs: string[],
@@ -194,8 +196,9 @@ export class EncoderCore {
       positionSwitch: inputNames.includes('pos_scale'),
     };
     const alignment = { unkToken: tokJson.model.unk_token ?? '[UNK]', prefix: tokJson.model.continuing_subword_prefix ?? '##', normalize: charNormalizer(tokJson.normalizer) };
-    const view = await createViewSession(ort, session, tappedBytes ?? modelBytes, viewOutputs(attentionOutputs, capabilities));
-    return new EncoderCore(files, runtime, session, view.session, view.bytes, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, alignment);
+    const view = await createViewSession(ort, session, tappedBytes ?? modelBytes, viewOutputs(attentionOutputs, capabilities), viewStacks(attentionOutputs, capabilities));
+    const stacked = new Map(view.stacks.flatMap(({ name, parts }) => parts.map((part, layer) => [part, { stack: name, layer, layers: parts.length }] as const)));
+    return new EncoderCore(files, runtime, session, view.session, view.bytes, stacked, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, alignment);
   }
 
   get maxTokens(): number {
@@ -250,13 +253,36 @@ export class EncoderCore {
     return feeds;
   }
 
-  /** Runs the graph for the named outputs: the cut-down view graph when it has them all, else the whole one. */
+  /**
+   * Runs the graph for the named outputs: the cut-down view graph when it has them all, else the whole
+   * one. Per-layer outputs the view graph stacks come back as views into the stack when every layer of
+   * it was asked for (so the layers fill one buffer, which the payload then takes as it is), and as
+   * copies of their own otherwise (so posting one layer never carries the others along).
+   */
   async run(feeds: Feeds, outputs: string[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
-    const viewHasAll = outputs.every((o) => this.viewSession.outputNames.includes(o));
-    const session = viewHasAll ? await this.viewSessionFor(feeds.input_ids.dims[1]) : this.session;
-    const res = await session.run(feeds, outputs);
+    const direct = new Set(this.viewSession.outputNames);
+    const viewHasAll = outputs.every((o) => direct.has(o) || this.stacked.has(o));
     const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
-    for (const name of outputs) out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
+    if (!viewHasAll) {
+      const res = await this.session.run(feeds, outputs);
+      for (const name of outputs) out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
+      return out;
+    }
+    const fetch = [...new Set(outputs.map((o) => this.stacked.get(o)?.stack ?? o))];
+    const res = await (await this.viewSessionFor(feeds.input_ids.dims[1])).run(feeds, fetch);
+    const asked = new Set(outputs);
+    for (const name of outputs) {
+      const part = this.stacked.get(name);
+      if (!part) {
+        out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
+        continue;
+      }
+      const whole = res[part.stack];
+      const size = whole.data.length / part.layers;
+      const layer = (whole.data as Float32Array).subarray(part.layer * size, (part.layer + 1) * size);
+      const allAsked = [...this.stacked].every(([n, p]) => p.stack !== part.stack || asked.has(n));
+      out[name] = { data: allAsked ? layer : layer.slice(), dims: [whole.dims[0] / part.layers, ...whole.dims.slice(1)] };
+    }
     return out;
   }
 
@@ -264,57 +290,8 @@ export class EncoderCore {
   async encode(req: EncodeRequest): Promise<EncodingPayload> {
     const prepared = this.prepare(req);
     const feeds = this.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
-    const out = (await this.runIntoPayload(feeds, prepared.ids.length)) ?? (await this.run(feeds, this.encodeOutputs));
-    const payload = this.assemble(req, prepared, out);
-    this.viewShape = { heads: payload.numHeads, headDim: payload.headDim };
-    return payload;
-  }
-
-  /** Heads and head size of the view's outputs, as the last encode() found them. */
-  private viewShape?: { heads: number; headDim: number };
-  /** Set when ONNX Runtime would not fill preallocated outputs: the shapes are fixed per model, so it is not retried. */
-  private preallocRefused = false;
-
-  /**
-   * The view's outputs written by ONNX Runtime into one buffer per kind (attention, q, k, v), laid out
-   * layer after layer as the payload holds them, so assemble() copies nothing. onnxruntime-node 1.30
-   * still hands back its own copy of each output as well (unused here), so this saves one of the two
-   * copies the ordinary run makes: at 512 tokens that is much of a run's time outside the graph.
-   * Needs the shapes, so not before a first run; the WASM runtime always copies. Undefined when it
-   * cannot be used; the benchmark times it on its own.
-   */
-  async runIntoPayload(feeds: Feeds, t: number): Promise<Record<string, { data: Float32Array; dims: readonly number[] }> | undefined> {
-    if (!this.viewShape || this.preallocRefused || this.runtime.provider !== 'onnxruntime-node (native CPU)') return undefined;
-    const { heads, headDim } = this.viewShape;
-    const { Tensor } = this.runtime.ort;
-    const fetches: Record<string, import('onnxruntime-node').Tensor> = {};
-    const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
-    const layered = (names: string[], dims: number[]) => {
-      const size = dims.reduce((a, b) => a * b, 1);
-      const all = new Float32Array(size * names.length);
-      names.forEach((name, l) => {
-        const data = all.subarray(l * size, (l + 1) * size);
-        fetches[name] = new Tensor('float32', data, dims);
-        out[name] = { data, dims };
-      });
-    };
-    const layers = this.attentionOutputs.map((_, l) => l);
-    layered(this.attentionOutputs, [1, heads, t, t]);
-    if (this.capabilities.qkv) for (const p of ['q', 'k', 'v']) layered(layers.map((l) => `${p}_${l}`), [1, heads, t, headDim]);
-    // a fetch object whose names the session lacks would be read as run options and fill nothing
-    if (!Object.keys(fetches).every((n) => this.viewSession.outputNames.includes(n))) return this.refusePrealloc();
-    const session = await this.viewSessionFor(t);
-    try {
-      const res = await session.run(feeds, fetches);
-      // the binding's own copy must agree with what landed in our buffer, or the buffers were not used
-      const last = layers.length - 1;
-      const probe = res[this.attentionOutputs[last]]?.data as Float32Array | undefined;
-      const mine = out[this.attentionOutputs[last]].data;
-      if (!probe || probe.length !== mine.length || probe[probe.length - 1] !== mine[mine.length - 1]) return this.refusePrealloc();
-    } catch {
-      return this.refusePrealloc(); // the ordinary run then says what is wrong, if anything is
-    }
-    return out;
+    const out = await this.run(feeds, this.encodeOutputs);
+    return this.assemble(req, prepared, out);
   }
 
   /** The view session with sleeping threads, made on the first input of LONG_INPUT_TOKENS or more. */
@@ -327,11 +304,6 @@ export class EncoderCore {
     // one creation for concurrent first callers; if it fails, the spinning session is slower, never wrong
     this.longViewSession ??= this.runtime.ort.InferenceSession.create(this.viewGraph, SLEEPING_SESSION_OPTIONS).catch(() => this.viewSession);
     return this.longViewSession;
-  }
-
-  private refusePrealloc(): undefined {
-    this.preallocRefused = true;
-    return undefined;
   }
 
   /** What encode() asks the graph for: attention, and q/k/v where the model has them; never the MLM head. */
@@ -412,7 +384,7 @@ export class EncoderCore {
 
 /**
  * Equal-sized per-layer arrays as one flat array, layer after layer. When they already fill one buffer
- * that way (runIntoPayload wrote them there), that buffer is returned as it is, without a copy.
+ * that way (the view graph stacks them), that buffer is returned as it is, without a copy.
  */
 export function concatLayers(parts: Float32Array[]): Float32Array {
   const size = parts[0]?.length ?? 0;
@@ -434,17 +406,36 @@ function viewOutputs(attentionOutputs: string[], capabilities: Capabilities): st
 }
 
 /**
- * A second session on the graph pruned to the view's outputs. ONNX Runtime runs every node of a graph
- * whichever outputs are fetched, so without it each selection change would also compute the MLM head
- * (as many FLOPs as the four layers together). A graph that cannot be pruned keeps the one session.
+ * Attention and q/k/v, each stacked over the layers into one output of the view graph. Separate
+ * per-layer outputs would each be copied out of ONNX Runtime into a buffer of their own and then again
+ * into the payload's one buffer per kind; stacked, the binding's single copy is already that buffer
+ * (encode() took 0.89-0.97x the time of writing into preallocated payload buffers, at 16-512 tokens, in
+ * two interleaved A/B runs on idle cores: bench/encode-ab.ts).
  */
-async function createViewSession(ort: LoadedRuntime['ort'], full: Session, bytes: Uint8Array, outputs: string[]): Promise<{ session: Session; bytes: Uint8Array }> {
-  if (full.outputNames.every((o) => outputs.includes(o))) return { session: full, bytes };
+export function viewStacks(attentionOutputs: string[], capabilities: Capabilities): OutputStack[] {
+  const stacks: OutputStack[] = [{ name: 'tutor_view_attn', parts: attentionOutputs }];
+  if (capabilities.qkv) for (const p of ['q', 'k', 'v']) stacks.push({ name: `tutor_view_${p}`, parts: attentionOutputs.map((_, l) => `${p}_${l}`) });
+  return stacks;
+}
+
+/**
+ * A second session on the graph pruned to the view's outputs, stacked per kind. ONNX Runtime runs every
+ * node of a graph whichever outputs are fetched, so without it each selection change would also compute
+ * the MLM head (as many FLOPs as the four layers together). A graph that cannot be cut or stacked keeps
+ * the one session and its per-layer outputs.
+ */
+async function createViewSession(
+  ort: LoadedRuntime['ort'],
+  full: Session,
+  bytes: Uint8Array,
+  outputs: string[],
+  stacks: OutputStack[],
+): Promise<{ session: Session; bytes: Uint8Array; stacks: OutputStack[] }> {
   try {
-    const pruned = await restrictOutputs(bytes, outputs);
-    return { session: await ort.InferenceSession.create(pruned, SESSION_OPTIONS), bytes: pruned };
+    const view = await restrictOutputs(bytes, outputs, stacks);
+    return { session: await ort.InferenceSession.create(view, SESSION_OPTIONS), bytes: view, stacks };
   } catch {
-    return { session: full, bytes }; // slower, never wrong
+    return { session: full, bytes, stacks: [] }; // slower, never wrong
   }
 }
 

@@ -30,9 +30,10 @@ export function decodeModel(onnx: Onnx, bytes: Uint8Array): OnnxNs.ModelProto & 
  * The same model with only the named graph outputs and the nodes they depend on. ONNX Runtime runs
  * every node of a graph on each run, whichever outputs are fetched, and keeps nodes whose results
  * nobody reads (its profiler shows the 8k-vocabulary MLM projection running when only attention is
- * asked for). Pruning here means the attention view never pays for the MLM head.
+ * asked for). Pruning here means the attention view never pays for the MLM head. `stacks` then join
+ * kept outputs into one each (see OutputStack).
  */
-export async function restrictOutputs(bytes: Uint8Array, keep: readonly string[]): Promise<Uint8Array> {
+export async function restrictOutputs(bytes: Uint8Array, keep: readonly string[], stacks: readonly OutputStack[] = []): Promise<Uint8Array> {
   const onnx = await loadOnnxProto();
   const model = decodeModel(onnx, bytes);
   const graph = model.graph;
@@ -58,5 +59,31 @@ export async function restrictOutputs(bytes: Uint8Array, keep: readonly string[]
     graph.valueInfo = (graph.valueInfo ?? []).filter((v) => needed.has(v.name ?? ''));
     // graph.input stays as it is: callers feed every declared input whether or not it is still used
   }
+  for (const { name, parts } of stacks) {
+    const first = graph.output.find((o) => o.name === parts[0]);
+    if (!first || parts.some((p) => !wanted.has(p))) throw new ModelFormatError(`cannot stack ${name}: ${parts.join(', ')} must all be kept outputs`);
+    if ((graph.node ?? []).some((n) => n.output?.includes(name)) || present.has(name)) throw new ModelFormatError(`cannot stack into ${name}: the model already has that name`);
+    graph.node.push(onnx.NodeProto.create({
+      name: `${name}/Concat`,
+      opType: 'Concat',
+      input: [...parts],
+      output: [name],
+      attribute: [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 })],
+    }));
+    // element type only: the stacked first axis is parts × batch, which the parts' shapes do not say
+    const elemType = first.type?.tensorType?.elemType ?? onnx.TensorProto.DataType.FLOAT;
+    graph.output = graph.output.filter((o) => !parts.includes(o.name ?? ''));
+    graph.output.push(onnx.ValueInfoProto.create({ name, type: onnx.TypeProto.create({ tensorType: onnx.TypeProto.Tensor.create({ elemType }) }) }));
+  }
   return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * Graph outputs of equal shape joined into one, along the first axis: ONNX Runtime writes them into one
+ * buffer, which the binding copies out once, so per-layer outputs arrive laid out layer after layer
+ * as the payload holds them, with no second copy in JavaScript.
+ */
+export interface OutputStack {
+  name: string;
+  parts: readonly string[];
 }
