@@ -276,6 +276,16 @@ suite('Quizzes', () => {
     assert.deepStrictEqual(api.quiz.store.progress, emptyProgress(), 'unreadable: starts afresh');
     await waitFor('a backup of the unreadable data', () => fs.readdirSync(api.quiz.store.backupFolder.fsPath).find((f) => f.includes('unreadable')));
 
+    // progress saved while a repair is still writing its backup is newer than what was repaired: it stays
+    const unreadable = () => fs.readdirSync(api.quiz.store.backupFolder.fsPath).filter((f) => f.includes('unreadable')).length;
+    const backupsBefore = unreadable();
+    await api.quiz.store.storeRaw(67890);
+    assert.deepStrictEqual(api.quiz.store.progress, emptyProgress(), 'unreadable again: the repair starts');
+    await api.quiz.store.save(withItem(emptyProgress(), 'padding-mask#which-axis', good));
+    await waitFor('the second backup', () => unreadable() > backupsBefore || undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the repair's last step follows its backup
+    assert.ok(api.quiz.store.progress.items['padding-mask#which-axis'], 'the save made during the repair is kept');
+
     await api.quiz.store.save(withItem(emptyProgress(), 'padding-mask#which-axis', good));
     const resetBackup = await api.quiz.store.reset();
     assert.deepStrictEqual(api.quiz.store.progress, emptyProgress());

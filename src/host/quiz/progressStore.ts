@@ -78,7 +78,9 @@ export class ProgressStore implements vscode.Disposable {
       this.log.error('Could not back up the quiz progress; leaving the stored copy as it is', err);
     }
     this.log.warn(`Quiz progress ${loaded.outcome}: ${loaded.problems.join('; ') || 'older format'}${file ? `; original saved to ${file.fsPath}` : ''}`);
-    if (file) {
+    // only what was repaired is replaced: progress saved while the backup was being written (an answer,
+    // an import, a reset) is newer, and stays
+    if (file && this.context.globalState.get(PROGRESS_KEY) === raw) {
       await this.context.globalState.update(PROGRESS_KEY, loaded.progress);
       this.cache = { raw: this.context.globalState.get(PROGRESS_KEY), progress: loaded.progress };
       this.changed.fire();
