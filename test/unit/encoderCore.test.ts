@@ -70,6 +70,39 @@ suite('EncoderCore on the committed model', () => {
     assert.ok(worst(one.attn_1.data, ref.attn_1.data as Float32Array) <= 1e-6, 'batch of 2');
   });
 
+  test('a stacked view run that fails (layers of different shapes in another model) falls back to the whole graph, for good', async () => {
+    const fresh = await EncoderCore.load(BUNDLED, await loadRuntime());
+    try {
+      const view = fresh.viewSessionFor(16) as Ort.InferenceSession;
+      const real = view.run.bind(view);
+      let stackedRuns = 0;
+      (view as { run: unknown }).run = (_feeds: Ort.InferenceSession.FeedsType, fetch: string[]) => {
+        stackedRuns++;
+        return Promise.reject(new Error(`Concat: inputs of different shapes (${fetch.join(', ')})`));
+      };
+      const text = 'The cat sat on the mat.';
+      const p = await fresh.encode({ text });
+      assert.strictEqual(stackedRuns, 1);
+      const prepared = fresh.prepare({ text });
+      const ref = await real(fresh.feeds(prepared.ids, prepared.sequence.map((x) => x.segment)), ['tutor_view_attn']);
+      assert.deepStrictEqual(p.attention, ref.tutor_view_attn.data, 'the whole graph gave the same attention');
+      await fresh.encode({ text: 'And again.' });
+      assert.strictEqual(stackedRuns, 1, 'the stacks are not tried again');
+      // a failure the whole graph shares is the caller's: reported, and the stacks stay in use
+      const other = await EncoderCore.load(BUNDLED, await loadRuntime());
+      try {
+        const bad = other.feeds([2, 99999, 3], [0, 0, 0]);
+        await assert.rejects(other.run(bad, other.encodeOutputs));
+        const q = await other.run(other.feeds([2, 5, 3], [0, 0, 0]), other.encodeOutputs);
+        assert.strictEqual(concatLayers(other.attentionOutputs.map((n) => q[n].data)).buffer, q.attn_0.data.buffer, 'still stacked');
+      } finally {
+        await other.release();
+      }
+    } finally {
+      await fresh.release();
+    }
+  });
+
   test('concatLayers copies scattered layers, and returns layers already in place as one view', () => {
     const scattered = [Float32Array.of(1, 2), Float32Array.of(3, 4)];
     assert.deepStrictEqual([...concatLayers(scattered)], [1, 2, 3, 4]);

@@ -261,15 +261,28 @@ export class EncoderCore {
    */
   async run(feeds: Feeds, outputs: string[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
     const direct = new Set(this.viewSession.outputNames);
-    const viewHasAll = outputs.every((o) => direct.has(o) || this.stacked.has(o));
+    const viewHasAll = outputs.every((o) => direct.has(o) || (this.stacked.has(o) && !this.stackFailed));
     const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
-    if (!viewHasAll) {
+    const runWhole = async () => {
       const res = await this.session.run(feeds, outputs);
       for (const name of outputs) out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
       return out;
-    }
+    };
+    if (!viewHasAll) return runWhole();
     const fetch = [...new Set(outputs.map((o) => this.stacked.get(o)?.stack ?? o))];
-    const res = await (await this.viewSessionFor(feeds.input_ids.dims[1])).run(feeds, fetch);
+    let res: Awaited<ReturnType<Session['run']>>;
+    try {
+      res = await (await this.viewSessionFor(feeds.input_ids.dims[1])).run(feeds, fetch);
+    } catch (err) {
+      if (!outputs.some((o) => this.stacked.has(o))) throw err;
+      // layers whose outputs differ in shape (a bring-your-own model can have them) make the Concat fail
+      // when it runs: the whole graph then answers, and if it can, the stacks are not tried again
+      const whole = await runWhole().catch(() => {
+        throw err;
+      });
+      this.stackFailed = true;
+      return whole;
+    }
     const asked = new Set(outputs);
     for (const name of outputs) {
       const part = this.stacked.get(name);
@@ -293,6 +306,9 @@ export class EncoderCore {
     const out = await this.run(feeds, this.encodeOutputs);
     return this.assemble(req, prepared, out);
   }
+
+  /** Set when a stacked view run failed where the whole graph did not: per-layer outputs come from that. */
+  private stackFailed = false;
 
   /** The view session with sleeping threads, made on the first input of LONG_INPUT_TOKENS or more. */
   private longViewSession?: Promise<Session>;
