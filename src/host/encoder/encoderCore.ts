@@ -283,7 +283,9 @@ export class EncoderCore {
       this.stackFailed = true;
       return whole;
     }
-    const asked = new Set(outputs);
+    // stacks whose every layer was asked for: their layers fill the stack's buffer, handed on as views
+    const complete = new Set(fetch);
+    for (const [name, part] of this.stacked) if (!outputs.includes(name)) complete.delete(part.stack);
     for (const name of outputs) {
       const part = this.stacked.get(name);
       if (!part) {
@@ -293,8 +295,7 @@ export class EncoderCore {
       const whole = res[part.stack];
       const size = whole.data.length / part.layers;
       const layer = (whole.data as Float32Array).subarray(part.layer * size, (part.layer + 1) * size);
-      const allAsked = [...this.stacked].every(([n, p]) => p.stack !== part.stack || asked.has(n));
-      out[name] = { data: allAsked ? layer : layer.slice(), dims: [whole.dims[0] / part.layers, ...whole.dims.slice(1)] };
+      out[name] = { data: complete.has(part.stack) ? layer : layer.slice(), dims: [whole.dims[0] / part.layers, ...whole.dims.slice(1)] };
     }
     return out;
   }
