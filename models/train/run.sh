@@ -10,6 +10,6 @@ $PY models/train/prepare.py
 $PY models/train/export_bpe.py
 # no dropout inside the blocks (the card says why); two single-threaded data-parallel processes
 # (faster than one process with two threads on two cores); about 2 h on two CPU cores
-$PY models/train/train.py --name tiny-bert --steps 10000 --batch 64 --dropout 0 --procs 2 --threads 1 --resume
+$PY models/train/train.py --name tiny-bert --steps 10500 --batch 64 --dropout 0 --procs 2 --threads 1 --resume
 $PY models/train/export.py --run tiny-bert
 $PY models/train/analyze_heads.py --run tiny-bert
