@@ -33,6 +33,8 @@ export interface EncodingPayload {
   q?: Float32Array;
   k?: Float32Array;
   v?: Float32Array;
+  /** q/k/v were left out because the open view does not draw them (the model has them: ask again with them) */
+  qkvOmitted?: true;
   modelName: string;
 }
 

@@ -29,6 +29,7 @@ export type WebviewMessage =
   | { type: 'moveWindow'; delta: -1 | 1 }
   | { type: 'export'; format: 'png' | 'svg' | 'json'; data: string }
   | { type: 'rendered'; view: ViewKind; tokens: number; millis: number }
+  | { type: 'viewShown'; view: ViewKind }
   | { type: 'runLab'; lab: LabId; params: LabParams }
   | { type: 'quizQuestion'; id: string };
 
@@ -71,6 +72,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
     case 'rendered':
       if (!VIEWS.includes(m.view as ViewKind) || !isInt(m.tokens) || typeof m.millis !== 'number') throw new ProtocolError('rendered needs view, tokens and millis');
       return { type: 'rendered', view: m.view as ViewKind, tokens: m.tokens, millis: m.millis };
+    case 'viewShown':
+      if (!VIEWS.includes(m.view as ViewKind)) throw new ProtocolError(`viewShown.view must be one of ${VIEWS.join(', ')}`);
+      return { type: 'viewShown', view: m.view as ViewKind };
     case 'runLab': {
       if (!LAB_IDS.includes(m.lab as LabId)) throw new ProtocolError('runLab.lab must be a lab id');
       const p = isObj(m.params) ? m.params : {};

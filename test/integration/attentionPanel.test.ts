@@ -42,11 +42,27 @@ suite('Attention panel', () => {
     const it = p.tokens.findIndex((t) => t.text === 'it');
     assert.ok(it > 0, 'the token "it" is there');
     assert.strictEqual(editor.document.getText().slice(shown.request.baseOffset + p.tokens[it].start, shown.request.baseOffset + p.tokens[it].end), 'it');
+    // the head view draws attention alone: q/k/v are left out until a view that draws them opens
+    assert.strictEqual(p.qkvOmitted, true, 'the head view encoding computed no q/k/v');
+    assert.strictEqual(p.q, undefined);
     for (const view of ['head', 'matrix', 'model', 'step'] as ViewKind[]) {
       api.panel.post({ type: 'showView', view });
       await renderedView(view, p.tokens.length);
       await screenshot(`panel-${view}`);
     }
+    // the step view asked for them: the same request ran again, now with q/k/v
+    const stepped = api.attention.current!;
+    assert.deepStrictEqual(stepped.request, shown.request, 'the same text, not a new selection');
+    assert.strictEqual(stepped.payload.qkvOmitted, undefined);
+    assert.strictEqual(stepped.payload.q?.length, p.numLayers * p.numHeads * p.tokens.length * stepped.payload.headDim);
+    assert.deepStrictEqual(stepped.payload.attention, p.attention, 'the same attention');
+    // while the step view is open, a new selection comes with q/k/v at once
+    const n = api.attention.encodingsPosted;
+    editor.selection = new vscode.Selection(2, 0, 2, 40);
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    const next = await waitFor('an encoding of the new selection', () => (api.attention.encodingsPosted > n ? api.attention.current : undefined), 60000);
+    assert.ok(next.payload.q && !next.payload.qkvOmitted, 'q/k/v computed in the first run');
+    await renderedView('step', next.payload.tokens.length);
   });
 
   test('locking a token draws its attention over the editor text; the cursor selects tokens', async () => {

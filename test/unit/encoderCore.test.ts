@@ -73,7 +73,7 @@ suite('EncoderCore on the committed model', () => {
   test('a stacked view run that fails (layers of different shapes in another model) falls back to the whole graph, for good', async () => {
     const fresh = await EncoderCore.load(BUNDLED, await loadRuntime());
     try {
-      const view = fresh.viewSessionFor(16) as Ort.InferenceSession;
+      const view = (await fresh.viewSession('qkv', 16)) as Ort.InferenceSession;
       const real = view.run.bind(view);
       let stackedRuns = 0;
       (view as { run: unknown }).run = (_feeds: Ort.InferenceSession.FeedsType, fetch: string[]) => {
@@ -119,6 +119,29 @@ suite('EncoderCore on the committed model', () => {
     assert.deepStrictEqual([...swapped], [4, 5, 6, 1, 2, 3]);
   });
 
+  test('without q/k/v, encode runs a smaller cut of the graph, made at load; the q/k/v cut is made on first need', async () => {
+    const fresh = await EncoderCore.load(BUNDLED, await loadRuntime());
+    try {
+      const made = (fresh as unknown as { views: { made: Map<string, unknown> } }).views.made;
+      assert.deepStrictEqual([...made.keys()], ['attention/spinning'], 'only the attention cut at load');
+      const text = 'The cat sat on the mat because it was tired.';
+      const slim = await fresh.encode({ text, qkv: false });
+      assert.deepStrictEqual([...made.keys()], ['attention/spinning'], 'still no q/k/v cut');
+      assert.strictEqual(slim.qkvOmitted, true, 'the payload says q/k/v were left out, not missing from the model');
+      assert.strictEqual(slim.q ?? slim.k ?? slim.v, undefined);
+      const attention = await fresh.viewSession('attention', 16);
+      assert.deepStrictEqual(attention?.outputNames, ['tutor_view_attn'], 'the attention cut outputs attention alone');
+      const full = await fresh.encode({ text });
+      assert.deepStrictEqual([...made.keys()].sort(), ['attention/spinning', 'qkv/spinning']);
+      assert.strictEqual(full.qkvOmitted, undefined);
+      assert.deepStrictEqual(slim.attention, full.attention, 'the same attention either way');
+      assert.deepStrictEqual(slim.tokens, full.tokens);
+      assert.strictEqual(slim.attention.byteLength, slim.attention.buffer.byteLength, 'a buffer of its own');
+    } finally {
+      await fresh.release();
+    }
+  });
+
   test('encode asks for attention and q/k/v only, never the MLM head', () => {
     assert.ok(!core.encodeOutputs.includes('mlm_logits'));
     assert.ok(core.encodeOutputs.includes('attn_0') && core.encodeOutputs.includes('v_3'));
@@ -143,12 +166,12 @@ suite('EncoderCore on the committed model', () => {
     test('a long input runs on a second view session whose threads sleep, made once on first need, with the same numbers', async () => {
       const fresh = await EncoderCore.load(BUNDLED, await loadRuntime());
       try {
-        const short = fresh.viewSessionFor(LONG_INPUT_TOKENS - 1);
-        assert.ok(!(short instanceof Promise), 'a short input uses the spinning session as it is');
+        const short = await fresh.viewSession('qkv', LONG_INPUT_TOKENS - 1);
         // concurrent first callers share one creation
-        const [a, b] = [fresh.viewSessionFor(LONG_INPUT_TOKENS), fresh.viewSessionFor(512)];
+        const [a, b] = [fresh.viewSession('qkv', LONG_INPUT_TOKENS), fresh.viewSession('qkv', 512)];
         assert.strictEqual(a, b);
         const long = await a;
+        assert.ok(long && short);
         assert.notStrictEqual(long, short, 'a session of its own');
         assert.deepStrictEqual([...long.outputNames].sort(), [...short.outputNames].sort(), 'the same pruned graph');
         // 512 tokens through encode() (on the long session) and the whole graph agree

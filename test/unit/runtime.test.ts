@@ -22,13 +22,13 @@ suite('runtime: the WASM fallback (forced)', () => {
     await wasm?.release();
   });
 
-  test('the runtimes say which they are, and why the fallback was used', () => {
+  test('the runtimes say which they are, and why the fallback was used', async () => {
     assert.strictEqual(native.runtime.provider, 'onnxruntime-node (native CPU)');
     assert.strictEqual(native.runtime.fallbackReason, undefined);
     assert.strictEqual(wasm.runtime.provider, 'onnxruntime-web (WASM)');
     assert.match(wasm.runtime.fallbackReason ?? '', /forced/);
     // one WASM thread: no second session for long inputs, whose threads would sleep instead of spin
-    assert.strictEqual(wasm.viewSessionFor(512), wasm.viewSessionFor(16));
+    assert.strictEqual(await wasm.viewSession('qkv', 512), await wasm.viewSession('qkv', 16));
   });
 
   test('onnxruntime-web runs the committed model and matches the native result (≤ 1e-4)', async () => {

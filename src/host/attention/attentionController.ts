@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { EncodingPayload } from '../../shared/encoding';
 import { LatestOnly } from '../../shared/latestOnly';
-import type { WebviewMessage } from '../../shared/protocol';
+import type { ViewKind, WebviewMessage } from '../../shared/protocol';
 import { scopeForCursor } from '../../shared/selectionScope';
 import { readConfig } from '../config';
 import { InputError } from '../encoder/encoderCore';
@@ -14,6 +14,11 @@ import { runLab, SAMPLE_TEXT, SAMPLE_TEXT_ZH } from '../labs/labRunner';
 import type { LabParams } from '../../shared/labs/labTypes';
 import type { LabId } from '../../shared/questions/types';
 import { Command } from '../commandIds';
+
+/** Whether two requests encode the same window of the same text at the same place in the same document version. */
+function sameText(a: SelectionRequest, b: SelectionRequest): boolean {
+  return a.uri === b.uri && a.version === b.version && a.baseOffset === b.baseOffset && a.window === b.window && a.text === b.text;
+}
 
 /** One encoding request, tied to the document range it came from. */
 export interface SelectionRequest {
@@ -43,6 +48,8 @@ export class AttentionController implements vscode.Disposable {
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private pinned = false;
   private shown: ShownEncoding | undefined;
+  /** the view the panel shows: only the step view draws queries, keys and values, so only it fetches them */
+  private view: ViewKind = 'head';
   private readonly listeners = new Set<(e: ShownEncoding) => void>();
   /** every encoding posted, for tests and the status line */
   encodingsPosted = 0;
@@ -57,7 +64,8 @@ export class AttentionController implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.queue = new LatestOnly(
-      async (req) => ({ request: req, payload: await (await this.encoder.get()).encode(req) }),
+      // read when the request runs, not when it was made: a view opened meanwhile gets what it draws
+      async (req) => ({ request: req, payload: await (await this.encoder.get()).encode({ ...req, qkv: this.view === 'step' }) }),
       (res) => this.deliver(res),
       (err) => this.reportError(err),
     );
@@ -136,8 +144,11 @@ export class AttentionController implements vscode.Disposable {
   }
 
   private deliver(res: ShownEncoding): void {
+    // the same text again (q/k/v added, or the selection event of a command's own selection) keeps what is drawn on the editor
+    if (!this.shown || !sameText(res.request, this.shown.request)) this.decorations.clear();
     this.shown = res;
-    this.decorations.clear();
+    // the step view opened while this ran without q/k/v: run it again (nothing newer waits, or this would not be delivered)
+    if (res.payload.qkvOmitted && this.view === 'step') this.queue.submit(res.request);
     this.panel.post({ type: 'encoding', requestId: ++this.encodingsPosted, payload: res.payload });
     this.listeners.forEach((l) => l(res));
   }
@@ -195,6 +206,10 @@ export class AttentionController implements vscode.Disposable {
       case 'quizQuestion':
         void vscode.commands.executeCommand(Command.QuizQuestion, msg.id);
         break;
+      case 'viewShown':
+        this.view = msg.view;
+        if (msg.view === 'step') this.fetchQkv();
+        break;
       case 'rendered':
         this.lastRendered = { view: msg.view, tokens: msg.tokens, millis: msg.millis };
         this.log.info(`Rendered the ${msg.view} view of ${msg.tokens} tokens in ${msg.millis.toFixed(1)} ms`);
@@ -205,6 +220,14 @@ export class AttentionController implements vscode.Disposable {
       default:
         break;
     }
+  }
+
+  /**
+   * The step view opened on an encoding made without q/k/v: the same request again, which now asks for
+   * them. A request already running or waiting is newer, or will ask for them itself when it runs.
+   */
+  private fetchQkv(): void {
+    if (this.shown?.payload.qkvOmitted && !this.queue.busy) this.queue.submit(this.shown.request);
   }
 
   /** Computes a lab on the text shown (or the built-in sample) and posts it to the panel. */

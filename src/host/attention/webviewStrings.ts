@@ -56,6 +56,7 @@ export function webviewStrings(): Record<string, string> {
     'pattern.sep': t('[SEP]'),
     'pattern.broad': t('broad'),
     'pattern.mixed': t('mixed'),
+    stepFetching: t('Computing the queries, keys and values this view replays…'),
     stepUnavailable: t('This model exposes only its attention weights; the step-by-step view needs its queries, keys and values (the bundled model has them).'),
     stepIntro: t('Layer {0}, head {1}, query “{2}” (token {3}): the attention weights computed again from the model’s own q, k and v. Lock another token to follow it.'),
     stepQ: t('1. Queries and keys'),

@@ -6,8 +6,12 @@ import { findSegmentBoundary } from '../../shared/sentencePair';
 import { checkDims } from '../../shared/shapeCheck';
 import { alignTokens, type CharNormalizer, charNormalizer, type TokenSpan } from '../../shared/tokenAlignment';
 import { ModelFormatError, tapAttention } from './attentionTap';
-import { type OutputStack, restrictOutputs } from './onnxGraph';
+import type { OutputStack } from './onnxGraph';
 import type { LoadedRuntime } from './runtime';
+import { SESSION_OPTIONS } from './sessionOptions';
+import { type ViewCut, type ViewLevel, ViewSessions } from './viewSessions';
+
+export { LONG_INPUT_TOKENS, SESSION_OPTIONS } from './sessionOptions';
 
 export interface ModelFiles {
   name: string;
@@ -46,6 +50,11 @@ export interface EncodeRequest {
   source?: EncodingPayload['source'];
   /** which window of a long text; clamped */
   window?: number;
+  /**
+   * Queries, keys and values too (default: yes, where the model has them). The head, matrix and model
+   * views draw attention alone, so following a selection leaves them out; the step view asks for them.
+   */
+  qkv?: boolean;
 }
 
 /** One window of a text, ready to run: the model's input sequence and where it came from. */
@@ -60,28 +69,6 @@ export class InputError extends Error {}
 
 const MAX_CHARS = 100_000;
 
-/** How every encoder session is created (the benchmark creates its sessions the same way). */
-export const SESSION_OPTIONS = {
-  graphOptimizationLevel: 'all' as const,
-  intraOpNumThreads: 2,
-  interOpNumThreads: 1,
-  // severity 3: ORT's warnings are logged by the extension itself where they matter
-  logSeverityLevel: 3 as const,
-  // ORT's default: worker threads spin briefly between operators. On idle cores (the usual case when
-  // someone reads code) that was 1.1-2.2x faster than sleeping threads, most at 16-128 tokens; under
-  // heavy competing load it was up to 2x slower at 256-512 tokens (bench/README.md has both tables).
-  extra: { session: { intra_op: { allow_spinning: '1' } } },
-};
-
-/**
- * From this many tokens on, the view runs on a second session whose threads sleep between operators.
- * Each operator of a long input runs long, so the spin between operators buys little, and on cores
- * shared with the rest of VS Code a spinning thread takes turns from the ones doing the work. At 384-512
- * tokens sleeping threads were as fast on idle cores and up to 1.6x faster on loaded ones, in every
- * session that measured it; below that, spinning ones were faster on idle cores (bench/README.md).
- */
-export const LONG_INPUT_TOKENS = 384;
-const SLEEPING_SESSION_OPTIONS = { ...SESSION_OPTIONS, extra: { session: { intra_op: { allow_spinning: '0' } } } };
 type Session = import('onnxruntime-node').InferenceSession;
 type Feeds = Record<string, import('onnxruntime-node').Tensor>;
 
@@ -92,10 +79,8 @@ export class EncoderCore {
     readonly runtime: LoadedRuntime,
     /** the whole graph: the labs' and quizzes' other outputs (MLM logits, NSP, embeddings, hidden states) */
     private readonly session: import('onnxruntime-node').InferenceSession,
-    /** the graph cut down to what encode() fetches, so following a selection never runs the MLM head */
-    private readonly viewSession: Session,
-    /** that graph's bytes, for the long-input session made from it on first need */
-    private readonly viewGraph: Uint8Array,
+    /** the graph cut down to what the views draw, so following a selection never runs the MLM head; none where it cannot be cut */
+    private readonly views: ViewSessions | undefined,
     /** per-layer outputs the view graph returns stacked (see viewStacks), by the per-layer name */
     private readonly stacked: ReadonlyMap<string, { stack: string; layer: number; layers: number }>,
     private readonly tokenizer: Tokenizer,
@@ -196,9 +181,11 @@ export class EncoderCore {
       positionSwitch: inputNames.includes('pos_scale'),
     };
     const alignment = { unkToken: tokJson.model.unk_token ?? '[UNK]', prefix: tokJson.model.continuing_subword_prefix ?? '##', normalize: charNormalizer(tokJson.normalizer) };
-    const view = await createViewSession(ort, session, tappedBytes ?? modelBytes, viewOutputs(attentionOutputs, capabilities), viewStacks(attentionOutputs, capabilities));
-    const stacked = new Map(view.stacks.flatMap(({ name, parts }) => parts.map((part, layer) => [part, { stack: name, layer, layers: parts.length }] as const)));
-    return new EncoderCore(files, runtime, session, view.session, view.bytes, stacked, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, alignment);
+    const cuts = viewCuts(attentionOutputs, capabilities);
+    const views = await ViewSessions.create(runtime, tappedBytes ?? modelBytes, cuts);
+    const stacks = views ? cuts[cuts.length - 1].stacks : [];
+    const stacked = new Map(stacks.flatMap(({ name, parts }) => parts.map((part, layer) => [part, { stack: name, layer, layers: parts.length }] as const)));
+    return new EncoderCore(files, runtime, session, views, stacked, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, alignment);
   }
 
   get maxTokens(): number {
@@ -254,25 +241,25 @@ export class EncoderCore {
   }
 
   /**
-   * Runs the graph for the named outputs: the cut-down view graph when it has them all, else the whole
-   * one. Per-layer outputs the view graph stacks come back as views into the stack when every layer of
+   * Runs the graph for the named outputs: the smallest cut of the view graph that has them all, else the
+   * whole one. Per-layer outputs the view graph stacks come back as views into the stack when every layer of
    * it was asked for (so the layers fill one buffer, which the payload then takes as it is), and as
    * copies of their own otherwise (so posting one layer never carries the others along).
    */
   async run(feeds: Feeds, outputs: string[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
-    const direct = new Set(this.viewSession.outputNames);
-    const viewHasAll = outputs.every((o) => direct.has(o) || (this.stacked.has(o) && !this.stackFailed));
+    const cut = this.stackFailed ? undefined : this.views?.cutFor(outputs);
     const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
     const runWhole = async () => {
       const res = await this.session.run(feeds, outputs);
       for (const name of outputs) out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
       return out;
     };
-    if (!viewHasAll) return runWhole();
+    const view = cut && (await this.viewSession(cut.level, feeds.input_ids.dims[1]));
+    if (!view) return runWhole();
     const fetch = [...new Set(outputs.map((o) => this.stacked.get(o)?.stack ?? o))];
     let res: Awaited<ReturnType<Session['run']>>;
     try {
-      res = await (await this.viewSessionFor(feeds.input_ids.dims[1])).run(feeds, fetch);
+      res = await view.run(feeds, fetch);
     } catch (err) {
       if (!outputs.some((o) => this.stacked.has(o))) throw err;
       // layers whose outputs differ in shape (a bring-your-own model can have them) make the Concat fail
@@ -300,30 +287,27 @@ export class EncoderCore {
     return out;
   }
 
-  /** The encoder's view of one text: tokens with ranges, attention, and q/k/v where the model has them. */
+  /** The encoder's view of one text: tokens with ranges, attention, and q/k/v where the model has them and they are asked for. */
   async encode(req: EncodeRequest): Promise<EncodingPayload> {
     const prepared = this.prepare(req);
     const feeds = this.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
-    const out = await this.run(feeds, this.encodeOutputs);
+    const out = await this.run(feeds, req.qkv === false ? this.attentionOutputs : this.encodeOutputs);
     return this.assemble(req, prepared, out);
   }
 
   /** Set when a stacked view run failed where the whole graph did not: per-layer outputs come from that. */
   private stackFailed = false;
 
-  /** The view session with sleeping threads, made on the first input of LONG_INPUT_TOKENS or more. */
-  private longViewSession?: Promise<Session>;
-
-  /** Which session runs the view for t tokens: short inputs spin, long ones sleep (see LONG_INPUT_TOKENS). */
-  viewSessionFor(t: number): Session | Promise<Session> {
-    // onnxruntime-web runs one thread here: there is nothing to spin or sleep
-    if (t < LONG_INPUT_TOKENS || this.runtime.provider !== 'onnxruntime-node (native CPU)') return this.viewSession;
-    // one creation for concurrent first callers; if it fails, the spinning session is slower, never wrong
-    this.longViewSession ??= this.runtime.ort.InferenceSession.create(this.viewGraph, SLEEPING_SESSION_OPTIONS).catch(() => this.viewSession);
-    return this.longViewSession;
+  /**
+   * The session that runs a cut of the view graph for t tokens (see ViewSessions): short inputs on
+   * threads that spin, long ones on threads that sleep. undefined where the graph could not be cut.
+   */
+  viewSession(level: ViewLevel, t: number): Promise<Session | undefined> {
+    const cut = this.views?.cuts.find((c) => c.level === level);
+    return cut ? (this.views as ViewSessions).session(cut, t) : Promise.resolve(undefined);
   }
 
-  /** What encode() asks the graph for: attention, and q/k/v where the model has them; never the MLM head. */
+  /** What encode() asks the graph for by default: attention, and q/k/v where the model has them; never the MLM head. */
   get encodeOutputs(): string[] {
     return viewOutputs(this.attentionOutputs, this.capabilities);
   }
@@ -357,7 +341,8 @@ export class EncoderCore {
     const attention = concatLayers(this.attentionOutputs.map((name) => out[name].data));
     let q: Float32Array | undefined, k: Float32Array | undefined, v: Float32Array | undefined;
     let headDim = Math.round(this.config.hidden_size / Math.max(1, this.config.num_heads));
-    if (this.capabilities.qkv) {
+    const qkvAsked = this.capabilities.qkv && 'q_0' in out;
+    if (qkvAsked) {
       checkDims('q_0', out.q_0.dims, [1, H, t, null], 'perHead');
       headDim = out.q_0.dims[3];
       [q, k, v] = ['q', 'k', 'v'].map((p) => {
@@ -382,6 +367,7 @@ export class EncoderCore {
       q,
       k,
       v,
+      ...(this.capabilities.qkv && !qkvAsked ? { qkvOmitted: true as const } : {}),
       modelName: this.files.name,
     };
   }
@@ -391,10 +377,7 @@ export class EncoderCore {
   }
 
   async release(): Promise<void> {
-    const long = await this.longViewSession;
-    this.longViewSession = undefined;
-    if (long && long !== this.viewSession) await long.release();
-    if (this.viewSession !== this.session) await this.viewSession.release();
+    await this.views?.release();
     await this.session.release();
   }
 }
@@ -435,25 +418,12 @@ export function viewStacks(attentionOutputs: string[], capabilities: Capabilitie
   return stacks;
 }
 
-/**
- * A second session on the graph pruned to the view's outputs, stacked per kind. ONNX Runtime runs every
- * node of a graph whichever outputs are fetched, so without it each selection change would also compute
- * the MLM head (as many FLOPs as the four layers together). A graph that cannot be cut or stacked keeps
- * the one session and its per-layer outputs.
- */
-async function createViewSession(
-  ort: LoadedRuntime['ort'],
-  full: Session,
-  bytes: Uint8Array,
-  outputs: string[],
-  stacks: OutputStack[],
-): Promise<{ session: Session; bytes: Uint8Array; stacks: OutputStack[] }> {
-  try {
-    const view = await restrictOutputs(bytes, outputs, stacks);
-    return { session: await ort.InferenceSession.create(view, SESSION_OPTIONS), bytes: view, stacks };
-  } catch {
-    return { session: full, bytes, stacks: [] }; // slower, never wrong
-  }
+/** The view graph's cuts, smallest first: attention alone, then (where the model has them) with q/k/v. */
+function viewCuts(attentionOutputs: string[], capabilities: Capabilities): ViewCut[] {
+  const [attention, ...qkv] = viewStacks(attentionOutputs, capabilities);
+  const cuts: ViewCut[] = [{ level: 'attention', outputs: attentionOutputs, stacks: [attention] }];
+  if (qkv.length) cuts.push({ level: 'qkv', outputs: viewOutputs(attentionOutputs, capabilities), stacks: [attention, ...qkv] });
+  return cuts;
 }
 
 /** Binary data pasted or opened as text: many NULs, replacement characters or control characters. */

@@ -13,7 +13,7 @@ import { renderModelView } from './modelView';
 import { type PanelState, restoreState } from './state';
 import { renderStepView } from './stepView';
 import { buildToolbar, type Toolbar } from './toolbar';
-import { fmt, tokenLabel, type ViewContext } from './viewContext';
+import { fmt, type RenderOutcome, tokenLabel, type ViewContext } from './viewContext';
 
 interface Boot {
   strings: Record<string, string>;
@@ -108,8 +108,10 @@ function update(patch: Partial<PanelState>): void {
   const lockedChanged = 'locked' in patch && patch.locked !== state.locked;
   const layerChanged = 'layer' in patch && patch.layer !== state.layer;
   const headsChanged = 'heads' in patch;
+  const viewChanged = 'view' in patch && patch.view !== state.view;
   state = { ...state, ...patch };
   vscode.setState(state);
+  if (viewChanged) vscode.postMessage({ type: 'viewShown', view: state.view });
   if (payload && (lockedChanged || layerChanged || headsChanged)) {
     vscode.postMessage({ type: 'lockToken', index: state.locked, layer: state.layer, heads: state.heads });
     if (lockedChanged && state.locked !== null) announceLocked();
@@ -146,14 +148,14 @@ function render(): void {
       vscode.postMessage({ type: 'runLab', lab, params: { layer: state.layer, head: state.heads[0] ?? 0, ...params } });
     },
   };
-  const views: Record<ViewKind, (root: HTMLElement, c: ViewContext) => void> = {
+  const views: Record<ViewKind, (root: HTMLElement, c: ViewContext) => RenderOutcome | void> = {
     head: renderHeadView,
     matrix: renderMatrixView,
     model: renderModelView,
     step: renderStepView,
     labs: renderLabsView,
   };
-  views[state.view](main, ctx);
+  if (views[state.view](main, ctx) === 'waiting') return;
   // measure after layout and paint, so the figure is what the user waits for
   requestAnimationFrame(() =>
     setTimeout(() => vscode.postMessage({ type: 'rendered', view: state.view, tokens: p.tokens.length, millis: performance.now() - t0 }), 0),
@@ -168,3 +170,5 @@ function describe(p: EncodingPayload): string {
 }
 
 vscode.postMessage({ type: 'ready' });
+// the view restored from the last session: the host fetches only what it draws
+vscode.postMessage({ type: 'viewShown', view: state.view });

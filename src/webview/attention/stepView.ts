@@ -2,21 +2,27 @@ import katex from 'katex';
 import { attentionSteps } from '../../shared/stepMath';
 import { viridisCss } from './palette';
 import { activeHeads } from './state';
-import { fmt, tokenLabel, type ViewContext } from './viewContext';
+import { fmt, type RenderOutcome, tokenLabel, type ViewContext } from './viewContext';
 
 /**
  * For one head and one query token, scaled dot-product attention in order on the model's real
  * numbers: q and k, q·k, ÷√d_k, + mask, softmax, Σ a·v, each with its formula; the softmax is
  * checked against the attention the model itself returned.
  */
-export function renderStepView(root: HTMLElement, ctx: ViewContext): void {
+export function renderStepView(root: HTMLElement, ctx: ViewContext): RenderOutcome {
   const { payload: p, state, strings } = ctx;
   const wrap = document.createElement('div');
   wrap.className = 'step-view';
   root.append(wrap);
+  if (p.qkvOmitted) {
+    // the other views do not draw q/k/v, so the encoding shown was made without them; the host is
+    // computing them now (it heard this view open) and the next encoding brings them
+    wrap.append(para(strings.stepFetching, 'status'));
+    return 'waiting';
+  }
   if (!p.q || !p.k || !p.v) {
     wrap.append(para(strings.stepUnavailable, 'status'));
-    return;
+    return 'done';
   }
   const t = p.tokens.length;
   const dk = p.headDim;
@@ -77,6 +83,7 @@ export function renderStepView(root: HTMLElement, ctx: ViewContext): void {
     step('softmax', strings.stepSoftmax, String.raw`a_j = \frac{e^{z_j}}{\sum_l e^{z_l}}`, table, tableNote, para(fmt(strings.stepCheck, worst.toExponential(1)), 'check')),
     step('weightedSum', strings.stepSum, String.raw`o = \sum_j a_j\, v_j \in \mathbb{R}^{${dk}}`, vectorStrip(s.output, 0, dk, 'o')),
   );
+  return 'done';
 }
 
 function para(text: string, cls: string): HTMLElement {

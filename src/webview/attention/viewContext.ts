@@ -24,6 +24,9 @@ export interface ViewContext {
   labSeed?: number;
 }
 
+/** A view that shows a placeholder while the host computes what it needs says so ('waiting'), and is not reported as rendered. */
+export type RenderOutcome = 'done' | 'waiting';
+
 /** A token's label for display: specials as they are, `##` pieces kept (they teach WordPiece). */
 export function tokenLabel(text: string): string {
   return text.replace(/\s/g, '·');
