@@ -637,7 +637,10 @@ def fill_card(res, template_path, out_path):
         times.append(f"{hms(tr['wall_s_from_clock'])} by the clock (process start {tr['started_at']} to the last "
                      f"checkpoint write {tr['checkpoint_written_at']})")
     if "wall_s_from_throughput" in tr:
-        times.append(f"{hms(tr['wall_s_from_throughput'])} from the logged throughput ({tr['tok_per_s']} tokens/s × "
+        segs = tr.get("log_segments", 1)
+        rate = (f"{tr['tok_per_s']} tokens/s" if segs == 1 else
+                f"each of the log's {segs} training processes at its own logged rate, the last at {tr['tok_per_s']} tokens/s")
+        times.append(f"{hms(tr['wall_s_from_throughput'])} from the logged throughput ({rate}, × "
                      f"~{tr['tokens_per_step_estimate']:.0f} non-padding tokens per step over {tr['steps']} steps)")
     if not times:
         times.append("not recorded: " + tr.get("log_note", "no training log given"))
