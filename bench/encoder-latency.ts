@@ -3,14 +3,16 @@
 // Usage: npm run bench [-- --runs 60 --warmup 5 --lengths 16,64,128,256,512 --no-torch --no-wasm]
 // Prints tables, then ratios and targets; the LAST line is one JSON object with every figure.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { concatLayers, EncoderCore, SESSION_OPTIONS } from '../src/host/encoder/encoderCore';
+import { EncoderCore, SESSION_OPTIONS } from '../src/host/encoder/encoderCore';
 import { restrictOutputs } from '../src/host/encoder/onnxGraph';
 import { loadRuntime, type Ort } from '../src/host/encoder/runtime';
 import { modelFlops, ortMatmulGflops } from './floor';
-import { BUNDLED, option, ROOT, sampleText } from './inputs';
+import { BUNDLED, option, ROOT, sampleText, textOfLength } from './inputs';
+import { runTorch } from './torchChild';
+import { viewPaths } from './viewPaths';
 import { peakRssMB, type Timing, timeOnce, timeRuns } from './measure';
 
 const RUNS = Math.max(1, Number(option('runs', '60')));
@@ -21,16 +23,6 @@ const WITH_WASM = !process.argv.includes('--no-wasm');
 
 type Outputs = 'attention' | 'attentionQkv' | 'all';
 type PerLength<T> = Record<number, T>;
-
-/** A prefix of the text that tokenises to exactly `n - 2` content tokens ([CLS] and [SEP] make n). */
-function textOfLength(core: EncoderCore, text: string, n: number): string {
-  const all = core.tokenize(text).tokens;
-  for (let k = n - 2; k > 0; k--) {
-    const prefix = text.slice(0, all[k - 1].span.end);
-    if (core.tokenize(prefix).tokens.length === n - 2) return prefix;
-  }
-  throw new Error(`no prefix of the sample text has ${n - 2} tokens`);
-}
 
 /** Activation in a fresh process: which ONNX or tokenizer packages does it load? */
 function activationCheck(): { activated: boolean; loaded: string[]; activateMillis: number | null; error: string | null } {
@@ -73,33 +65,6 @@ async function threadSettings(ort: Ort, core: EncoderCore, ids: PerLength<number
     await session.release();
   }
   return out;
-}
-
-interface TorchResult {
-  torch: string;
-  checkpoint: string;
-  step: number;
-  sameWeights: boolean;
-  referenceMaxDiff: number;
-  lengths: Record<string, { encoder: Timing; full: Timing }>;
-  matmulGflops: number;
-  peakRssMB: number;
-}
-
-function runTorch(inputs: PerLength<number[]>): TorchResult | { skipped: string } {
-  if (!WITH_TORCH) return { skipped: '--no-torch' };
-  const spec = path.join(os.tmpdir(), `tutor-bench-${process.pid}.json`);
-  writeFileSync(spec, JSON.stringify({ lengths: inputs, runs: RUNS, warmup: WARMUP }));
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' };
-  const r = spawnSync('/usr/bin/python3', [path.join(__dirname, 'torch_eager.py'), spec], { cwd: ROOT, env, encoding: 'utf8', timeout: 600_000 });
-  rmSync(spec, { force: true });
-  if (r.error) return { skipped: `/usr/bin/python3 did not run (${r.error.message})` };
-  if (/No module named 'torch'/.test(r.stderr)) return { skipped: "PyTorch is not installed for /usr/bin/python3 (apt-get install python3-torch)" };
-  try {
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
-  } catch {
-    return { skipped: `torch_eager.py failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` };
-  }
 }
 
 const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(2) : x.toFixed(1));
@@ -150,16 +115,11 @@ async function main(): Promise<void> {
     const headReq = { ...req, qkv: false };
     const out = await core.run(core.feeds(prepared.ids, segments), core.attentionOutputs);
     const encode = await timeRuns(() => core.encode(headReq), RUNS, WARMUP);
-    const viewFeeds = core.feeds(prepared.ids, segments);
-    // what encode() runs after tokenising: a cut of the view graph, its outputs packed one flat array per kind
-    const packed = (kinds: string[], outputs: string[]) => async () => {
-      const o = await core.run(viewFeeds, outputs);
-      return kinds.map((p) => concatLayers(core.attentionOutputs.map((_, l) => o[`${p}_${l}`].data)));
-    };
+    const paths = viewPaths(core, core.feeds(prepared.ids, segments));
     ortNode[n] = {
       ...(await latencies(core, ids[n], names)),
-      view: await timeRuns(packed(['attn'], core.attentionOutputs), RUNS, WARMUP),
-      stepView: await timeRuns(packed(['attn', 'q', 'k', 'v'], core.encodeOutputs), RUNS, WARMUP),
+      view: await timeRuns(paths.view, RUNS, WARMUP),
+      stepView: await timeRuns(paths.stepView, RUNS, WARMUP),
       encode,
       tokenizePostprocess: await timeRuns(() => {
         const p = core.prepare(req);
@@ -186,7 +146,7 @@ async function main(): Promise<void> {
   }
   await core.release();
 
-  const torch = runTorch(ids);
+  const torch = WITH_TORCH ? runTorch(ids, RUNS, WARMUP) : { skipped: '--no-torch' };
   const torchOk = 'lengths' in torch ? torch : undefined;
   const wasmOk = 'lengths' in wasm ? wasm : undefined;
   const gflops = Math.max(matmul.gflops, torchOk?.matmulGflops ?? 0);
@@ -227,7 +187,7 @@ async function main(): Promise<void> {
     (wasmOk ? `; WASM EncoderCore.load ${ms(wasmOk.loadMillis)} ms` : `; WASM skipped (${'skipped' in wasm ? wasm.skipped : ''})`));
   console.log(`Peak RSS: ${rss.startMB.toFixed(0)} MB at start, ${rss.afterNativeMB.toFixed(0)} MB after ORT-node, ${rss.afterWasmMB ? rss.afterWasmMB.toFixed(0) + ' MB after WASM' : 'WASM skipped'}` +
     (torchOk ? `; PyTorch process ${torchOk.peakRssMB.toFixed(0)} MB` : ''));
-  console.log(`Matmul throughput (1024³): ORT ${matmul.gflops.toFixed(1)} GFLOP/s, PyTorch ${torchOk ? torchOk.matmulGflops.toFixed(1) : '—'} GFLOP/s; the floor uses ${gflops.toFixed(1)} GFLOP/s`);
+  console.log(`Matmul throughput (1024³): ORT ${matmul.gflops.toFixed(1)} GFLOP/s, PyTorch ${torchOk?.matmulGflops?.toFixed(1) ?? '—'} GFLOP/s; the floor uses ${gflops.toFixed(1)} GFLOP/s`);
   console.log(torchOk ? `PyTorch ${torchOk.torch}: ${torchOk.checkpoint} (step ${torchOk.step}); ${torchOk.sameWeights ? 'the same weights as model.onnx' : 'NOT the weights of model.onnx'} (attn_0 max diff ${torchOk.referenceMaxDiff.toExponential(1)})` : `PyTorch skipped: ${'skipped' in torch ? torch.skipped : ''}`);
   console.log(`Activation: ${activation.activated ? `activate() ran in ${ms(activation.activateMillis ?? NaN)} ms and loaded ${activation.loaded.length ? activation.loaded.join(', ') : 'no ONNX or tokenizer code'}` : `not checked (${activation.error})`}`);
 

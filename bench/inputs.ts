@@ -1,6 +1,7 @@
 /** What every benchmark script shares: the bundled model's files, the sample text, command-line options. */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { EncoderCore } from '../src/host/encoder/encoderCore';
 
 export const ROOT = path.resolve(__dirname, '..');
 const MODEL_DIR = path.join(ROOT, 'models', 'tiny-bert');
@@ -21,4 +22,14 @@ export function option(name: string, fallback: string): string {
 export function sampleText(): string {
   const files = ['attention.md', 'transformer.py', 'tokenizer.ts'].map((f) => readFileSync(path.join(ROOT, 'sample', f), 'utf8'));
   return files.join('\n').replace(/\n[ \t]*(\r?\n[ \t]*)+/g, '\n');
+}
+
+/** A prefix of the text that tokenises to exactly `n - 2` content tokens ([CLS] and [SEP] make n). */
+export function textOfLength(core: EncoderCore, text: string, n: number): string {
+  const all = core.tokenize(text).tokens;
+  for (let k = n - 2; k > 0; k--) {
+    const prefix = text.slice(0, all[k - 1].span.end);
+    if (core.tokenize(prefix).tokens.length === n - 2) return prefix;
+  }
+  throw new Error(`no prefix of the sample text has ${n - 2} tokens`);
 }

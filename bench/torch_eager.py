@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch eager on the same weights and inputs as the ONNX benchmark (bench/encoder-latency.ts).
 
-Reads a JSON file {"lengths": {"16": [ids...], ...}, "runs": N, "warmup": W}; prints one JSON line:
+Reads a JSON file {"lengths": {"16": [ids...], ...}, "runs": N, "warmup": W, "matmul": true}; prints one JSON line:
 per length the median/p95 (ms) of the encoder forward without the MLM head and of the full forward
 (MLM + NSP heads), plus this machine's 1024^3 matmul throughput and the peak RSS.
 Run with /usr/bin/python3 (Debian's python3-torch); OPENBLAS_NUM_THREADS=2 is set by the caller.
@@ -142,7 +142,7 @@ def main():
     print(json.dumps({
         "torch": torch.__version__, "threads": torch.get_num_threads(), "checkpoint": os.path.relpath(path, ROOT),
         "step": step, "referenceMaxDiff": diff, "sameWeights": diff <= 1e-4, "lengths": lengths,
-        "matmulGflops": matmul_gflops(), "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "matmulGflops": matmul_gflops() if spec.get("matmul", True) else None, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }))
 
 
