@@ -183,6 +183,7 @@ export class EncoderCore {
     const alignment = { unkToken: tokJson.model.unk_token ?? '[UNK]', prefix: tokJson.model.continuing_subword_prefix ?? '##', normalize: charNormalizer(tokJson.normalizer) };
     const cuts = viewCuts(attentionOutputs, capabilities);
     const views = await ViewSessions.create(runtime, tappedBytes ?? modelBytes, cuts);
+    // the largest cut holds every stack; a smaller cut's stacks are some of them, under the same names
     const stacks = views ? cuts[cuts.length - 1].stacks : [];
     const stacked = new Map(stacks.flatMap(({ name, parts }) => parts.map((part, layer) => [part, { stack: name, layer, layers: parts.length }] as const)));
     return new EncoderCore(files, runtime, session, views, stacked, tokenizer, config, attentionOutputs, capabilities, inputNames, performance.now() - t0, alignment);
@@ -254,7 +255,7 @@ export class EncoderCore {
       for (const name of outputs) out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
       return out;
     };
-    const view = cut && (await this.viewSession(cut.level, feeds.input_ids.dims[1]));
+    const view = cut && (await this.views?.session(cut, feeds.input_ids.dims[1]));
     if (!view) return runWhole();
     const fetch = [...new Set(outputs.map((o) => this.stacked.get(o)?.stack ?? o))];
     let res: Awaited<ReturnType<Session['run']>>;
