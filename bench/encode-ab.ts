@@ -1,9 +1,11 @@
-// Interleaved A/B of EncoderCore.encode() end to end, blocks of runs alternating between two encoders
-// so that a change in load hits both alike, on the same text and lengths. The two differ in either
+// Interleaved A/B of EncoderCore.encode() end to end, blocks of runs alternating between encoders (each
+// round starts with the next one) so that a change in load hits all alike, on the same text and lengths.
+// They differ in either
 //   the code:  --checkout DIR     another checkout of the repository (an earlier commit, checked out with
 //                                 `git worktree add`, its node_modules linked to this one's) against this one
-//   the graph: --models A.onnx B.onnx   two exports of the model, with the bundled tokenizer and config
-//   npm run bench:encode-ab -- (--checkout DIR | --models A.onnx B.onnx) [--lengths 16,64,128,512 --rounds 12 --block 8]
+//   the graph: --models A.onnx B.onnx [C.onnx …]   exports of the model, with the bundled tokenizer and config
+//   npm run bench:encode-ab -- (--checkout DIR | --models A.onnx B.onnx …) [--lengths 16,64,128,512 --rounds 12 --block 8]
+// Each line gives every encoder's median and its ratio to A's; the last line is the figures as JSON.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EncoderCore } from '../src/host/encoder/encoderCore';
@@ -24,36 +26,45 @@ async function encoders(): Promise<Record<string, Encoder>> {
     const otherRuntime = (await import(path.resolve(checkout, 'src/host/encoder/runtime.ts'))) as typeof import('../src/host/encoder/runtime');
     return { 'this checkout': await EncoderCore.load(BUNDLED, await loadRuntime()), [checkout]: await other.EncoderCore.load(BUNDLED, await otherRuntime.loadRuntime()) };
   }
-  const [a, b] = models > 0 ? process.argv.slice(models + 1, models + 3) : [];
-  if (!a || !b) throw new Error('usage: encode-ab.ts (--checkout DIR | --models A.onnx B.onnx) [options]');
+  const files = models > 0 ? process.argv.slice(models + 1).filter((_, i, all) => !all.slice(0, i + 1).some((x) => x.startsWith('--'))) : [];
+  if (files.length < 2) throw new Error('usage: encode-ab.ts (--checkout DIR | --models A.onnx B.onnx [C.onnx …]) [options]');
   const rt = await loadRuntime();
-  return { [a]: await EncoderCore.load({ ...BUNDLED, modelPath: a }, rt), [b]: await EncoderCore.load({ ...BUNDLED, modelPath: b }, rt) };
+  const cores: Record<string, Encoder> = {};
+  for (const f of files) cores[f] = await EncoderCore.load({ ...BUNDLED, modelPath: f }, rt);
+  return cores;
 }
 
 async function main(): Promise<void> {
   const cores = await encoders();
-  const [first, second] = Object.keys(cores);
+  const names = Object.keys(cores);
   const text = sampleText();
   const tokenizer = await EncoderCore.load(BUNDLED, await loadRuntime());
   const all = tokenizer.tokenize(text).tokens;
-  console.log(`encode() A/B, A = ${first}, B = ${second}: ${ROUNDS} rounds × ${BLOCK} runs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const label = (i: number) => String.fromCharCode(65 + i);
+  console.log(`encode() A/B, ${names.map((n, i) => `${label(i)} = ${n}`).join(', ')}: ${ROUNDS} rounds × ${BLOCK} runs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const figures: Record<number, Record<string, { medianMs: number; p95Ms: number; ratioToA: number }>> = {};
   for (const n of LENGTHS) {
     const req = { text: text.slice(0, all[Math.min(all.length, n - 2) - 1].span.end) };
-    const samples: Record<string, number[]> = { [first]: [], [second]: [] };
+    const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
     for (const core of Object.values(cores)) for (let i = 0; i < 3; i++) await core.encode(req);
     for (let r = 0; r < ROUNDS; r++) {
-      for (const [name, core] of Object.entries(cores)) {
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(r + j) % names.length];
         for (let i = 0; i < BLOCK; i++) {
           const t0 = performance.now();
-          await core.encode(req);
+          await cores[name].encode(req);
           samples[name].push(performance.now() - t0);
         }
       }
     }
-    const [a, b] = [summarize(samples[first]), summarize(samples[second])];
-    console.log(`${String(tokenizer.prepare(req).ids.length).padStart(4)} tokens: A ${a.median.toFixed(2)} ms (p95 ${a.p95.toFixed(2)}), B ${b.median.toFixed(2)} ms (p95 ${b.p95.toFixed(2)}); B ÷ A ${(b.median / a.median).toFixed(2)}`);
+    const stats = names.map((k) => summarize(samples[k]));
+    const tokens = tokenizer.prepare(req).ids.length;
+    figures[tokens] = Object.fromEntries(names.map((_, i) => [label(i), { medianMs: stats[i].median, p95Ms: stats[i].p95, ratioToA: stats[i].median / stats[0].median }]));
+    const cols = stats.map((s, i) => `${label(i)} ${s.median.toFixed(2)} ms (p95 ${s.p95.toFixed(2)})${i ? `, ÷ A ${(s.median / stats[0].median).toFixed(2)}` : ''}`);
+    console.log(`${String(tokens).padStart(4)} tokens: ${cols.join('; ')}`);
   }
   for (const core of [...Object.values(cores), tokenizer]) await core.release();
+  console.log(JSON.stringify({ encoders: Object.fromEntries(names.map((n, i) => [label(i), n])), rounds: ROUNDS, block: BLOCK, lengths: figures }));
 }
 
 main().catch((e) => {

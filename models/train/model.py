@@ -55,13 +55,29 @@ class Attention(nn.Module):
         self.v = nn.Linear(c.hidden_size, c.hidden_size)
         self.o = nn.Linear(c.hidden_size, c.hidden_size)
         self.drop = nn.Dropout(c.attention_dropout)
+        # set by export.py: project q, k and v with one matmul (see project_fused)
+        self.fuse_qkv = False
 
     def split(self, x):
         b, t, _ = x.shape
         return x.view(b, t, self.h, self.dk).transpose(1, 2)  # [b, h, t, dk]
 
+    def project_fused(self, x):
+        """q, k and v from one matmul over the three weight matrices stacked: the same numbers as three
+        Linears, but one MatMul, Add, Reshape and Transpose in the exported graph instead of three each,
+        and then one Split. At 16-64 tokens each kernel is over in microseconds, so ONNX Runtime's cost
+        per node is much of a run. The weights stay three parameters; ONNX Runtime folds the Concat."""
+        b, t, _ = x.shape
+        w = torch.cat([self.q.weight, self.k.weight, self.v.weight])
+        bias = torch.cat([self.q.bias, self.k.bias, self.v.bias])
+        qkv = F.linear(x, w, bias).view(b, t, 3 * self.h, self.dk).transpose(1, 2)  # [b, 3h, t, dk]
+        return qkv.split(self.h, dim=1)
+
     def forward(self, x, mask_bias):
-        q, k, v = self.split(self.q(x)), self.split(self.k(x)), self.split(self.v(x))
+        if self.fuse_qkv:
+            q, k, v = self.project_fused(x)
+        else:
+            q, k, v = self.split(self.q(x)), self.split(self.k(x)), self.split(self.v(x))
         scores = q @ k.transpose(-1, -2) / math.sqrt(self.dk)
         # + -inf on padded keys: exp(-inf) = 0, so padding gets exactly zero weight (+ 0 leaves a score as it is)
         scores = scores + mask_bias
@@ -130,9 +146,10 @@ class TinyBert(nn.Module):
         x = self.emb_drop(self.emb_ln(emb_sum))
         # The padding mask as an additive bias, [batch, 1, 1, keys]: 0 for a token, -inf for padding. Made
         # once and broadcast by every layer's Add; a masked_fill on the [batch, heads, T, T] scores instead
-        # exports as an ONNX Where, which ONNX Runtime runs several times slower than the Add.
+        # exports as an ONNX Where, which ONNX Runtime runs several times slower than the Add. A Where on two
+        # scalars broadcasts to the mask's shape, so the export needs no shape arithmetic to build it.
         key_is_pad = (attention_mask == 0)[:, None, None, :]
-        mask_bias = torch.zeros(key_is_pad.shape, dtype=tok.dtype, device=tok.device).masked_fill(key_is_pad, float("-inf"))
+        mask_bias = torch.where(key_is_pad, tok.new_tensor(float("-inf")), tok.new_tensor(0.0))
         hidden, deltas, attn, qs, ks, vs = [x], [], [], [], [], []
         for blk in self.blocks:
             x, a, f, probs, q, k, v = blk(x, mask_bias)

@@ -2,6 +2,7 @@ import * as assert from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
+import { decodeModel, loadOnnxProto } from '../../src/host/encoder/onnxGraph';
 import { BUNDLED } from './modelFiles';
 
 interface Ref {
@@ -99,6 +100,20 @@ suite('the committed model', () => {
   test('the tokenizer in TypeScript gives the same ids as the training pipeline', () => {
     const tok = new Tokenizer(JSON.parse(readFileSync(BUNDLED.tokenizerPath, 'utf8')), {});
     for (const r of ref.tokenization) assert.deepStrictEqual(tok.encode(r.text, { add_special_tokens: false }).ids, r.ids, r.text);
+  });
+
+  test('the export computes no shapes at run time, and projects q, k and v with one matmul per layer', async () => {
+    // models/train/lean_graph.py folds every reshape target into a constant; export.py traces q, k, v
+    // as one MatMul and a Split. Each saves ONNX Runtime nodes that would run on every call.
+    const model = decodeModel(await loadOnnxProto(), readFileSync(BUNDLED.modelPath));
+    const stored = new Set((model.graph.initializer ?? []).map((t) => t.name));
+    const nodes = model.graph.node;
+    const reshapes = nodes.filter((n) => n.opType === 'Reshape');
+    assert.ok(reshapes.length >= 2 * config.num_layers, `${reshapes.length} Reshape nodes`);
+    for (const r of reshapes) assert.ok(stored.has(r.input![1]), `${r.name} reads its target shape from ${r.input![1]}, not a stored constant`);
+    assert.strictEqual(nodes.filter((n) => n.opType === 'Shape' && n.output!.some((o) => nodes.some((m) => m.opType === 'Reshape' && m.input![1] === o))).length, 0);
+    assert.strictEqual(nodes.filter((n) => n.opType === 'Split').length, config.num_layers);
+    assert.strictEqual(nodes.filter((n) => n.opType === 'ConstantOfShape').length, 0, 'the padding mask is built with no shape arithmetic');
   });
 
   test('the model file stays within 12 MB', () => {
