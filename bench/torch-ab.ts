@@ -1,7 +1,8 @@
 // PyTorch against ONNX Runtime, interleaved: rounds alternate a block of ORT runs with a PyTorch child
 // process timing the same lengths, so a change in machine load (steal time on a shared host moved a whole
 // phase of `npm run bench` by up to 1.6x) lands on both sides of each round's ratio alike. Each round
-// gives one PyTorch ÷ ORT ratio per path and length; the figure is the median over rounds.
+// gives one PyTorch ÷ ORT ratio per path and length; the figure is the median over rounds. Rounds
+// alternate which side runs first, and the order of the ORT paths rotates.
 //   npm run bench:torch-ab [-- --rounds 8 --runs 15 --lengths 16,64,128,256,512]
 // The last line is one JSON object with every round's medians and the ratios.
 import { readFileSync } from 'node:fs';
@@ -40,11 +41,22 @@ async function main(): Promise<void> {
   const rounds: { ort: Record<number, Record<Path, number>>; torch: TorchResult['lengths'] }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const ort: Record<number, Record<Path, number>> = {};
-    for (const n of lengths) {
-      ort[n] = {} as Record<Path, number>;
-      for (const p of Object.keys(TORCH_OF) as Path[]) ort[n][p] = (await timeRuns(runners[n][p], RUNS, WARMUP)).median;
-    }
+    const paths = Object.keys(TORCH_OF) as Path[];
+    const timeOrt = async () => {
+      for (const n of lengths) {
+        ort[n] = {} as Record<Path, number>;
+        // each round starts with the next path, so none is always the one run right after PyTorch
+        for (let j = 0; j < paths.length; j++) {
+          const p = paths[(r + j) % paths.length];
+          ort[n][p] = (await timeRuns(runners[n][p], RUNS, WARMUP)).median;
+        }
+      }
+    };
+    // ORT first in even rounds, PyTorch first in odd ones: whatever a burst of work leaves behind on
+    // a shared host (busy cores, a spent CPU quota) then falls on each side in turn
+    if (r % 2 === 0) await timeOrt();
     const torch = runTorch(ids, RUNS, WARMUP, false);
+    if (r % 2 === 1) await timeOrt();
     if ('skipped' in torch) {
       console.log(`PyTorch skipped: ${torch.skipped}`);
       await core.release();
