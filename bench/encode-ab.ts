@@ -26,7 +26,9 @@ async function encoders(): Promise<Record<string, Encoder>> {
     const otherRuntime = (await import(path.resolve(checkout, 'src/host/encoder/runtime.ts'))) as typeof import('../src/host/encoder/runtime');
     return { 'this checkout': await EncoderCore.load(BUNDLED, await loadRuntime()), [checkout]: await other.EncoderCore.load(BUNDLED, await otherRuntime.loadRuntime()) };
   }
-  const files = models > 0 ? process.argv.slice(models + 1).filter((_, i, all) => !all.slice(0, i + 1).some((x) => x.startsWith('--'))) : [];
+  const rest = models > 0 ? process.argv.slice(models + 1) : [];
+  const end = rest.findIndex((x) => x.startsWith('--'));
+  const files = end < 0 ? rest : rest.slice(0, end);
   if (files.length < 2) throw new Error('usage: encode-ab.ts (--checkout DIR | --models A.onnx B.onnx [C.onnx …]) [options]');
   const rt = await loadRuntime();
   const cores: Record<string, Encoder> = {};

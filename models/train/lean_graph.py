@@ -12,7 +12,7 @@ symbolic one becomes 0 only where the Reshape's own input has the same symbolic 
 same position. Anything else leaves that Reshape as it was. Then nodes nobody reads are dropped.
 """
 import onnx
-from onnx import helper, numpy_helper, shape_inference
+from onnx import numpy_helper, shape_inference
 import numpy as np
 
 
@@ -39,7 +39,7 @@ def _dims(value_infos, name):
     return [d.dim_value if d.HasField("dim_value") else (d.dim_param or None) for d in vi.type.tensor_type.shape.dim]
 
 
-def _shape_element(name, producers, inits, value_infos):
+def _shape_element(name, producers, inits):
     """What one element of a Concat-built reshape target is: ('const', v) or ('dim', tensor, axis), or None."""
     vals = _constant_ints(name, producers, inits)
     if vals is not None and len(vals) == 1:
@@ -77,7 +77,7 @@ def _fold_once(model):
         data_dims = _dims(value_infos, node.input[0])
         target = []
         for i, el in enumerate(cat.input):
-            e = _shape_element(el, producers, inits, value_infos)
+            e = _shape_element(el, producers, inits)
             if e is None:
                 break
             if e[0] == "const":
