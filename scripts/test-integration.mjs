@@ -3,7 +3,7 @@
 //
 //   node scripts/test-integration.mjs            every run below
 //   node scripts/test-integration.mjs main       only the named runs
-import { cpSync, mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, ROOT, ensureCodeServer, freePort, startCodeServer } from './codeServer.mjs';
@@ -62,7 +62,15 @@ async function runOne(run) {
     const shot = text.match(/\[\[tutor:screenshot:([\w.-]+)\]\]/);
     if (shot) {
       const file = join(OUT, 'screenshots', `${shot[1]}.png`);
-      pending.push(page.screenshot({ path: file }).then(() => console.log(`  [screenshot] ${file}`)));
+      // written whole under another name, then renamed: the test waits for the file to exist and then
+      // reads its size, which must not catch Playwright half-way through writing it
+      pending.push(
+        page.screenshot().then((png) => {
+          writeFileSync(`${file}.part`, png);
+          renameSync(`${file}.part`, file);
+          console.log(`  [screenshot] ${file}`);
+        }),
+      );
       return;
     }
     if (process.env.TUTOR_TEST_VERBOSE) {
