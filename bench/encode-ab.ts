@@ -7,37 +7,18 @@
 //   npm run bench:encode-ab -- (--checkout DIR | --models A.onnx B.onnx …) [--lengths 16,64,128,512 --rounds 12 --block 8]
 // Each line gives every encoder's median and its ratio to A's; the last line is the figures as JSON.
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { EncoderCore } from '../src/host/encoder/encoderCore';
 import { loadRuntime } from '../src/host/encoder/runtime';
+import { encodersToCompare } from './encoders';
 import { BUNDLED, option, sampleText } from './inputs';
 import { summarize } from './measure';
 
 const LENGTHS = option('lengths', '16,64,128,512').split(',').map(Number);
 const ROUNDS = Number(option('rounds', '12'));
 const BLOCK = Number(option('block', '8'));
-type Encoder = Pick<EncoderCore, 'encode' | 'release'>;
-
-async function encoders(): Promise<Record<string, Encoder>> {
-  const checkout = option('checkout', '');
-  const models = process.argv.indexOf('--models');
-  if (checkout) {
-    const other = (await import(path.resolve(checkout, 'src/host/encoder/encoderCore.ts'))) as typeof import('../src/host/encoder/encoderCore');
-    const otherRuntime = (await import(path.resolve(checkout, 'src/host/encoder/runtime.ts'))) as typeof import('../src/host/encoder/runtime');
-    return { 'this checkout': await EncoderCore.load(BUNDLED, await loadRuntime()), [checkout]: await other.EncoderCore.load(BUNDLED, await otherRuntime.loadRuntime()) };
-  }
-  const rest = models > 0 ? process.argv.slice(models + 1) : [];
-  const end = rest.findIndex((x) => x.startsWith('--'));
-  const files = end < 0 ? rest : rest.slice(0, end);
-  if (files.length < 2) throw new Error('usage: encode-ab.ts (--checkout DIR | --models A.onnx B.onnx [C.onnx …]) [options]');
-  const rt = await loadRuntime();
-  const cores: Record<string, Encoder> = {};
-  for (const f of files) cores[f] = await EncoderCore.load({ ...BUNDLED, modelPath: f }, rt);
-  return cores;
-}
 
 async function main(): Promise<void> {
-  const cores = await encoders();
+  const cores = await encodersToCompare('encode-ab.ts');
   const names = Object.keys(cores);
   const text = sampleText();
   const tokenizer = await EncoderCore.load(BUNDLED, await loadRuntime());
