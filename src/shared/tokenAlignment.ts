@@ -84,36 +84,71 @@ export function charNormalizer(config: unknown): CharNormalizer | undefined {
   return steps.length ? (ch) => steps.reduce((s, f) => f(s), ch) : undefined;
 }
 
+/** How preTokenize treats one character. */
+const enum Kind {
+  Other,
+  Space,
+  Punct,
+  Dropped,
+}
+
+// ASCII is most of what people select (code above all): its kinds come from a table, not from three
+// Unicode regular expressions per character. The table is filled by the same tests as the rest.
+const ASCII_KIND: Kind[] = Array.from({ length: 128 }, (_, cp) => kindOf(String.fromCharCode(cp), cp));
+
+function kindOf(ch: string, cp: number): Kind {
+  if (isDropped(ch, cp)) return Kind.Dropped;
+  if (SPACE.test(ch)) return Kind.Space;
+  if (PUNCT.test(ch) || (ch.length === 1 && isChineseChar(cp))) return Kind.Punct;
+  return Kind.Other;
+}
+
 /** BERT's basic tokenization (as BertNormalizer + BertPreTokenizer do it), with offsets. */
 export function preTokenize(text: string, normalize?: CharNormalizer): Word[] {
   const words: Word[] = [];
   let cur: Word | undefined;
-  const close = () => {
-    if (cur) words.push(cur);
-    cur = undefined;
-  };
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i) as number;
-    const ch = String.fromCodePoint(cp);
     const at = i;
-    i += ch.length;
-    if (isDropped(ch, cp)) continue;
-    const norm = normalize ? normalize(ch) : ch;
-    if (!norm) continue; // e.g. a combining accent an uncased tokenizer strips: it joins, like a dropped character
-    const cps = [...norm].map((c) => ({ cp: c.codePointAt(0) as number, at, end: i }));
-    if (SPACE.test(ch)) {
-      close();
-    } else if (PUNCT.test(ch) || (ch.length === 1 && isChineseChar(cp))) {
-      close();
+    i += cp > 0xffff ? 2 : 1;
+    const ch = cp < 128 && !normalize ? '' : String.fromCodePoint(cp);
+    const kind = cp < 128 ? ASCII_KIND[cp] : kindOf(ch, cp);
+    if (kind === Kind.Dropped) continue;
+    let cps: Word['chars'];
+    if (normalize) {
+      const norm = normalize(ch);
+      if (!norm) continue; // e.g. a combining accent an uncased tokenizer strips: it joins, like a dropped character
+      cps = [...norm].map((c) => ({ cp: c.codePointAt(0) as number, at, end: i }));
+    } else {
+      cps = [{ cp, at, end: i }];
+    }
+    if (kind === Kind.Space) {
+      if (cur) words.push(cur);
+      cur = undefined;
+    } else if (kind === Kind.Punct) {
+      if (cur) words.push(cur);
+      cur = undefined;
       words.push({ start: at, end: i, chars: cps });
     } else {
       if (!cur) cur = { start: at, end: i, chars: [] };
-      cur.chars.push(...cps);
+      for (const c of cps) cur.chars.push(c);
       cur.end = i;
     }
   }
-  close();
+  if (cur) words.push(cur);
   return words;
+}
+
+/** Code points in a string, without making an array of them. */
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // a high surrogate followed by a low one is one code point
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+    n++;
+  }
+  return n;
 }
 
 export class AlignmentError extends Error {}
@@ -133,6 +168,7 @@ export function alignTokens(
   }: { unkToken?: string; prefix?: string; specials?: string[]; normalize?: CharNormalizer } = {},
 ): TokenSpan[] {
   const words = preTokenize(text, normalize);
+  const literals = [...specials, unkToken];
   const spans: TokenSpan[] = [];
   let t = 0;
   let skipUntil = -1;
@@ -141,7 +177,7 @@ export function alignTokens(
     if (t >= tokens.length) throw new AlignmentError(`ran out of tokens at character ${w.start}`);
     // special tokens typed in the text (e.g. "[MASK]", or "[UNK]" itself) are matched literally
     // before normalisation; "[UNK]" must be tried here before it is taken as a whole unknown word
-    const literal = [...specials, unkToken].find((s) => s === tokens[t] && text.startsWith(s, w.start));
+    const literal = literals.find((s) => s === tokens[t] && text.startsWith(s, w.start));
     if (literal) {
       spans.push({ start: w.start, end: w.start + literal.length });
       skipUntil = w.start + literal.length;
@@ -158,7 +194,7 @@ export function alignTokens(
       const tok = tokens[t];
       if (tok === undefined) throw new AlignmentError(`ran out of tokens inside the word at ${w.start}`);
       const piece = c > 0 && tok.startsWith(prefix) ? tok.slice(prefix.length) : tok;
-      const n = [...piece].length;
+      const n = codePoints(piece);
       if (n === 0 || c + n > w.chars.length) throw new AlignmentError(`token "${tok}" does not fit the word at ${w.start}`);
       spans.push({ start: w.chars[c].at, end: w.chars[c + n - 1].end });
       c += n;
