@@ -65,6 +65,15 @@ suite('token alignment', () => {
     assert.strictEqual(text.slice(s[m].start, s[m].end), '[MASK]');
   });
 
+  test('every ASCII character, between two words, splits, joins or is dropped as the tokenizer does', () => {
+    // ASCII is classified from a table rather than by the regexes used for the rest: check it all
+    for (let cp = 0; cp < 128; cp++) {
+      const text = `ab${String.fromCharCode(cp)}cd ef`;
+      const { spans } = check(text);
+      assert.strictEqual(spans[spans.length - 1].end, text.length, `with U+${cp.toString(16).padStart(4, '0')}`);
+    }
+  });
+
   test('pre-tokenisation drops control characters without splitting words', () => {
     const words = preTokenize('ab\u200bcd e');
     assert.strictEqual(words.length, 2);
