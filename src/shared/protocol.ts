@@ -28,7 +28,8 @@ export type WebviewMessage =
   | { type: 'setPinned'; pinned: boolean }
   | { type: 'moveWindow'; delta: -1 | 1 }
   | { type: 'export'; format: 'png' | 'svg' | 'json'; data: string }
-  | { type: 'rendered'; view: ViewKind; tokens: number; millis: number }
+  /** theme: the theme kind the webview drew in (VS Code's data-vscode-theme-kind on its body) */
+  | { type: 'rendered'; view: ViewKind; tokens: number; millis: number; theme: string }
   | { type: 'viewShown'; view: ViewKind }
   | { type: 'runLab'; lab: LabId; params: LabParams }
   | { type: 'quizQuestion'; id: string };
@@ -70,8 +71,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
       if (typeof m.data !== 'string' || m.data.length > MAX_EXPORT_CHARS) throw new ProtocolError('export.data must be a string under 64 MiB');
       return { type: 'export', format: m.format, data: m.data };
     case 'rendered':
-      if (!VIEWS.includes(m.view as ViewKind) || !isInt(m.tokens) || typeof m.millis !== 'number') throw new ProtocolError('rendered needs view, tokens and millis');
-      return { type: 'rendered', view: m.view as ViewKind, tokens: m.tokens, millis: m.millis };
+      if (!VIEWS.includes(m.view as ViewKind) || !isInt(m.tokens) || typeof m.millis !== 'number' || typeof m.theme !== 'string' || m.theme.length > 64) {
+        throw new ProtocolError('rendered needs view, tokens, millis and theme');
+      }
+      return { type: 'rendered', view: m.view as ViewKind, tokens: m.tokens, millis: m.millis, theme: m.theme };
     case 'viewShown':
       if (!VIEWS.includes(m.view as ViewKind)) throw new ProtocolError(`viewShown.view must be one of ${VIEWS.join(', ')}`);
       return { type: 'viewShown', view: m.view as ViewKind };

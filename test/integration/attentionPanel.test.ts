@@ -131,7 +131,7 @@ suite('Attention panel', () => {
     assert.strictEqual(next.payload.window?.index, 1);
   });
 
-  test('every view in light, dark and high-contrast themes', async () => {
+  test('every view in light, dark and high-contrast themes; a theme change draws the open view again', async () => {
     const api = await tutor();
     const doc = await vscode.workspace.openTextDocument(workspaceFile('transformer.py'));
     const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
@@ -141,9 +141,15 @@ suite('Attention panel', () => {
     const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
     const config = vscode.workspace.getConfiguration('workbench');
     try {
-      for (const [theme, name] of [['Default Light Modern', 'light'], ['Default Dark Modern', 'dark'], ['Default High Contrast', 'hc']]) {
+      for (const [theme, name, kind] of [
+        ['Default Light Modern', 'light', 'vscode-light'],
+        ['Default Dark Modern', 'dark', 'vscode-dark'],
+        ['Default High Contrast', 'hc', 'vscode-high-contrast'],
+      ]) {
         await config.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-        await sleep(600);
+        // nothing is posted to the panel here: the view on screen must draw itself again in the new theme
+        // (its canvases take the theme's colours when drawn)
+        await waitFor(`the open view drawn again in ${kind}`, () => api.attention.lastRendered?.theme === kind || undefined, 30000);
         for (const view of ['head', 'matrix', 'model', 'step'] as ViewKind[]) {
           api.panel.post({ type: 'showView', view });
           await renderedView(view, shown.payload.tokens.length);

@@ -54,7 +54,7 @@ export class AttentionController implements vscode.Disposable {
   /** every encoding posted, for tests and the status line */
   encodingsPosted = 0;
   /** the webview's last report of a finished render (view, token count, milliseconds) */
-  lastRendered: { view: string; tokens: number; millis: number } | undefined;
+  lastRendered: { view: string; tokens: number; millis: number; theme: string } | undefined;
   /** the last lab result posted (tests read it) */
   lastLab: import('../../shared/labs/labTypes').LabResult | undefined;
 
@@ -211,7 +211,7 @@ export class AttentionController implements vscode.Disposable {
         if (msg.view === 'step') this.fetchQkv();
         break;
       case 'rendered':
-        this.lastRendered = { view: msg.view, tokens: msg.tokens, millis: msg.millis };
+        this.lastRendered = { view: msg.view, tokens: msg.tokens, millis: msg.millis, theme: msg.theme };
         this.log.info(`Rendered the ${msg.view} view of ${msg.tokens} tokens in ${msg.millis.toFixed(1)} ms`);
         break;
       case 'ready':

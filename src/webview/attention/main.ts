@@ -158,7 +158,7 @@ function render(): void {
   if (views[state.view](main, ctx) === 'waiting') return;
   // measure after layout and paint, so the figure is what the user waits for
   requestAnimationFrame(() =>
-    setTimeout(() => vscode.postMessage({ type: 'rendered', view: state.view, tokens: p.tokens.length, millis: performance.now() - t0 }), 0),
+    setTimeout(() => vscode.postMessage({ type: 'rendered', view: state.view, tokens: p.tokens.length, millis: performance.now() - t0, theme: themeKind() }), 0),
   );
 }
 
@@ -168,6 +168,20 @@ function describe(p: EncodingPayload): string {
   if (p.window) text += ' ' + fmt(S.windowNotice, p.window.index + 1, p.window.count, p.window.tokensTotal);
   return text;
 }
+
+/** VS Code's name for the current theme's kind (vscode-light, vscode-dark, vscode-high-contrast…). */
+function themeKind(): string {
+  return document.body.dataset.vscodeThemeKind ?? '';
+}
+
+// Canvases (lines, heatmap labels, lab charts) take the theme's colours when they are drawn: when the
+// user switches theme, draw the view again, or its text stays in the old theme's colour.
+let drawnTheme = themeKind();
+new MutationObserver(() => {
+  if (themeKind() === drawnTheme) return;
+  drawnTheme = themeKind();
+  render();
+}).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
 
 vscode.postMessage({ type: 'ready' });
 // the view restored from the last session: the host fetches only what it draws

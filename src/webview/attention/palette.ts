@@ -27,8 +27,3 @@ export const viridisCss = (x: number) => `rgb(${viridis(x).join(',')})`;
 
 /** Segment A / B colours (blue / vermillion, distinguishable for the common colour-blindnesses). */
 export const SEGMENT_COLORS = ['#0072B2', '#D55E00'];
-
-/** A CSS variable's current value (the theme can change while the panel is open). */
-export function themeColor(name: string, fallback: string): string {
-  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-}

@@ -1,0 +1,36 @@
+import * as assert from 'node:assert';
+import { parseWebviewMessage, ProtocolError } from '../../src/shared/protocol';
+
+suite('attention webview protocol', () => {
+  test('messages that fit come back typed, with nothing but their own fields', () => {
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'rendered', view: 'matrix', tokens: 12, millis: 3.5, theme: 'vscode-dark', extra: { a: 1 } }), {
+      type: 'rendered',
+      view: 'matrix',
+      tokens: 12,
+      millis: 3.5,
+      theme: 'vscode-dark',
+    });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'lockToken', index: null, layer: 2, heads: [0, 3] }), { type: 'lockToken', index: null, layer: 2, heads: [0, 3] });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'runLab', lab: 'scale-sqrt-dk', params: { layer: 1, junk: 'x' } }), { type: 'runLab', lab: 'scale-sqrt-dk', params: { layer: 1 } });
+  });
+
+  test('messages that do not fit are a ProtocolError that says what was wrong', () => {
+    const cases: [unknown, RegExp][] = [
+      [null, /not an object/],
+      [['ready'], /not an object/],
+      [{ type: 'eval', code: '1' }, /unknown message type "eval"/],
+      [{ type: 'rendered', view: 'head', tokens: 3, millis: 1 }, /theme/],
+      [{ type: 'rendered', view: 'head', tokens: 3, millis: 1, theme: 'x'.repeat(65) }, /theme/],
+      [{ type: 'rendered', view: 'chart', tokens: 3, millis: 1, theme: 'vscode-light' }, /view/],
+      [{ type: 'lockToken', index: 'x', layer: 0, heads: [] }, /lockToken.index/],
+      [{ type: 'lockToken', index: 1, layer: 0, heads: [-1] }, /lockToken.heads/],
+      [{ type: 'moveWindow', delta: 2 }, /moveWindow.delta/],
+      [{ type: 'openQuestion', id: '../../etc/passwd' }, /question id/],
+      [{ type: 'runLab', lab: 'rm-rf', params: {} }, /lab id/],
+      [{ type: 'runLab', lab: 'scale-sqrt-dk', params: { head: 1000 } }, /params.head/],
+    ];
+    for (const [raw, reason] of cases) {
+      assert.throws(() => parseWebviewMessage(raw), (e: unknown) => e instanceof ProtocolError && reason.test(e.message), JSON.stringify(raw));
+    }
+  });
+});
