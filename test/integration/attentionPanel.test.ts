@@ -13,6 +13,15 @@ async function selectAndShow(file: string, range?: vscode.Range): Promise<vscode
   return editor;
 }
 
+/** selectAndShow, then the encoding it brings. */
+async function showEncoded(file: string, range: vscode.Range) {
+  const api = await tutor();
+  const before = api.attention.encodingsPosted;
+  const editor = await selectAndShow(file, range);
+  const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+  return { api, editor, shown };
+}
+
 async function renderedView(view: ViewKind, tokens: number) {
   const api = await tutor();
   return waitFor(`the ${view} view rendered`, () => {
@@ -27,10 +36,7 @@ suite('Attention panel', () => {
   });
 
   test('shows exactly the selected text, every layer and head, in every view', async () => {
-    const api = await tutor();
-    const before = api.attention.encodingsPosted;
-    const editor = await selectAndShow('attention.md', new vscode.Range(2, 0, 2, 44));
-    const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+    const { api, editor, shown } = await showEncoded('attention.md', new vscode.Range(2, 0, 2, 44));
     const p = shown.payload;
     assert.strictEqual(shown.request.text, editor.document.getText(new vscode.Range(2, 0, 2, 44)));
     assert.strictEqual(p.tokens[0].text, '[CLS]');
@@ -132,13 +138,7 @@ suite('Attention panel', () => {
   });
 
   test('every view in light, dark and high-contrast themes; a theme change draws the open view again', async () => {
-    const api = await tutor();
-    const doc = await vscode.workspace.openTextDocument(workspaceFile('transformer.py'));
-    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-    editor.selection = new vscode.Selection(23, 0, 26, 0);
-    const before = api.attention.encodingsPosted;
-    await vscode.commands.executeCommand('transformerTutor.showAttention');
-    const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+    const { api, shown } = await showEncoded('transformer.py', new vscode.Range(23, 0, 26, 0));
     const config = vscode.workspace.getConfiguration('workbench');
     try {
       for (const [theme, name, kind] of [
@@ -160,6 +160,38 @@ suite('Attention panel', () => {
     } finally {
       await config.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  test('the matrix is drawn again when the panel gets wider or narrower', async () => {
+    const { api, shown } = await showEncoded('attention.md', new vscode.Range(2, 0, 2, 44));
+    api.panel.post({ type: 'showView', view: 'matrix' });
+    const drawn = await renderedView('matrix', shown.payload.tokens.length);
+    const posted = api.attention.encodingsPosted;
+    // hiding the side bar widens every editor group, the panel's included; nothing is posted to the panel
+    await vscode.commands.executeCommand('workbench.action.toggleSidebarVisibility');
+    try {
+      const again = await waitFor('the matrix drawn again', () => (api.attention.lastRendered !== drawn && api.attention.lastRendered?.view === 'matrix' ? api.attention.lastRendered : undefined), 30000);
+      assert.strictEqual(again.tokens, shown.payload.tokens.length);
+      assert.strictEqual(api.attention.encodingsPosted, posted, 'the redraw came from the resize, not from a new encoding');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.toggleSidebarVisibility');
+    }
+  });
+
+  test('a selection that comes back to the text shown runs nothing again; a new one is followed', async () => {
+    const first = new vscode.Selection(2, 0, 2, 44);
+    const other = new vscode.Selection(6, 0, 6, 40);
+    const { api, editor } = await showEncoded('attention.md', first);
+    const doc = editor.document;
+    const posted = api.attention.encodingsPosted;
+    // away and back within the debounce: what settles is the text already shown
+    editor.selection = other;
+    editor.selection = first;
+    await sleep(2000);
+    assert.strictEqual(api.attention.encodingsPosted, posted, 'the shown text was not run again');
+    editor.selection = other;
+    const next = await waitFor('the new selection', () => (api.attention.encodingsPosted > posted ? api.attention.current : undefined), 60000);
+    assert.strictEqual(next.request.text, doc.getText(other));
   });
 
   test('bad input gets a clear message and the panel keeps working', async () => {

@@ -172,7 +172,19 @@ export class AttentionController implements vscode.Disposable {
     }
     if (sel.isEmpty || this.pinned || !readConfig().followSelection) return;
     clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => this.encodeEditor(e.textEditor), readConfig().debounceMs);
+    this.debounce = setTimeout(() => this.follow(e.textEditor), readConfig().debounceMs);
+  }
+
+  /**
+   * The selection settled. VS Code also fires selection events when the layout or the focus changes,
+   * and a selection can come back to where it was: the text already shown (in whichever window) is not
+   * run again, unless a newer request is on its way and has to be superseded.
+   */
+  private follow(editor: vscode.TextEditor): void {
+    const req = this.requestFor(editor, 0);
+    const shown = this.shown;
+    if (req && shown && !this.queue.busy && sameText({ ...req, window: shown.request.window }, shown.request)) return;
+    this.encodeEditor(editor);
   }
 
   onWebviewMessage(msg: WebviewMessage): void {

@@ -155,6 +155,7 @@ function render(): void {
     step: renderStepView,
     labs: renderLabsView,
   };
+  drawnWidth = main.clientWidth;
   if (views[state.view](main, ctx) === 'waiting') return;
   // measure after layout and paint, so the figure is what the user waits for
   requestAnimationFrame(() =>
@@ -182,6 +183,20 @@ new MutationObserver(() => {
   drawnTheme = themeKind();
   render();
 }).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+
+// The matrix sizes its canvas from the panel's width when it is drawn: draw it again when the user
+// widens or narrows the panel. (The head view follows its own width.) Changes smaller than a
+// scrollbar are let pass, so a scrollbar that comes and goes with the redraw cannot start a loop.
+let drawnWidth = 0;
+let resizeQueued = false;
+new ResizeObserver(() => {
+  if (state.view !== 'matrix' || resizeQueued || Math.abs(main.clientWidth - drawnWidth) < 24) return;
+  resizeQueued = true;
+  requestAnimationFrame(() => {
+    resizeQueued = false;
+    render();
+  });
+}).observe(main);
 
 vscode.postMessage({ type: 'ready' });
 // the view restored from the last session: the host fetches only what it draws
