@@ -213,6 +213,27 @@ suite('EncoderCore on the committed model', () => {
       assert.strictEqual((await core.encode({ text, window: 1.7 })).window?.index, 1);
       assert.strictEqual((await core.encode({ text, window: Number.NaN })).window?.index, 0);
     });
+
+    test('moving the window tokenises the text once; another text is tokenised anew', async () => {
+      const calls: string[] = [];
+      const tokenize = core.tokenize;
+      core.tokenize = (t: string) => (calls.push(t), tokenize.call(core, t));
+      try {
+        const other = text.replace('Sentence 7:', 'Line 7:');
+        const w0 = await core.encode({ text: other });
+        const w1 = await core.encode({ text: other, window: 1 });
+        const w2 = await core.encode({ text: other, window: 2 });
+        assert.strictEqual(calls.length, 1, 'one tokenisation for three windows');
+        assert.deepStrictEqual([w0.window?.index, w1.window?.index, w2.window?.index], [0, 1, 2]);
+        assertOffsets(other, w1);
+        // a different text (same length even) is not taken for the one tokenised before
+        const changed = await core.encode({ text: other.replace('Line 7:', 'Line 8:') });
+        assert.strictEqual(calls.length, 2);
+        assert.ok(changed.tokens.some((t) => t.text === '8'), 'the new text was read');
+      } finally {
+        core.tokenize = tokenize;
+      }
+    });
   });
 
   suite('sentence pairs', () => {

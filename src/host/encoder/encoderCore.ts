@@ -300,6 +300,12 @@ export class EncoderCore {
   private stackFailed = false;
 
   /**
+   * The last text too long for one window, tokenised. Moving the window runs the same text again,
+   * and a 100,000-character selection takes far longer to tokenise than one window takes to encode.
+   */
+  private windowed: { text: string; tok: Tokenized } | undefined;
+
+  /**
    * The session that runs a cut of the view graph for t tokens (see ViewSessions): short inputs on
    * threads that spin, long ones on threads that sleep. undefined where the graph could not be cut.
    */
@@ -317,10 +323,11 @@ export class EncoderCore {
   prepare(req: EncodeRequest): PreparedEncoding {
     if (!req.text.trim()) throw new InputError('the text is empty');
     if (looksBinary(req.text)) throw new InputError('the text looks like binary data (many control or replacement characters), not something to read');
-    const tok = this.tokenize(req.text);
+    const tok = this.windowed?.text === req.text ? this.windowed.tok : this.tokenize(req.text);
     if (!tok.tokens.length) throw new InputError('the text has no tokens (only whitespace or removed characters)');
     const cap = this.maxTokens - (tok.pair ? 3 : 2);
     const count = Math.ceil(tok.tokens.length / cap);
+    if (count > 1) this.windowed = { text: req.text, tok };
     // the window comes from a webview message: anything but a whole number in range is clamped
     const wanted = Number.isFinite(req.window) ? Math.trunc(req.window as number) : 0;
     const index = Math.max(0, Math.min(count - 1, wanted));
