@@ -127,14 +127,20 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
     leftEls.forEach((el, i) => el.classList.toggle('preview', focus?.side === 'q' && focus.index === i));
   }
 
-  // the observer's first callback draws the view; later ones redraw on resize
+  // the observer's first callback draws the view; later ones redraw on resize. The next render
+  // replaces this view: the observer then lets go of it instead of drawing it once more, detached.
   let lastWidth = -1;
-  new ResizeObserver(() => {
+  const resized = new ResizeObserver(() => {
+    if (!wrap.isConnected) {
+      resized.disconnect();
+      return;
+    }
     if (wrap.clientWidth !== lastWidth) {
       lastWidth = wrap.clientWidth;
       draw();
     }
-  }).observe(wrap);
+  });
+  resized.observe(wrap);
   draw();
   lastWidth = wrap.clientWidth;
   if (state.locked !== null) leftEls[state.locked]?.scrollIntoView({ block: 'nearest' });
