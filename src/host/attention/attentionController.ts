@@ -110,7 +110,11 @@ export class AttentionController implements vscode.Disposable {
   }
 
   encodeEditor(editor: vscode.TextEditor, window = 0): void {
-    const req = this.requestFor(editor, window);
+    this.submit(this.requestFor(editor, window));
+  }
+
+  /** Queues a request for the encoder, or says why there is nothing to encode. */
+  private submit(req: SelectionRequest | undefined): void {
     if (!req) {
       this.panel.post({ type: 'status', state: 'empty', message: vscode.l10n.t('The selection is empty and the cursor is on a blank line: select some text.') });
       return;
@@ -184,7 +188,7 @@ export class AttentionController implements vscode.Disposable {
     const req = this.requestFor(editor, 0);
     const shown = this.shown;
     if (req && shown && !this.queue.busy && sameText({ ...req, window: shown.request.window }, shown.request)) return;
-    this.encodeEditor(editor);
+    this.submit(req);
   }
 
   onWebviewMessage(msg: WebviewMessage): void {
