@@ -178,7 +178,7 @@ suite('Attention panel', () => {
     }
   });
 
-  test('a selection that comes back to the text shown runs nothing again; a new one is followed', async () => {
+  test('a selection that comes back to the text shown runs nothing again, unless a message or a new model came between', async () => {
     const first = new vscode.Selection(2, 0, 2, 44);
     const other = new vscode.Selection(6, 0, 6, 40);
     const { api, editor } = await showEncoded('attention.md', first);
@@ -192,6 +192,18 @@ suite('Attention panel', () => {
     editor.selection = other;
     const next = await waitFor('the new selection', () => (api.attention.encodingsPosted > posted ? api.attention.current : undefined), 60000);
     assert.strictEqual(next.request.text, doc.getText(other));
+    // a message took the drawing's place (a blank selection): coming back to the text draws it again
+    editor.selection = new vscode.Selection(1, 0, 2, 0);
+    await sleep(1000);
+    const afterBlank = api.attention.encodingsPosted;
+    editor.selection = other;
+    await waitFor('the text drawn again after the message', () => api.attention.encodingsPosted > afterBlank || undefined, 60000);
+    // the model was loaded anew (its settings changed): the same text is run on it
+    await api.encoder.reset();
+    const afterReset = api.attention.encodingsPosted;
+    editor.selection = first;
+    editor.selection = other;
+    await waitFor('the text run on the new model', () => api.attention.encodingsPosted > afterReset || undefined, 60000);
   });
 
   test('bad input gets a clear message and the panel keeps working', async () => {

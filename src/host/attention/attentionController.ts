@@ -46,6 +46,10 @@ export class AttentionController implements vscode.Disposable {
   private readonly queue: LatestOnly<SelectionRequest, ShownEncoding>;
   private readonly decorations = new AttentionDecorations();
   private debounce: ReturnType<typeof setTimeout> | undefined;
+  /** the last request sent to the encoder, and the model generation it was sent to */
+  private lastAsked: { request: SelectionRequest; generation: number } | undefined;
+  /** a status message was posted after the last encoding was delivered */
+  private statusShown = false;
   private pinned = false;
   private shown: ShownEncoding | undefined;
   /** the view the panel shows: only the step view draws queries, keys and values, so only it fetches them */
@@ -97,7 +101,7 @@ export class AttentionController implements vscode.Disposable {
     this.panel.show();
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      this.panel.post({ type: 'status', state: 'empty', message: vscode.l10n.t('Open a file and select some text to see its attention.') });
+      this.postStatus('empty', vscode.l10n.t('Open a file and select some text to see its attention.'));
       return;
     }
     this.encodeEditor(editor);
@@ -116,11 +120,11 @@ export class AttentionController implements vscode.Disposable {
   /** Queues a request for the encoder, or says why there is nothing to encode. */
   private submit(req: SelectionRequest | undefined): void {
     if (!req) {
-      this.panel.post({ type: 'status', state: 'empty', message: vscode.l10n.t('The selection is empty and the cursor is on a blank line: select some text.') });
+      this.postStatus('empty', vscode.l10n.t('The selection is empty and the cursor is on a blank line: select some text.'));
       return;
     }
     if (!this.encoder.isLoaded) this.panel.post({ type: 'status', state: 'loading', message: vscode.l10n.t('Loading the encoder…') });
-    this.queue.submit(req);
+    this.enqueue(req);
   }
 
   private requestFor(editor: vscode.TextEditor, window: number): SelectionRequest | undefined {
@@ -151,8 +155,9 @@ export class AttentionController implements vscode.Disposable {
     // the same text again (q/k/v added, or the selection event of a command's own selection) keeps what is drawn on the editor
     if (!this.shown || !sameText(res.request, this.shown.request)) this.decorations.clear();
     this.shown = res;
+    this.statusShown = false;
     // the step view opened while this ran without q/k/v: run it again (nothing newer waits, or this would not be delivered)
-    if (res.payload.qkvOmitted && this.view === 'step') this.queue.submit(res.request);
+    if (res.payload.qkvOmitted && this.view === 'step') this.enqueue(res.request);
     this.panel.post({ type: 'encoding', requestId: ++this.encodingsPosted, payload: res.payload });
     this.listeners.forEach((l) => l(res));
   }
@@ -160,7 +165,7 @@ export class AttentionController implements vscode.Disposable {
   private reportError(err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     if (!(err instanceof InputError)) this.log.error('Encoding failed', err);
-    this.panel.post({ type: 'status', state: 'error', message: vscode.l10n.t('Cannot show attention: {0}', message) });
+    this.postStatus('error', vscode.l10n.t('Cannot show attention: {0}', message));
   }
 
   private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
@@ -181,14 +186,29 @@ export class AttentionController implements vscode.Disposable {
 
   /**
    * The selection settled. VS Code also fires selection events when the layout or the focus changes,
-   * and a selection can come back to where it was: the text already shown (in whichever window) is not
-   * run again, unless a newer request is on its way and has to be superseded.
+   * and a selection can come back to where it was: the text last asked for (in whichever window, shown
+   * or on its way) is not run again. It is when that request ended in a message instead of a drawing,
+   * when the model changed since, or when the step view still waits for q/k/v.
    */
   private follow(editor: vscode.TextEditor): void {
     const req = this.requestFor(editor, 0);
-    const shown = this.shown;
-    if (req && shown && !this.queue.busy && sameText({ ...req, window: shown.request.window }, shown.request)) return;
+    const last = this.lastAsked;
+    const stepWaits = this.view === 'step' && this.shown?.payload.qkvOmitted === true;
+    const same = req && last && sameText({ ...req, window: last.request.window }, last.request);
+    if (same && !this.statusShown && !stepWaits && last.generation === this.encoder.generation) return;
     this.submit(req);
+  }
+
+  /** Every request goes to the encoder through here, so that follow() knows what was last asked for. */
+  private enqueue(request: SelectionRequest): void {
+    this.lastAsked = { request, generation: this.encoder.generation };
+    this.queue.submit(request);
+  }
+
+  /** A status message took the place of the drawing (the text was empty, or encoding failed). */
+  private postStatus(state: 'empty' | 'error', message: string): void {
+    this.statusShown = true;
+    this.panel.post({ type: 'status', state, message });
   }
 
   onWebviewMessage(msg: WebviewMessage): void {
@@ -205,7 +225,7 @@ export class AttentionController implements vscode.Disposable {
         if (shown && editor) {
           const doc = editor.document;
           const req = { ...shown.request, window: (shown.payload.window?.index ?? 0) + msg.delta };
-          if (doc.version === req.version) this.queue.submit(req);
+          if (doc.version === req.version) this.enqueue(req);
           else this.encodeEditor(editor, req.window);
         }
         break;
@@ -243,7 +263,7 @@ export class AttentionController implements vscode.Disposable {
    * them. A request already running or waiting is newer, or will ask for them itself when it runs.
    */
   private fetchQkv(): void {
-    if (this.shown?.payload.qkvOmitted && !this.queue.busy) this.queue.submit(this.shown.request);
+    if (this.shown?.payload.qkvOmitted && !this.queue.busy) this.enqueue(this.shown.request);
   }
 
   /** Computes a lab on the text shown (or the built-in sample) and posts it to the panel. */
@@ -269,7 +289,7 @@ export class AttentionController implements vscode.Disposable {
     else if (!this.shown) {
       // no text yet: the panel and the lab use a built-in sample sentence, and say so
       const text = vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT;
-      this.queue.submit({ uri: '', version: 0, baseOffset: 0, text, origin: { line: 0, character: 0 }, source: 'sample', window: 0 });
+      this.enqueue({ uri: '', version: 0, baseOffset: 0, text, origin: { line: 0, character: 0 }, source: 'sample', window: 0 });
     }
     this.panel.post({ type: 'showView', view: 'labs', lab });
   }
@@ -288,6 +308,7 @@ export class AttentionController implements vscode.Disposable {
     this.queue.cancel();
     this.decorations.clear();
     this.shown = undefined;
+    this.lastAsked = undefined;
   }
 
   dispose(): void {

@@ -14,6 +14,8 @@ export class EncoderService implements vscode.Disposable {
   private loaded = false;
   private runtime: Promise<LoadedRuntime> | undefined;
   private fallbackNoticeShown = false;
+  /** how many times the model was reset (settings changed): an encoding from an earlier one is stale */
+  private resets = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -98,7 +100,12 @@ export class EncoderService implements vscode.Disposable {
     );
   }
 
+  get generation(): number {
+    return this.resets;
+  }
+
   async reset(): Promise<void> {
+    this.resets++;
     const old = this.loading;
     this.loading = undefined;
     this.loaded = false;

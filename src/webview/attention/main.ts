@@ -176,26 +176,27 @@ function themeKind(): string {
 }
 
 // Canvases (lines, heatmap labels, lab charts) take the theme's colours when they are drawn: when the
-// user switches theme, draw the view again, or its text stays in the old theme's colour.
-let drawnTheme = themeKind();
+// user switches theme (to another of the same kind too), draw the view again, or its text stays in the
+// old theme's colour.
+const themeKey = () => `${themeKind()} ${document.body.dataset.vscodeThemeId ?? ''}`;
+let drawnTheme = themeKey();
 new MutationObserver(() => {
-  if (themeKind() === drawnTheme) return;
-  drawnTheme = themeKind();
+  if (themeKey() === drawnTheme) return;
+  drawnTheme = themeKey();
   render();
-}).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+}).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'data-vscode-theme-id'] });
 
-// The matrix sizes its canvas from the panel's width when it is drawn: draw it again when the user
-// widens or narrows the panel. (The head view follows its own width.) Changes smaller than a
-// scrollbar are let pass, so a scrollbar that comes and goes with the redraw cannot start a loop.
+// The matrix sizes its canvas from the panel's width when it is drawn: draw it again once the user
+// has finished widening or narrowing the panel (not at every step of the drag). (The head view
+// follows its own width.) Changes smaller than a scrollbar are let pass, so a scrollbar that comes
+// and goes with the redraw cannot start a loop.
 let drawnWidth = 0;
-let resizeQueued = false;
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 new ResizeObserver(() => {
-  if (state.view !== 'matrix' || resizeQueued || Math.abs(main.clientWidth - drawnWidth) < 24) return;
-  resizeQueued = true;
-  requestAnimationFrame(() => {
-    resizeQueued = false;
-    render();
-  });
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (state.view === 'matrix' && Math.abs(main.clientWidth - drawnWidth) >= 24) render();
+  }, 100);
 }).observe(main);
 
 vscode.postMessage({ type: 'ready' });
