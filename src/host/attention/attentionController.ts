@@ -46,8 +46,8 @@ export class AttentionController implements vscode.Disposable {
   private readonly queue: LatestOnly<SelectionRequest, ShownEncoding>;
   private readonly decorations = new AttentionDecorations();
   private debounce: ReturnType<typeof setTimeout> | undefined;
-  /** the last request sent to the encoder, and the model generation it was sent to */
-  private lastAsked: { request: SelectionRequest; generation: number } | undefined;
+  /** the last request sent to the encoder */
+  private lastAsked: SelectionRequest | undefined;
   /** a status message was posted after the last encoding was delivered */
   private statusShown = false;
   private pinned = false;
@@ -76,6 +76,7 @@ export class AttentionController implements vscode.Disposable {
     this.disposables.push(
       this.decorations,
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
+      this.encoder.onDidReset(() => this.onModelReset()),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.shown && e.document.uri.toString() === this.shown.request.uri && e.contentChanges.length) this.decorations.clear();
       }),
@@ -188,21 +189,25 @@ export class AttentionController implements vscode.Disposable {
    * The selection settled. VS Code also fires selection events when the layout or the focus changes,
    * and a selection can come back to where it was: the text last asked for (in whichever window, shown
    * or on its way) is not run again. It is when that request ended in a message instead of a drawing,
-   * when the model changed since, or when the step view still waits for q/k/v.
+   * or when the step view still waits for q/k/v.
    */
   private follow(editor: vscode.TextEditor): void {
     const req = this.requestFor(editor, 0);
     const last = this.lastAsked;
     const stepWaits = this.view === 'step' && this.shown?.payload.qkvOmitted === true;
-    const same = req && last && sameText({ ...req, window: last.request.window }, last.request);
-    if (same && !this.statusShown && !stepWaits && last.generation === this.encoder.generation) return;
+    if (req && last && sameText({ ...req, window: last.window }, last) && !this.statusShown && !stepWaits) return;
     this.submit(req);
   }
 
   /** Every request goes to the encoder through here, so that follow() knows what was last asked for. */
   private enqueue(request: SelectionRequest): void {
-    this.lastAsked = { request, generation: this.encoder.generation };
+    this.lastAsked = request;
     this.queue.submit(request);
+  }
+
+  /** The model settings changed: the text on show is run again, on the new model. */
+  private onModelReset(): void {
+    if (this.panel.isOpen && this.shown) this.enqueue(this.shown.request);
   }
 
   /** A status message took the place of the drawing (the text was empty, or encoding failed). */

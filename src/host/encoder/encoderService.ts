@@ -14,8 +14,9 @@ export class EncoderService implements vscode.Disposable {
   private loaded = false;
   private runtime: Promise<LoadedRuntime> | undefined;
   private fallbackNoticeShown = false;
-  /** how many times the model was reset (settings changed): an encoding from an earlier one is stale */
-  private resets = 0;
+  private readonly resetEmitter = new vscode.EventEmitter<void>();
+  /** the model settings changed and the old model was let go: the next get() loads the new one */
+  readonly onDidReset = this.resetEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -100,21 +101,18 @@ export class EncoderService implements vscode.Disposable {
     );
   }
 
-  get generation(): number {
-    return this.resets;
-  }
-
   async reset(): Promise<void> {
-    this.resets++;
     const old = this.loading;
     this.loading = undefined;
     this.loaded = false;
     this.runtime = undefined;
     await old?.then((c) => c.release()).catch(() => undefined);
+    this.resetEmitter.fire();
   }
 
   dispose(): void {
     void this.reset();
+    this.resetEmitter.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
 }
