@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import katex from 'katex';
 import { bankTerms, buildBank } from '../../src/shared/questions/bank';
 import { createQuestionMarkdown, extractFormulas } from '../../src/shared/questions/markdownMath';
-import { parseQuestion } from '../../src/shared/questions/parseQuestion';
+import { readModelFacts } from '../../src/shared/questions/modelFacts';
+import { parseQuestionFile } from '../../src/shared/questions/parseQuestion';
+import { placeholdersIn } from '../../src/shared/questions/placeholders';
 import { LAB_QUESTION } from '../../src/shared/labs/labTypes';
 import { TermMatcher } from '../../src/shared/questions/termMatcher';
 import { type BankProblem, LANGUAGES, type QuestionText } from '../../src/shared/questions/types';
@@ -15,24 +17,43 @@ import { type BankProblem, LANGUAGES, type QuestionText } from '../../src/shared
  */
 const ROOT = join(__dirname, '..', '..');
 
+/** The bank as the extension loads it: placeholders filled from the bundled model's config.json and card. */
 function loadRealBank() {
+  const model = join(ROOT, 'models', 'tiny-bert');
+  const facts = readModelFacts(JSON.parse(readFileSync(join(model, 'config.json'), 'utf8')), readFileSync(join(model, 'MODEL_CARD.md'), 'utf8'));
   const texts: QuestionText[] = [];
   const problems: BankProblem[] = [];
+  const placeholderProblems: BankProblem[] = [];
   for (const language of LANGUAGES) {
     for (const name of readdirSync(join(ROOT, 'questions', language)).filter((f) => f.endsWith('.md')).sort()) {
       const path = `questions/${language}/${name}`;
-      const result = parseQuestion({ path, language, text: readFileSync(join(ROOT, path), 'utf8') });
-      if (result.ok) texts.push(result.question);
-      else problems.push(...result.problems);
+      const result = parseQuestionFile({ path, language, text: readFileSync(join(ROOT, path), 'utf8') }, facts);
+      if (result.question) texts.push(result.question);
+      for (const p of result.problems) (p.message.startsWith('placeholder ') ? placeholderProblems : problems).push(p);
     }
   }
-  return { bank: buildBank(texts, problems), texts };
+  return { bank: buildBank(texts, problems), texts, placeholderProblems };
+}
+
+/** Every piece of text a reader sees, with where it comes from. */
+function* readerText(t: QuestionText): Generator<{ field: string; text: string }> {
+  yield { field: 'title', text: t.title };
+  yield { field: 'summary', text: t.summary };
+  for (const [i, term] of t.terms.entries()) yield { field: `terms[${i}]`, text: term };
+  for (const [i, source] of t.sources.entries()) yield { field: `sources[${i}]`, text: source };
+  for (const item of t.quiz) {
+    const at = `quiz "${item.id}"`;
+    if ('prompt' in item) yield { field: `${at} prompt`, text: item.prompt };
+    if ('choices' in item) for (const [i, c] of item.choices.entries()) yield { field: `${at} choice ${i}`, text: c };
+    yield { field: `${at} explain`, text: item.explain };
+  }
+  for (const field of ['answer', 'deeper', 'pitfalls'] as const) yield { field, text: t[field] };
 }
 
 const report = (problems: readonly BankProblem[]) => problems.map((p) => `  ${p.path}:${p.line ?? 1}: ${p.message}`).join('\n');
 
 suite('question bank content (questions/)', () => {
-  const { bank, texts } = loadRealBank();
+  const { bank, texts, placeholderProblems } = loadRealBank();
 
   test('every file parses, and every question has both languages, valid related ids, matching quizzes and unique terms', () => {
     assert.ok(bank.problems.length === 0, `${bank.problems.length} problem(s) in the question files:\n${report(bank.problems)}`);
@@ -45,6 +66,12 @@ suite('question bank content (questions/)', () => {
       assert.strictEqual(q.texts.en?.demo, lab, `question ${id} demonstrates ${lab}`);
     }
     for (const t of texts) assert.ok(t.demo in LAB_QUESTION, `${t.path}: demo ${t.demo} is a lab`);
+  });
+
+  test('every placeholder resolves from the bundled model\'s config.json and model card', () => {
+    assert.ok(placeholderProblems.length === 0, `${placeholderProblems.length} placeholder(s) cannot be filled in:\n${report(placeholderProblems)}`);
+    const left = texts.flatMap((t) => [...readerText(t)].flatMap(({ field, text }) => placeholdersIn(text).map((p) => `${t.path}: ${field}: ${p}`)));
+    assert.deepStrictEqual(left, [], 'no placeholder is left in the text a reader sees');
   });
 
   test('the bank has at least 20 questions', () => {

@@ -2,7 +2,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildBank } from '../../shared/questions/bank';
-import { parseQuestion } from '../../shared/questions/parseQuestion';
+import { type ModelFacts, readModelFacts } from '../../shared/questions/modelFacts';
+import { parseQuestionFile } from '../../shared/questions/parseQuestion';
 import { type BankProblem, LANGUAGES, type Language, type QuestionBank, type QuestionText } from '../../shared/questions/types';
 
 /** A folder laid out like the built-in `questions/`: `en/<id>.md` and `zh-cn/<id>.md`. */
@@ -32,16 +33,40 @@ export function resolveExtraFolders(entries: readonly unknown[]): { folders: Que
   return { folders, problems };
 }
 
+/**
+ * The facts question text may name as `{{model.…}}`, from the bundled model's config.json and
+ * MODEL_CARD.md. A file that cannot be read leaves its facts missing; the placeholders that need
+ * them are reported when the bank loads.
+ */
+export async function readBundledModelFacts(extensionUri: vscode.Uri): Promise<ModelFacts> {
+  const dir = vscode.Uri.joinPath(extensionUri, 'models', 'tiny-bert');
+  const read = async (name: string) => {
+    try {
+      return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, name)));
+    } catch {
+      return undefined;
+    }
+  };
+  const [configText, card] = await Promise.all([read('config.json'), read('MODEL_CARD.md')]);
+  let config: unknown;
+  try {
+    config = configText === undefined ? undefined : JSON.parse(configText);
+  } catch {
+    config = undefined;
+  }
+  return readModelFacts(config, card, { config: vscode.Uri.joinPath(dir, 'config.json').fsPath, card: vscode.Uri.joinPath(dir, 'MODEL_CARD.md').fsPath });
+}
+
 /** Reads and parses every question file of the folders, then builds the bank with all problems. */
-export async function loadBank(folders: readonly QuestionFolder[], earlierProblems: readonly BankProblem[] = []): Promise<QuestionBank> {
+export async function loadBank(folders: readonly QuestionFolder[], facts: ModelFacts, earlierProblems: readonly BankProblem[] = []): Promise<QuestionBank> {
   const problems = [...earlierProblems];
   const texts: QuestionText[] = [];
   for (const folder of folders) {
     const files = await listQuestionFiles(folder, problems);
-    const parsed = await Promise.all(files.map(({ uri, language }) => readAndParse(uri, language)));
+    const parsed = await Promise.all(files.map(({ uri, language }) => readAndParse(uri, language, facts)));
     for (const result of parsed) {
-      if (result.ok) texts.push(result.question);
-      else problems.push(...result.problems);
+      if (result.question) texts.push(result.question);
+      problems.push(...result.problems);
     }
   }
   return buildBank(texts, problems);
@@ -71,12 +96,12 @@ async function listQuestionFiles(folder: QuestionFolder, problems: BankProblem[]
   return files;
 }
 
-async function readAndParse(uri: vscode.Uri, language: Language) {
+async function readAndParse(uri: vscode.Uri, language: Language, facts: ModelFacts): Promise<{ question?: QuestionText; problems: BankProblem[] }> {
   try {
     const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-    return parseQuestion({ path: uri.fsPath, language, text });
+    return parseQuestionFile({ path: uri.fsPath, language, text }, facts);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    return { ok: false as const, problems: [{ path: uri.fsPath, message: `could not read the file: ${why}` }] };
+    return { problems: [{ path: uri.fsPath, message: `could not read the file: ${why}` }] };
   }
 }

@@ -143,10 +143,10 @@ export class QuestionsFeature implements vscode.Disposable {
   private async loadNow(): Promise<LoadedBank> {
     const started = Date.now();
     // imported here so the YAML parser loads with the bank, not during activation
-    const { loadBank, resolveExtraFolders } = await import('./bankLoader');
+    const { loadBank, readBundledModelFacts, resolveExtraFolders } = await import('./bankLoader');
     const extra = resolveExtraFolders(readConfig().extraQuestionFolders);
     const folders: QuestionFolder[] = [{ uri: vscode.Uri.joinPath(this.context.extensionUri, 'questions'), builtIn: true }, ...extra.folders];
-    const bank = await loadBank(folders, extra.problems);
+    const bank = await loadBank(folders, await readBundledModelFacts(this.context.extensionUri), extra.problems);
     this.log.info(`Question bank: ${bank.questions.size} questions from ${folders.length} folder(s) in ${Date.now() - started} ms`);
     this.reportProblems(bank.problems);
     this.watch(folders);

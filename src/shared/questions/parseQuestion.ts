@@ -1,5 +1,7 @@
 import { readId, readInteger, readList, readOneOf, readString, rejectUnknownKeys } from './fieldRules';
 import { FrontMatter, splitFrontMatter } from './frontMatter';
+import type { ModelFacts } from './modelFacts';
+import { fillPlaceholders } from './placeholders';
 import { readQuiz } from './quizSchema';
 import { splitSections } from './sections';
 import { type BankProblem, LAB_IDS, type Language, type QuestionText, TOPICS } from './types';
@@ -18,6 +20,18 @@ type Defined<T> = { [K in keyof T]: Exclude<T[K], undefined> };
 const FIELDS = ['id', 'topic', 'order', 'title', 'terms', 'summary', 'related', 'demo', 'sources', 'quiz'] as const;
 /** Fields whose lines the bank's cross-checks point at (related ids, claimed terms, quiz items). */
 const LINE_FIELDS = ['id', 'terms', 'related', 'demo', 'quiz'] as const;
+
+/**
+ * Fills the file's placeholders with facts about the bundled model, then parses it. A placeholder
+ * that cannot be filled is a problem, but the question still loads with the placeholder as written,
+ * so one stale fact does not hide a whole question.
+ */
+export function parseQuestionFile(source: QuestionSource, facts: ModelFacts): { question?: QuestionText; problems: BankProblem[] } {
+  const filled = fillPlaceholders(source.text, facts);
+  const problems = filled.problems.map(({ line, message }) => ({ path: source.path, line, message }));
+  const result = parseQuestion({ ...source, text: filled.text });
+  return result.ok ? { question: result.question, problems } : { problems: [...problems, ...result.problems] };
+}
 
 /**
  * Parses and validates one question file (format: questions/README.md). Every problem in the file
