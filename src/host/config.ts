@@ -11,6 +11,10 @@ export interface TutorConfig {
   hoverLanguages: string[];
   extraQuestionFolders: string[];
   statusBarDue: boolean;
+  shuffleChoices: boolean;
+  itemsPerRun: number;
+  /** the recall probability FSRS schedules for, 0.7..0.97 */
+  desiredRetention: number;
 }
 
 export function readConfig(): TutorConfig {
@@ -27,5 +31,13 @@ export function readConfig(): TutorConfig {
     hoverLanguages: c.get('hovers.languages', ['*']),
     extraQuestionFolders: trusted ? c.get('questions.extraFolders', []) : [],
     statusBarDue: c.get('quiz.showDueInStatusBar', true),
+    shuffleChoices: c.get('quiz.shuffleChoices', true),
+    itemsPerRun: clamp(Math.round(c.get('quiz.itemsPerRun', 10)), 3, 60, 10),
+    desiredRetention: clamp(c.get('quiz.desiredRetention', 0.9), 0.7, 0.97, 0.9),
   };
+}
+
+/** A number setting inside its documented range; a value typed into settings.json by hand may not be. */
+function clamp(v: unknown, min: number, max: number, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 }

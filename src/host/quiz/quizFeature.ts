@@ -41,6 +41,7 @@ export class QuizFeature implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** item keys in the bank, once it has been loaded for a quiz; until then every stored item counts */
   private knownKeys: ReadonlySet<string> | undefined;
+  private fixedSeed: number | undefined;
 
   constructor(
     context: vscode.ExtensionContext,
@@ -78,6 +79,18 @@ export class QuizFeature implements vscode.Disposable {
     return dueKeys(this.store.progress, now, this.knownKeys).length;
   }
 
+  /**
+   * Makes every following run draw its choice order, item mix and live items from this seed, so a
+   * test sees the same run every time; undefined goes back to a new seed per run.
+   */
+  useSeed(seed: number | undefined): void {
+    this.fixedSeed = seed;
+  }
+
+  private runSeed(): number {
+    return this.fixedSeed ?? (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) >>> 0;
+  }
+
   /** The status-bar text, undefined while it is hidden. */
   get statusBarText(): string | undefined {
     return this.statusBar.shown;
@@ -87,7 +100,8 @@ export class QuizFeature implements vscode.Disposable {
     const bank = await this.bank();
     const scope = await pickScope(bank, this.store.progress, Date.now(), (e) => this.stepShown.fire(e));
     if (!scope) return undefined;
-    return this.run(planRun(scopeKeys(bank, scope), this.store.progress, Date.now()), bank);
+    const seed = this.runSeed();
+    return this.run(planRun(scopeKeys(bank, scope), this.store.progress, Date.now(), readConfig().itemsPerRun), bank, seed);
   }
 
   async reviewDue(): Promise<RunScore | undefined> {
@@ -103,7 +117,7 @@ export class QuizFeature implements vscode.Disposable {
       );
       return pick === start ? this.startQuiz() : undefined;
     }
-    return this.run(keys, bank);
+    return this.run(keys, bank, this.runSeed());
   }
 
   /** Quiz Me: every item of one question. */
@@ -113,7 +127,7 @@ export class QuizFeature implements vscode.Disposable {
     const bank = await this.bank();
     if (!bank.questions.has(id)) throw new Error(vscode.l10n.t('There is no question with the id “{0}” in the question bank.', id));
     const keys = bankKeys(bank, new Set([id]));
-    return this.run(planRun(keys, this.store.progress, Date.now(), keys.length), bank);
+    return this.run(planRun(keys, this.store.progress, Date.now(), keys.length), bank, this.runSeed());
   }
 
   private async bank(): Promise<QuestionBank> {
@@ -123,10 +137,10 @@ export class QuizFeature implements vscode.Disposable {
     return bank;
   }
 
-  private async run(keys: string[], bank: QuestionBank): Promise<RunScore | undefined> {
+  private async run(keys: string[], bank: QuestionBank, seed: number): Promise<RunScore | undefined> {
     const entries = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Preparing the quiz…') },
-      () => prepareEntries(keys, bank, displayLanguage(), this.deps.encoder, this.log),
+      () => prepareEntries(keys, bank, displayLanguage(), this.deps.encoder, this.log, seed),
     );
     if (!entries.length) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There are no quiz items to ask here.'));
@@ -138,6 +152,8 @@ export class QuizFeature implements vscode.Disposable {
       observe: (e) => this.stepShown.fire(e),
       openQuestion: (id) => vscode.commands.executeCommand(Command.OpenQuestion, id),
       openDemo: (id) => this.openDemo(id),
+      seed,
+      shuffle: readConfig().shuffleChoices,
     });
   }
 

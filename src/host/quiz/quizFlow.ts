@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LabId, Topic } from '../../shared/questions/types';
 import type { Answer, PreparedItem } from '../../shared/quiz/askedItem';
 import { parseNumericAnswer } from '../../shared/quiz/grading';
+import { presentItem } from '../../shared/quiz/choiceOrder';
 import { dueBuckets, nextDueAfter } from '../../shared/quiz/progress';
 import { QuizRun, type RunScore } from '../../shared/quiz/quizRun';
 import type { ProgressStore } from './progressStore';
@@ -35,13 +36,18 @@ export interface FlowDeps {
   observe: (e: QuizStepEvent) => void;
   openQuestion: (id: string) => Thenable<unknown>;
   openDemo: (id: string) => Thenable<unknown>;
+  /** draws the order of every item's choices in this run (see choiceOrder) */
+  seed: number;
+  /** false keeps the authored order of the choices (the setting transformerTutor.quiz.shuffleChoices) */
+  shuffle: boolean;
 }
 
 type Ask = { type: 'choice'; i: number } | { type: 'toggle'; i: number } | { type: 'submit' } | { type: 'skip' } | { type: 'bool'; v: boolean };
 type Next = 'next' | 'question' | 'demo';
 
 /** Asks the entries one by one, with feedback after each answer and a summary at the end. */
-export async function runQuizFlow(entries: readonly QuizEntry[], deps: FlowDeps): Promise<RunScore> {
+export async function runQuizFlow(authored: readonly QuizEntry[], deps: FlowDeps): Promise<RunScore> {
+  const entries = authored.map((e) => ({ ...e, item: presentItem(e.item, deps.seed, deps.shuffle) }));
   const run = new QuizRun(entries.map((e) => e.item));
   const n = entries.length;
   let i = 0;
@@ -141,12 +147,13 @@ async function feedback(e: QuizEntry, i: number, n: number, run: QuizRun, deps: 
   const head: Row<Next>[] = o.correct
     ? [{ label: `$(pass-filled) ${t('Right!')}`, description: t('{0} · next review {1}', ratingName(o.rating), dueIn(o.after.card.due, Date.now())), alwaysShow: true }]
     : textRows<Next>(`${t('Not right.')} ${givenAnswerText(o.answer)} ${rightAnswerText(e.item)}`, 'error', 5).map((r, k) => (k === 0 ? { ...r, description: t('next review {0}', dueIn(o.after.card.due, Date.now())) } : r));
+  const next: Row<Next> = { label: i + 1 < n ? `$(arrow-right) ${t('Next question')}` : `$(checklist) ${t('See the summary')}`, value: 'next', alwaysShow: true };
   const rows: Row<Next>[] = [
     ...head,
     ...textRows<Next>(e.item.explain, 'info'),
     ...(e.item.facts ?? []).flatMap((f) => textRows<Next>(f, 'pulse', 4)),
     separator<Next>(),
-    { label: i + 1 < n ? `$(arrow-right) ${t('Next question')}` : `$(checklist) ${t('See the summary')}`, value: 'next', alwaysShow: true },
+    next,
     { label: `$(book) ${t('Open the question')}`, description: e.title, value: 'question', alwaysShow: true },
     { label: `$(play) ${t('Try the demonstration')}`, description: e.demo, value: 'demo', alwaysShow: true },
   ];
@@ -154,6 +161,7 @@ async function feedback(e: QuizEntry, i: number, n: number, run: QuizRun, deps: 
     const r = await pickStep<Next>({
       chrome: { ...chrome(e, i, n, false), canGoBack: true },
       rows,
+      active: next,
       placeholder: o.correct ? t('Right — press Enter to go on') : t('Not right — read why, then press Enter to go on'),
       observe: (input) => deps.observe({ phase: 'feedback', input, index: i, item: e.item }),
     });
@@ -181,17 +189,19 @@ async function summary(entries: readonly QuizEntry[], run: QuizRun, deps: FlowDe
     const when = o.status === 'answered' ? t('next review {0}', dueIn(o.after.card.due, now)) : t('skipped');
     return { label: `$(${icon}) ${shortPrompt(e.item)}`, description: when, detail: manyQuestions ? e.title : undefined, value: { type: 'open', id: e.item.questionId } };
   });
+  const done: Row<Done> = { label: `$(check) ${t('Done')}`, description: t('or choose an answer below to open its question'), value: { type: 'done' }, alwaysShow: true };
   const rows: Row<Done>[] = [
     { label: `$(star-full) ${t('{0} of {1} right', s.right, s.right + s.wrong)}`, description: s.skipped ? t('{0} skipped', s.skipped) : undefined, alwaysShow: true },
     ...textRows<Done>(t('Due now: {0} · in an hour: {1} · in a day: {2} · in a week: {3} · later: {4}', b.now, b.hour, b.day, b.week, b.later), 'calendar', 2),
     ...(next !== undefined ? textRows<Done>(t('Next review: {0}', dueIn(next, now)), 'clock', 1) : []),
-    { label: `$(check) ${t('Done')}`, description: t('or choose an answer below to open its question'), value: { type: 'done' }, alwaysShow: true },
+    done,
     separator<Done>(),
     ...answers,
   ];
   const r = await pickStep<Done>({
     chrome: { title: manyQuestions ? t('Quiz summary') : `${t('Quiz summary')} · ${entries[0].title}`, canGoBack: false, canSkip: false },
     rows,
+    active: done,
     placeholder: t('Press Enter to close'),
     observe: (input) => deps.observe({ phase: 'summary', input }),
   });

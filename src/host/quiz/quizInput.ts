@@ -40,6 +40,10 @@ export interface PickOptions<T> {
   chrome: StepChrome;
   rows: Row<T>[];
   placeholder: string;
+  /**
+   * The row Enter accepts when the step opens. Without one nothing is chosen for the person: VS Code
+   * focuses the first row, which for a question is its inert prompt, so Enter alone answers nothing.
+   */
   active?: Row<T>;
   /** return true to keep the step open (e.g. after toggling a choice); rows are then re-read from `pick` */
   onAccept?: (row: Row<T>, pick: vscode.QuickPick<Row<T>>) => boolean;
@@ -53,8 +57,7 @@ export function pickStep<T>(o: PickOptions<T>): Promise<StepOutcome<T>> {
   pick.placeholder = o.placeholder;
   pick.matchOnDetail = true;
   pick.items = o.rows;
-  const first = o.active ?? o.rows.find((r) => r.value !== undefined && r.kind !== vscode.QuickPickItemKind.Separator);
-  if (first) pick.activeItems = [first];
+  if (o.active) pick.activeItems = [o.active];
   return new Promise((resolve) => {
     let done = false;
     const finish = (r: StepOutcome<T>) => {

@@ -53,6 +53,7 @@ export async function pickScope(bank: QuestionBank, progress: Progress, now: num
   const r = await pickStep<QuizScope>({
     chrome: { title: t('Start Quiz'), canGoBack: false, canSkip: false },
     rows,
+    active: rows[0],
     placeholder: t('What should the quiz cover?'),
     observe: (input) => observe({ phase: 'scope', input }),
   });
