@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { QuestionProgress } from '../../shared/questions/progressSummary';
 import type { QuestionBank } from '../../shared/questions/types';
 import { dueKeys, nextDueAfter, questionProgress } from '../../shared/quiz/progress';
+import { itemSeed } from '../../shared/quiz/choiceOrder';
 import { planReview, planRun } from '../../shared/quiz/quizPlan';
+import { seededRandom } from '../../shared/quiz/rng';
 import type { RunScore } from '../../shared/quiz/quizRun';
 import { Command } from '../commandIds';
 import { readConfig } from '../config';
@@ -101,7 +103,8 @@ export class QuizFeature implements vscode.Disposable {
     const scope = await pickScope(bank, this.store.progress, Date.now(), (e) => this.stepShown.fire(e));
     if (!scope) return undefined;
     const seed = this.runSeed();
-    return this.run(planRun(scopeKeys(bank, scope), this.store.progress, Date.now(), readConfig().itemsPerRun), bank, seed);
+    const spread = { topicOf: (id: string) => bank.questions.get(id)?.topic ?? '', random: seededRandom(itemSeed(seed, 'plan')) };
+    return this.run(planRun(scopeKeys(bank, scope), this.store.progress, Date.now(), readConfig().itemsPerRun, spread), bank, seed);
   }
 
   async reviewDue(): Promise<RunScore | undefined> {
