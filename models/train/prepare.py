@@ -5,6 +5,7 @@ Reads data/corpus.jsonl (from build_corpus.py), writes models/tiny-bert/tokenize
 data/encoded.pt: {"train": [doc, ...], "heldout": [doc, ...]}, each doc {"kind", "units": [int16 ids]}.
 Held-out documents (every 50th per kind, by a fixed hash) are never trained on.
 """
+import argparse
 import hashlib
 import json
 import os
@@ -26,15 +27,25 @@ def heldout(src):
     return int(hashlib.md5(src.encode()).hexdigest(), 16) % 50 == 0
 
 
-def main(vocab_size=8192):
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--vocab-size", type=int, default=20480)
+    ap.add_argument("--tokenizer", default=os.path.join(OUT, "tokenizer.json"),
+                    help="where the vocabulary is written (and read from when it exists already)")
+    args = ap.parse_args()
     docs = [json.loads(l) for l in open(os.path.join(DATA, "corpus.jsonl"), encoding="utf-8")]
-    tok_path = os.path.join(OUT, "tokenizer.json")
+    tok_path = args.tokenizer
     if not os.path.exists(tok_path):
         random.seed(0)
-        sample = [u for d in docs if not heldout(d["src"]) for u in d["units"]]
+        # the vocabulary learns from the mix training sees: each unit kept with its group's weight
+        top = max(d.get("weight", 1.0) for d in docs)
+        sample = [u for d in docs if not heldout(d["src"]) for u in d["units"]
+                  if random.random() < d.get("weight", 1.0) / top]
         random.shuffle(sample)
-        vocab = wordpiece.train(sample[:1_500_000], vocab_size=vocab_size)
-        os.makedirs(OUT, exist_ok=True)
+        # every GB 2312 level-1 character is in: the common characters of everyday Chinese (妈, 她, 猫…)
+        vocab = wordpiece.train(sample[:1_500_000], vocab_size=args.vocab_size, cjk_chars=4500,
+                                required_cjk=wordpiece.gb2312_level1())
+        os.makedirs(os.path.dirname(tok_path), exist_ok=True)
         wordpiece.save(vocab, tok_path)
         print(f"vocabulary: {len(vocab)} tokens -> {tok_path}")
     tok = wordpiece.load(tok_path)
@@ -47,7 +58,8 @@ def main(vocab_size=8192):
         if len(units) < 2:
             continue
         split = "heldout" if heldout(d["src"]) else "train"
-        out[split].append({"kind": d["kind"], "src": d["src"], "units": units})
+        out[split].append({"kind": d["kind"], "group": d.get("group", d["kind"]), "weight": d.get("weight", 1.0),
+                           "src": d["src"], "units": units})
         n = sum(len(u) for u in units)
         n_tok[split] += n
         unk += sum(int((u == tok.unk).sum()) for u in units)

@@ -45,8 +45,9 @@ class PairSampler:
     def __init__(self, docs, rng):
         self.docs = docs
         self.rng = rng
-        # weight documents by length so every token is about equally likely to be seen
-        lens = np.array([sum(len(u) for u in d["units"]) for d in docs], dtype=np.float64)
+        # weight documents by length so every token of a group is about equally likely to be seen, and by
+        # the group's weight (build_corpus.py) so each group is drawn at its share of the mix
+        lens = np.array([sum(len(u) for u in d["units"]) * d.get("weight", 1.0) for d in docs], dtype=np.float64)
         self.p = lens / lens.sum()
         self.cum = np.cumsum(self.p)
 
@@ -84,11 +85,20 @@ class PairSampler:
         return ids, seg, int(is_next)
 
 
-def mask_tokens(ids, vocab_size, gen):
-    """BERT's corruption: 15% chosen; 80% -> [MASK], 10% -> random token, 10% unchanged."""
+def mask_tokens(ids, vocab_size, gen, continuation=None):
+    """BERT's corruption: 15% chosen; 80% -> [MASK], 10% -> random token, 10% unchanged.
+
+    With `continuation` (a bool per vocabulary id: a `##` piece), whole words are chosen: a word's pieces
+    are masked together, so the model cannot recover a piece from the rest of its own word and must
+    read the context (whole-word masking, as in Google's later BERT release)."""
     special = ids < N_SPECIAL
-    chosen = (torch.rand(ids.shape, generator=gen) < 0.15) & ~special
-    r = torch.rand(ids.shape, generator=gen)
+    if continuation is None:
+        chosen = (torch.rand(ids.shape, generator=gen) < 0.15) & ~special
+        r = torch.rand(ids.shape, generator=gen)
+    else:
+        word = torch.cumsum((~continuation[ids]).long(), dim=1) - 1  # the index of each piece's word
+        chosen = (torch.rand(ids.shape, generator=gen) < 0.15).gather(1, word) & ~special
+        r = torch.rand(ids.shape, generator=gen).gather(1, word)
     corrupted = ids.clone()
     corrupted[chosen & (r < 0.8)] = MASK
     rand_pos = chosen & (r >= 0.8) & (r < 0.9)
@@ -96,7 +106,7 @@ def mask_tokens(ids, vocab_size, gen):
     return corrupted, chosen
 
 
-def make_batch(sampler, batch, max_len, vocab_size, gen):
+def make_batch(sampler, batch, max_len, vocab_size, gen, continuation=None):
     rows = [sampler.pair(max_len) for _ in range(batch)]
     t = max(len(r[0]) for r in rows)
     ids = torch.full((batch, t), PAD, dtype=torch.long)
@@ -106,7 +116,7 @@ def make_batch(sampler, batch, max_len, vocab_size, gen):
         seg[i, :len(s)] = torch.tensor(s)
     att = (ids != PAD).long()
     nsp = torch.tensor([r[2] for r in rows])
-    corrupted, chosen = mask_tokens(ids, vocab_size, gen)
+    corrupted, chosen = mask_tokens(ids, vocab_size, gen, continuation)
     return corrupted, seg, att, ids, chosen, nsp
 
 
@@ -149,6 +159,8 @@ def main():
     ap.add_argument("--embedding-dropout", type=float, default=0.1)
     ap.add_argument("--token-init-std", type=float, default=0.0,
                     help="std of the token-embedding init; 0 = 1/sqrt(hidden), see the model card")
+    ap.add_argument("--tokenizer", default=os.path.join(os.path.dirname(ROOT), "tiny-bert", "tokenizer.json"))
+    ap.add_argument("--wwm", action="store_true", help="whole-word masking (see mask_tokens)")
     ap.add_argument("--procs", type=int, default=1,
                     help="data-parallel CPU processes (gloo); --threads is then per process")
     args = ap.parse_args()
@@ -188,8 +200,13 @@ def train(rank, args):
     device = "cuda" if torch.cuda.is_available() and procs == 1 else "cpu"
     run = os.path.join(ROOT, "runs", args.name)
     data = torch.load(os.path.join(ROOT, "data", "encoded.pt"))
-    with open(os.path.join(os.path.dirname(ROOT), "tiny-bert", "tokenizer.json"), encoding="utf-8") as f:
-        vocab_size = len(json.load(f)["model"]["vocab"])
+    with open(args.tokenizer, encoding="utf-8") as f:
+        vocab = json.load(f)["model"]["vocab"]
+    vocab_size = len(vocab)
+    continuation = None
+    if args.wwm:
+        continuation = torch.zeros(vocab_size, dtype=torch.bool)
+        continuation[[i for t, i in vocab.items() if t.startswith("##")]] = True
     cfg = Config(vocab_size=vocab_size, num_layers=args.layers, num_heads=args.heads, hidden_size=args.hidden,
                  intermediate_size=4 * args.hidden, dropout=args.dropout,
                  embedding_dropout=args.embedding_dropout, token_init_std=args.token_init_std)
@@ -227,7 +244,8 @@ def train(rank, args):
             print(f"resumed at step {step}", flush=True)
     sampler = PairSampler(data["train"], rng)
     held = PairSampler(data["heldout"], random.Random(7))
-    held_batches = [make_batch(held, 64, args.max_len, vocab_size, torch.Generator().manual_seed(i)) for i in range(4)]
+    held_batches = [make_batch(held, 64, args.max_len, vocab_size, torch.Generator().manual_seed(i), continuation)
+                    for i in range(4)]
 
     t0 = time.time()
     tokens = 0
@@ -235,7 +253,7 @@ def train(rank, args):
     while step < args.steps:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args.steps, args.lr, args.warmup)
-        batch = [b.to(device) for b in make_batch(sampler, args.batch // procs, args.max_len, vocab_size, gen)]
+        batch = [b.to(device) for b in make_batch(sampler, args.batch // procs, args.max_len, vocab_size, gen, continuation)]
         mlm, nspl, mlm_acc, nsp_acc = losses(model, batch)
         loss = mlm + nspl
         opt.zero_grad(set_to_none=True)

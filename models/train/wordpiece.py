@@ -109,8 +109,22 @@ class WordPiece:
         return out
 
 
-def train(texts, vocab_size=8192, cjk_chars=1800, min_char_count=30, pieces_out=None):
-    """Learn a vocabulary: specials, frequent characters (both forms), top CJK characters, BPE pieces."""
+def gb2312_level1():
+    """The 3,755 characters of GB 2312 level 1 (rows 16-55): the common characters of modern Chinese,
+    read from Python's own codec so the list needs no download."""
+    out = []
+    for row in range(0xB0, 0xD8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                out.append(bytes([row, cell]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass  # row 55 ends at cell 89
+    return out
+
+
+def train(texts, vocab_size=8192, cjk_chars=1800, min_char_count=30, pieces_out=None, required_cjk=()):
+    """Learn a vocabulary: specials, frequent characters (both forms), CJK characters (every required
+    one, then the corpus's most frequent up to cjk_chars), BPE pieces."""
     import sentencepiece as spm
 
     words = collections.Counter()
@@ -120,7 +134,8 @@ def train(texts, vocab_size=8192, cjk_chars=1800, min_char_count=30, pieces_out=
     for w, n in words.items():
         for ch in w:
             chars[ch] += n
-    cjk = [c for c, _ in chars.most_common() if is_chinese_char(ord(c))][:cjk_chars]
+    cjk = list(dict.fromkeys(required_cjk))
+    cjk += [c for c, _ in chars.most_common() if is_chinese_char(ord(c)) and c not in set(cjk)][:max(0, cjk_chars - len(cjk))]
     alphabet = sorted(c for c, n in chars.items() if n >= min_char_count and not is_chinese_char(ord(c)))
     vocab = list(SPECIALS)
     vocab += alphabet + ["##" + c for c in alphabet if not is_punct(c)] + cjk
