@@ -140,8 +140,8 @@ suite('bring-your-own model files', () => {
   });
 
   test('a model with an input this extension cannot feed', async () => {
-    const modelPath = variants.model('segment-ids.onnx', (m) => renameTensor(m.graph!, 'token_type_ids', 'segment_ids'));
-    await rejectsFormat(EncoderCore.load(variants.files(modelPath), runtime), /cannot provide: segment_ids/);
+    const modelPath = variants.model('unique-ids.onnx', (m) => renameTensor(m.graph!, 'token_type_ids', 'unique_ids'));
+    await rejectsFormat(EncoderCore.load(variants.files(modelPath), runtime), /cannot provide: unique_ids \(it feeds token ids/);
   });
 
   test('a model without input_ids', async () => {

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert';
 import type * as Ort from 'onnxruntime-node';
-import { concatLayers, EncoderCore, InputError, LONG_INPUT_TOKENS } from '../../src/host/encoder/encoderCore';
+import { concatLayers, EncoderCore, InputError, LONG_INPUT_TOKENS, type Tokenized } from '../../src/host/encoder/encoderCore';
 import { loadRuntime } from '../../src/host/encoder/runtime';
 import type { EncodingPayload } from '../../src/shared/encoding';
+import { windowStarts } from '../../src/shared/windowStarts';
 import { BUNDLED } from './modelFiles';
 import { assertOffsets } from './offsets';
 
@@ -36,7 +37,7 @@ suite('EncoderCore on the committed model', () => {
   });
 
   test('the view graph stacks each kind over the layers: the payload takes that buffer as it is, with the whole graph\'s numbers', async () => {
-    const whole = (core as unknown as { session: Ort.InferenceSession }).session;
+    const whole = (core as unknown as { graph: { session: Ort.InferenceSession } }).graph.session;
     const worst = (x: Float32Array, y: Float32Array) => x.reduce((m, v, j) => Math.max(m, Math.abs(v - y[j])), 0);
     const layers = core.attentionOutputs.map((_, l) => l);
     for (const text of ['def forward(self, x):\n    return self.proj(x)', 'A longer sentence comes second, so every buffer changes size.', 'x']) {
@@ -122,7 +123,7 @@ suite('EncoderCore on the committed model', () => {
   test('without q/k/v, encode runs a smaller cut of the graph, made at load; the q/k/v cut is made on first need', async () => {
     const fresh = await EncoderCore.load(BUNDLED, await loadRuntime());
     try {
-      const made = (fresh as unknown as { views: { made: Map<string, unknown> } }).views.made;
+      const made = (fresh as unknown as { graph: { views: { made: Map<string, unknown> } } }).graph.views.made;
       assert.deepStrictEqual([...made.keys()], ['attention/spinning'], 'only the attention cut at load');
       const text = 'The cat sat on the mat because it was tired.';
       const slim = await fresh.encode({ text, qkv: false });
@@ -158,7 +159,7 @@ suite('EncoderCore on the committed model', () => {
     test('window 0: the first 510 tokens, 512 in all, with the window described', async () => {
       const p = await core.encode({ text });
       assert.strictEqual(p.tokens.length, 512);
-      assert.deepStrictEqual(p.window, { index: 0, count: Math.ceil(total / 510), tokensTotal: total });
+      assert.deepStrictEqual(p.window, { index: 0, count: windowStarts(core.tokenize(text).tokens, text, 510).length, tokensTotal: total });
       assert.strictEqual(p.textOffset, 0);
       assertOffsets(text, p);
     });
@@ -179,7 +180,7 @@ suite('EncoderCore on the committed model', () => {
           const p = await fresh.encode({ text });
           const prepared = fresh.prepare({ text });
           const feeds = fresh.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
-          const whole = await (fresh as unknown as { session: Ort.InferenceSession }).session.run(feeds, ['attn_3', 'q_3']);
+          const whole = await (fresh as unknown as { graph: { session: Ort.InferenceSession } }).graph.session.run(feeds, ['attn_3', 'q_3']);
           const T = p.tokens.length;
           const H = p.numHeads;
           const worst = (x: Float32Array, y: Float32Array) => x.reduce((m, v, j) => Math.max(m, Math.abs(v - y[j])), 0);
@@ -193,9 +194,11 @@ suite('EncoderCore on the committed model', () => {
 
     test('a later window continues where the previous one ended, with offsets into the whole text', async () => {
       const all = core.tokenize(text).tokens;
+      const before = content(await core.encode({ text, window: 0 }));
       const p = await core.encode({ text, window: 1 });
       const first = content(p)[0];
-      assert.deepStrictEqual([first.start, first.end], [all[510].span.start, all[510].span.end]);
+      const next = all[before.length];
+      assert.deepStrictEqual([first.start, first.end], [next.span.start, next.span.end]);
       assert.strictEqual(p.textOffset, first.start);
       assert.strictEqual(p.text, text.slice(p.textOffset, content(p).at(-1)!.end));
       assert.strictEqual(p.tokens[0].start, first.start, '[CLS] sits at the window start');
@@ -203,10 +206,11 @@ suite('EncoderCore on the committed model', () => {
     });
 
     test('the window index is clamped (too large, negative, fractional, NaN)', async () => {
-      const count = Math.ceil(total / 510);
+      const starts = windowStarts(core.tokenize(text).tokens, text, 510);
+      const count = starts.length;
       const last = await core.encode({ text, window: 99 });
       assert.strictEqual(last.window?.index, count - 1);
-      assert.strictEqual(last.tokens.length, total - 510 * (count - 1) + 2);
+      assert.strictEqual(last.tokens.length, total - starts[count - 1] + 2);
       assert.strictEqual(content(last).at(-1)!.end, text.length, 'the last window ends with the text');
       assertOffsets(text, last);
       assert.strictEqual((await core.encode({ text, window: -3 })).window?.index, 0);
@@ -214,10 +218,34 @@ suite('EncoderCore on the committed model', () => {
       assert.strictEqual((await core.encode({ text, window: Number.NaN })).window?.index, 0);
     });
 
+    test('each window after the first starts at a word, where a full window would have cut one in two', async () => {
+      // a word of three or more pieces, so that 510 tokens end inside one
+      const word = 'transformerisation';
+      const pieces = core.tokenize(word).tokens.length;
+      assert.ok(pieces >= 3 && 510 % pieces !== 0, `${word} is ${pieces} pieces`);
+      const long = Array.from({ length: Math.ceil(1200 / pieces) }, () => word).join(' ');
+      const all = core.tokenize(long).tokens;
+      assert.ok(all[510].text.startsWith('##'), 'a full first window would end inside a word');
+      const first = await core.encode({ text: long });
+      const count = first.window!.count;
+      let seen = 0;
+      for (let w = 0; w < count; w++) {
+        const p = w === 0 ? first : await core.encode({ text: long, window: w });
+        const mine = content(p);
+        assert.ok(p.tokens.length <= 512, `window ${w} holds ${p.tokens.length} tokens`);
+        assert.strictEqual(mine[0].start, all[seen].span.start, `window ${w} continues where the one before ended`);
+        assert.ok(!mine[0].text.startsWith('##') && (w === 0 || /\s/.test(long[mine[0].start - 1])), `window ${w} starts with "${mine[0].text}"`);
+        assertOffsets(long, p);
+        seen += mine.length;
+      }
+      assert.strictEqual(seen, all.length, 'the windows hold every token once');
+    });
+
     test('moving the window tokenises the text once; another text is tokenised anew', async () => {
       const calls: string[] = [];
-      const tokenize = core.tokenize;
-      core.tokenize = (t: string) => (calls.push(t), tokenize.call(core, t));
+      const windows = (core as unknown as { windows: { tokenize(t: string): Tokenized } }).windows;
+      const tokenize = windows.tokenize;
+      windows.tokenize = (t: string) => (calls.push(t), tokenize.call(windows, t));
       try {
         const other = text.replace('Sentence 7:', 'Line 7:');
         const w0 = await core.encode({ text: other });
@@ -231,7 +259,7 @@ suite('EncoderCore on the committed model', () => {
         assert.strictEqual(calls.length, 2);
         assert.ok(changed.tokens.some((t) => t.text === '8'), 'the new text was read');
       } finally {
-        core.tokenize = tokenize;
+        windows.tokenize = tokenize;
       }
     });
   });

@@ -1,3 +1,4 @@
+import type { Capabilities } from './modelLoading';
 import { type OutputStack, restrictOutputs } from './onnxGraph';
 import type { LoadedRuntime } from './runtime';
 import { LONG_INPUT_TOKENS, SESSION_OPTIONS, SLEEPING_SESSION_OPTIONS } from './sessionOptions';
@@ -74,4 +75,32 @@ export class ViewSessions {
     this.made.clear();
     for (const s of sessions) await s?.release();
   }
+}
+
+/** Attention, and q/k/v where the model has them: what the views draw. */
+export function viewOutputs(attentionOutputs: readonly string[], capabilities: Capabilities): string[] {
+  const names = [...attentionOutputs];
+  if (capabilities.qkv) for (let l = 0; l < attentionOutputs.length; l++) names.push(`q_${l}`, `k_${l}`, `v_${l}`);
+  return names;
+}
+
+/**
+ * Attention and q/k/v, each stacked over the layers into one output of the view graph. Separate
+ * per-layer outputs would each be copied out of ONNX Runtime into a buffer of their own and then again
+ * into the payload's one buffer per kind; stacked, the binding's single copy is already that buffer
+ * (encode() took 0.89-0.97x the time of writing into preallocated payload buffers, at 16-512 tokens, in
+ * two interleaved A/B runs on idle cores: bench/encode-ab.ts).
+ */
+export function viewStacks(attentionOutputs: readonly string[], capabilities: Capabilities): OutputStack[] {
+  const stacks: OutputStack[] = [{ name: 'tutor_view_attn', parts: attentionOutputs }];
+  if (capabilities.qkv) for (const p of ['q', 'k', 'v']) stacks.push({ name: `tutor_view_${p}`, parts: attentionOutputs.map((_, l) => `${p}_${l}`) });
+  return stacks;
+}
+
+/** The view graph's cuts, smallest first: attention alone, then (where the model has them) with q/k/v. */
+export function viewCuts(attentionOutputs: readonly string[], capabilities: Capabilities): ViewCut[] {
+  const [attention, ...qkv] = viewStacks(attentionOutputs, capabilities);
+  const cuts: ViewCut[] = [{ level: 'attention', outputs: attentionOutputs, stacks: [attention] }];
+  if (qkv.length) cuts.push({ level: 'qkv', outputs: viewOutputs(attentionOutputs, capabilities), stacks: [attention, ...qkv] });
+  return cuts;
 }

@@ -1,0 +1,128 @@
+import type { ModelInputs } from '../../shared/modelInputs';
+import type { LoadedRuntime } from './runtime';
+import type { ViewLevel, ViewSessions } from './viewSessions';
+
+type Session = import('onnxruntime-node').InferenceSession;
+export type Feeds = Record<string, import('onnxruntime-node').Tensor>;
+export type RunOutputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
+
+/** Where a per-layer output sits in the stack the view graph returns instead (see viewStacks). */
+export interface StackedPart {
+  stack: string;
+  layer: number;
+  layers: number;
+}
+
+/**
+ * Runs a loaded model: builds its inputs under the names and element types the export declares, and
+ * runs the smallest cut of the view graph that answers, or the whole graph.
+ */
+export class GraphRun {
+  /** Set when a stacked view run failed where the whole graph did not: per-layer outputs come from that. */
+  private stackFailed = false;
+
+  constructor(
+    readonly runtime: LoadedRuntime,
+    /** the whole graph: the labs' and quizzes' other outputs (MLM logits, NSP, embeddings, hidden states) */
+    private readonly session: Session,
+    /** the graph cut down to what the views draw, so following a selection never runs the MLM head; none where it cannot be cut */
+    private readonly views: ViewSessions | undefined,
+    /** per-layer outputs the view graph returns stacked, by the per-layer name */
+    private readonly stacked: ReadonlyMap<string, StackedPart>,
+    /** which of the model's inputs take ids, mask and segments, and in which integer type */
+    private readonly inputs: ModelInputs,
+    /** the id that fills the positions past the text in a model with a fixed sequence length */
+    private readonly padId: number,
+  ) {}
+
+  /**
+   * The inputs for a batch of equal-length sequences laid end to end, under the names and integer types
+   * the export declares. A model with a fixed sequence length gets each sequence padded to it (mask 0);
+   * run() crops its attention back to the tokens.
+   */
+  feeds(ids: number[], segments: number[], mask?: number[], batch = 1, posScale?: number): Feeds {
+    const { Tensor } = this.runtime.ort;
+    const { inputs } = this;
+    const t = ids.length / batch;
+    const width = inputs.fixedLength ?? t;
+    if (width < t) throw new RangeError(`${t} tokens do not fit the model's fixed sequence length of ${width}`);
+    if (inputs.fixedBatch !== undefined && inputs.fixedBatch !== batch) throw new RangeError(`the model was exported for batches of ${inputs.fixedBatch}, not ${batch}`);
+    const pad = (values: readonly number[], fill: number) => {
+      if (width === t) return values;
+      const out = new Array<number>(width * batch).fill(fill);
+      for (let b = 0; b < batch; b++) for (let i = 0; i < t; i++) out[b * width + i] = values[b * t + i];
+      return out;
+    };
+    const tensor = (name: string, values: readonly number[]) =>
+      inputs.intTypes[name] === 'int32'
+        ? new Tensor('int32', Int32Array.from(values), [batch, width])
+        : new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [batch, width]);
+    const feeds: Feeds = { [inputs.ids]: tensor(inputs.ids, pad(ids, this.padId)) };
+    if (inputs.mask) feeds[inputs.mask] = tensor(inputs.mask, pad(mask ?? ids.map(() => 1), 0));
+    if (inputs.segments) feeds[inputs.segments] = tensor(inputs.segments, pad(segments, 0));
+    if (inputs.positions) feeds[inputs.positions] = tensor(inputs.positions, Array.from({ length: width * batch }, (_, i) => i % width));
+    if (inputs.posScale) feeds[inputs.posScale] = new Tensor('float32', Float32Array.of(posScale ?? 1), [1]);
+    return feeds;
+  }
+
+  /**
+   * Runs the graph for the named outputs: the smallest cut of the view graph that has them all, else the
+   * whole one. Per-layer outputs the view graph stacks come back as views into the stack when every layer of
+   * it was asked for (so the layers fill one buffer, which the payload then takes as it is), and as
+   * copies of their own otherwise (so posting one layer never carries the others along).
+   */
+  async run(feeds: Feeds, outputs: string[]): Promise<RunOutputs> {
+    const cut = this.stackFailed ? undefined : this.views?.cutFor(outputs);
+    const out: RunOutputs = {};
+    const runWhole = async () => {
+      const res = await this.session.run(feeds, outputs);
+      for (const name of outputs) out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
+      return out;
+    };
+    const view = cut && (await this.views?.session(cut, feeds[this.inputs.ids].dims[1]));
+    if (!view) return runWhole();
+    const fetch = [...new Set(outputs.map((o) => this.stacked.get(o)?.stack ?? o))];
+    let res: Awaited<ReturnType<Session['run']>>;
+    try {
+      res = await view.run(feeds, fetch);
+    } catch (err) {
+      if (!outputs.some((o) => this.stacked.has(o))) throw err;
+      // layers whose outputs differ in shape (a bring-your-own model can have them) make the Concat fail
+      // when it runs: the whole graph then answers, and if it can, the stacks are not tried again
+      const whole = await runWhole().catch(() => {
+        throw err;
+      });
+      this.stackFailed = true;
+      return whole;
+    }
+    // stacks whose every layer was asked for: their layers fill the stack's buffer, handed on as views
+    const complete = new Set(fetch);
+    for (const [name, part] of this.stacked) if (!outputs.includes(name)) complete.delete(part.stack);
+    for (const name of outputs) {
+      const part = this.stacked.get(name);
+      if (!part) {
+        out[name] = { data: res[name].data as Float32Array, dims: res[name].dims };
+        continue;
+      }
+      const whole = res[part.stack];
+      const size = whole.data.length / part.layers;
+      const layer = (whole.data as Float32Array).subarray(part.layer * size, (part.layer + 1) * size);
+      out[name] = { data: complete.has(part.stack) ? layer : layer.slice(), dims: [whole.dims[0] / part.layers, ...whole.dims.slice(1)] };
+    }
+    return out;
+  }
+
+  /**
+   * The session that runs a cut of the view graph for t tokens (see ViewSessions): short inputs on
+   * threads that spin, long ones on threads that sleep. undefined where the graph could not be cut.
+   */
+  viewSession(level: ViewLevel, t: number): Promise<Session | undefined> {
+    const cut = this.views?.cuts.find((c) => c.level === level);
+    return cut ? (this.views as ViewSessions).session(cut, t) : Promise.resolve(undefined);
+  }
+
+  async release(): Promise<void> {
+    await this.views?.release();
+    await this.session.release();
+  }
+}

@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import type { Tokenizer } from '@huggingface/tokenizers';
+import { type ModelConfig, parseModelConfig } from '../../shared/modelConfig';
+import { type DeclaredInput, mapModelInputs, type ModelInputs } from '../../shared/modelInputs';
+import { charNormalizer } from '../../shared/tokenAlignment';
+import { ModelFormatError, tapAttention } from './attentionTap';
+import type { StackedPart } from './graphRun';
+import type { LoadedRuntime } from './runtime';
+import { SESSION_OPTIONS } from './sessionOptions';
+import type { TokenAlignment } from './textWindows';
+import { viewCuts, ViewSessions } from './viewSessions';
+
+type Session = import('onnxruntime-node').InferenceSession;
+
+export interface ModelFiles {
+  name: string;
+  modelPath: string;
+  tokenizerPath: string;
+  /** the bundled model has one; a bring-your-own model may not */
+  configPath?: string;
+}
+
+/** What a loaded model can give beyond attention (a bring-your-own export may give only attention). */
+export interface Capabilities {
+  qkv: boolean;
+  mlm: boolean;
+  nsp: boolean;
+  hidden: boolean;
+  positionSwitch: boolean;
+}
+
+/** Everything a model's files give, checked and ready to run. */
+export interface LoadedModel {
+  session: Session;
+  views: ViewSessions | undefined;
+  stacked: ReadonlyMap<string, StackedPart>;
+  tokenizer: Tokenizer;
+  alignment: TokenAlignment;
+  config: ModelConfig;
+  attentionOutputs: string[];
+  capabilities: Capabilities;
+  inputs: ModelInputs;
+  loadMillis: number;
+}
+
+interface TokenizerJson {
+  model?: { vocab?: Record<string, number>; type?: string; unk_token?: string; continuing_subword_prefix?: string };
+  normalizer?: unknown;
+}
+
+async function readTokenizer(files: ModelFiles): Promise<{ json: TokenizerJson & { model: { vocab: Record<string, number> } }; tokenizer: Tokenizer }> {
+  const text = await readFile(files.tokenizerPath, 'utf8').catch((e) => {
+    throw new ModelFormatError(`cannot read the tokenizer file ${files.tokenizerPath}: ${e.message}`);
+  });
+  let json: TokenizerJson;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ModelFormatError(`the tokenizer file is not valid JSON: ${(e as Error).message}`);
+  }
+  if (json.model?.type !== 'WordPiece' || !json.model.vocab) {
+    throw new ModelFormatError('the tokenizer must be a HuggingFace tokenizer.json with a WordPiece model (BERT family)');
+  }
+  // imported here, not at the top: nothing of the tokenizer or ONNX is loaded when the extension activates
+  const { Tokenizer } = await import('@huggingface/tokenizers');
+  try {
+    return { json: json as TokenizerJson & { model: { vocab: Record<string, number> } }, tokenizer: new Tokenizer(json, {}) };
+  } catch (e) {
+    throw new ModelFormatError(`the tokenizer file cannot be used: ${(e as Error).message}`);
+  }
+}
+
+async function createSession(runtime: LoadedRuntime, bytes: Uint8Array, files: ModelFiles, what = ''): Promise<Session> {
+  try {
+    return await runtime.ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+  } catch (e) {
+    const why = (e as Error).message;
+    const hint = /protobuf/i.test(why) ? ' (not an ONNX file, or a truncated or corrupt copy: export or download it again)' : '';
+    throw new ModelFormatError(`ONNX Runtime cannot load ${files.modelPath}${what}: ${why}${hint}`);
+  }
+}
+
+/** The inputs as the session declares them, for mapModelInputs. */
+function declaredInputs(session: Session): DeclaredInput[] {
+  return session.inputMetadata.map((m) => ({ name: m.name, type: m.isTensor ? m.type : undefined, dims: m.isTensor ? m.shape : [] }));
+}
+
+/**
+ * Reads, checks and prepares a model and its tokenizer, before any text is run: a model whose inputs
+ * cannot be fed, or whose attention cannot be read, is refused here with a ModelFormatError that says
+ * what was found and what would work.
+ */
+export async function loadModel(files: ModelFiles, runtime: LoadedRuntime): Promise<LoadedModel> {
+  const t0 = performance.now();
+  const [modelBytes, tok, cfgText] = await Promise.all([
+    readFile(files.modelPath).catch((e) => {
+      throw new ModelFormatError(`cannot read the model file ${files.modelPath}: ${e.message}`);
+    }),
+    readTokenizer(files),
+    files.configPath ? readFile(files.configPath, 'utf8') : Promise.resolve(undefined),
+  ]);
+  const vocab = tok.json.model.vocab;
+  if (!modelBytes.length) throw new ModelFormatError(`the model file ${files.modelPath} is empty`);
+  // Probe the graph: the bundled model names its attention outputs; another export gets tapped.
+  let session: Session | undefined = await createSession(runtime, modelBytes, files);
+  let attentionOutputs = session.outputNames.filter((n) => /^attn_\d+$/.test(n)).sort((a, b) => +a.slice(5) - +b.slice(5));
+  let tappedBytes: Uint8Array | undefined;
+  let inputs: ModelInputs;
+  try {
+    // inputs first: a model we cannot feed is rejected before the (slower) tapping
+    const mapped = mapModelInputs(declaredInputs(session));
+    if ('problem' in mapped) throw new ModelFormatError(mapped.problem);
+    inputs = mapped.inputs;
+    if (!attentionOutputs.length) {
+      const tapped = await tapAttention(modelBytes);
+      const probe = session;
+      session = undefined;
+      await probe.release();
+      session = await createSession(runtime, tapped.bytes, files, ' with its attention exposed');
+      attentionOutputs = tapped.attentionOutputs;
+      tappedBytes = tapped.bytes;
+    }
+  } catch (e) {
+    await session?.release().catch(() => undefined); // a rejected model leaves no native session behind
+    throw e;
+  }
+  const config = cfgText
+    ? parseModelConfig(JSON.parse(cfgText) as unknown)
+    : parseModelConfig({
+        num_layers: attentionOutputs.length,
+        num_heads: 1, // read from the attention shape on first run
+        hidden_size: 1,
+        max_position_embeddings: inputs.fixedLength ?? 512,
+        vocab_size: Object.keys(vocab).length,
+        special_tokens: { pad: vocab['[PAD]'] ?? 0, unk: vocab['[UNK]'] ?? 100, cls: vocab['[CLS]'] ?? 101, sep: vocab['[SEP]'] ?? 102, mask: vocab['[MASK]'] ?? 103 },
+      });
+  const outs = new Set(session.outputNames);
+  const capabilities: Capabilities = {
+    qkv: outs.has('q_0') && outs.has('k_0') && outs.has('v_0'),
+    mlm: outs.has('mlm_logits'),
+    nsp: outs.has('nsp_logits'),
+    hidden: outs.has('hidden_0'),
+    positionSwitch: inputs.posScale !== undefined,
+  };
+  const alignment: TokenAlignment = { unkToken: tok.json.model.unk_token ?? '[UNK]', prefix: tok.json.model.continuing_subword_prefix ?? '##', normalize: charNormalizer(tok.json.normalizer) };
+  const cuts = viewCuts(attentionOutputs, capabilities);
+  const views = await ViewSessions.create(runtime, tappedBytes ?? modelBytes, cuts);
+  // the largest cut holds every stack; a smaller cut's stacks are some of them, under the same names
+  const stacks = views ? cuts[cuts.length - 1].stacks : [];
+  const stacked = new Map(stacks.flatMap(({ name, parts }) => parts.map((part, layer) => [part, { stack: name, layer, layers: parts.length }] as const)));
+  return { session, views, stacked, tokenizer: tok.tokenizer, alignment, config, attentionOutputs, capabilities, inputs, loadMillis: performance.now() - t0 };
+}

@@ -1,0 +1,110 @@
+/**
+ * Which of an ONNX export's inputs take the token ids, the attention mask, the segments and the
+ * positions, decided from the names, element types and shapes the graph declares, before anything
+ * runs. Exporters name these differently (Hugging Face: input_ids / attention_mask / token_type_ids;
+ * the original BERT and TensorFlow exports: input_ids / input_mask / segment_ids, often with a ":0"
+ * suffix and int32), some leave the segment input out, and some fix the sequence length.
+ */
+
+/** An input as the graph declares it: ONNX element type name and shape (numbers fixed, strings symbolic). */
+export interface DeclaredInput {
+  name: string;
+  /** 'int64', 'int32', 'float32', …; undefined when the input is not a tensor */
+  type: string | undefined;
+  dims: readonly (number | string)[];
+}
+
+export type IntType = 'int32' | 'int64';
+
+export interface ModelInputs {
+  ids: string;
+  mask?: string;
+  segments?: string;
+  /** position_ids: fed 0, 1, 2, … */
+  positions?: string;
+  /** the bundled model's switch for its position embeddings */
+  posScale?: string;
+  /** every integer input's element type, by name */
+  intTypes: Readonly<Record<string, IntType>>;
+  /** the sequence length the export was traced with, where it cannot take another */
+  fixedLength?: number;
+  /** the batch size the export was traced with, where it cannot take another */
+  fixedBatch?: number;
+}
+
+const ROLES = {
+  ids: ['input_ids', 'input_word_ids'],
+  mask: ['attention_mask', 'input_mask', 'mask'],
+  segments: ['token_type_ids', 'segment_ids', 'input_type_ids', 'type_ids'],
+  positions: ['position_ids'],
+  posScale: ['pos_scale'],
+} as const;
+
+type Role = keyof typeof ROLES;
+
+/** The name without a TensorFlow output suffix (":0") or a leading scope ("bert/input_ids"), lower-cased. */
+function bareName(name: string): string {
+  return name.replace(/:\d+$/, '').split('/').pop()!.toLowerCase();
+}
+
+const WHAT_IS_FED = 'token ids (input_ids), an attention mask (attention_mask or input_mask), segments (token_type_ids or segment_ids) and positions (position_ids)';
+
+/** The inputs mapped to what they take, or in words why this export cannot be fed. */
+export function mapModelInputs(declared: readonly DeclaredInput[]): { inputs: ModelInputs } | { problem: string } {
+  const byRole: Partial<Record<Role, DeclaredInput>> = {};
+  const unknown: string[] = [];
+  for (const input of declared) {
+    const bare = bareName(input.name);
+    const role = (Object.keys(ROLES) as Role[]).find((r) => (ROLES[r] as readonly string[]).includes(bare));
+    if (!role) unknown.push(input.name);
+    else if (byRole[role]) return { problem: `two of its inputs, ${byRole[role].name} and ${input.name}, both look like the ${role} input` };
+    else byRole[role] = input;
+  }
+  const names = declared.map((d) => d.name).join(', ');
+  if (!byRole.ids) return { problem: `its inputs are [${names}], and none of them takes token ids (expected input_ids, or input_word_ids)` };
+  if (unknown.length) return { problem: `it needs inputs this extension cannot provide: ${unknown.join(', ')} (it feeds ${WHAT_IS_FED})` };
+
+  const intTypes: Record<string, IntType> = {};
+  for (const role of ['ids', 'mask', 'segments', 'positions'] as const) {
+    const input = byRole[role];
+    if (!input) continue;
+    if (input.type !== 'int64' && input.type !== 'int32') {
+      return { problem: `its ${role === 'ids' ? 'token id' : role} input ${input.name} takes ${input.type ?? 'a non-tensor value'}, where int64 or int32 would work` };
+    }
+    intTypes[input.name] = input.type;
+  }
+  const posScale = byRole.posScale;
+  if (posScale && posScale.type !== 'float32') return { problem: `its pos_scale input takes ${posScale.type ?? 'a non-tensor value'}, where float32 would work` };
+
+  // [batch, sequence] for every per-token input, each axis fixed or not, the same across inputs
+  const perToken = (['ids', 'mask', 'segments', 'positions'] as const).flatMap((r) => (byRole[r] ? [byRole[r]] : []));
+  let fixedBatch: number | undefined;
+  let fixedLength: number | undefined;
+  for (const input of perToken) {
+    if (input.dims.length !== 2) return { problem: `its input ${input.name} has shape [${input.dims.join(', ')}], where [batch, sequence] would work` };
+    const [batch, length] = input.dims;
+    if (typeof batch === 'number' && batch > 0) {
+      if (fixedBatch !== undefined && fixedBatch !== batch) return { problem: `its inputs disagree on the batch size (${fixedBatch} and ${batch})` };
+      fixedBatch = batch;
+    }
+    if (typeof length === 'number' && length > 0) {
+      if (fixedLength !== undefined && fixedLength !== length) return { problem: `its inputs disagree on the sequence length (${fixedLength} and ${length})` };
+      fixedLength = length;
+    }
+  }
+  // [CLS] one token [SEP] is the shortest text
+  if (fixedLength !== undefined && fixedLength < 3) return { problem: `it was exported for sequences of ${fixedLength} tokens, too few for [CLS], a token and [SEP]: export it with a dynamic sequence axis` };
+
+  return {
+    inputs: {
+      ids: byRole.ids.name,
+      mask: byRole.mask?.name,
+      segments: byRole.segments?.name,
+      positions: byRole.positions?.name,
+      posScale: posScale?.name,
+      intTypes,
+      fixedLength,
+      fixedBatch,
+    },
+  };
+}
