@@ -93,7 +93,7 @@ suite('Quizzes', () => {
     const running = vscode.commands.executeCommand<{ right: number; wrong: number; skipped: number; total: number }>('transformerTutor.quizQuestion', 'padding-mask');
     const asked: PreparedItem[] = [];
     let index = 0;
-    let wentBack = false;
+    let wrongKey: string | undefined;
     let skipped: string | undefined;
     const shots = new Set<string>();
     let live: PreparedItem | undefined;
@@ -137,16 +137,27 @@ suite('Quizzes', () => {
         if (index === q.input.totalSteps) break;
         continue;
       }
-      const right = index !== 1 || wentBack; // the second item: wrong first, then back and right
-      if (!asked.some((a) => a.key === item.key)) asked.push(item);
+      const right = index !== 1; // the second item is answered wrong, then Back is tried
+      asked.push(item);
       await drive.answer(q, right);
       const fb = await drive.next('feedback');
-      assert.match(drive.labels(fb)[0], right ? /Right!/ : /Not right\./);
+      assert.match(drive.labels(fb)[0], right ? /Right! You (chose|answered) / : /Not right\. You (chose|answered) /);
       if (!right) {
+        wrongKey = item.key;
         assert.ok(drive.labels(fb).some((l) => l.includes('$(info)')), 'the explanation is shown');
+        assert.ok(drive.labels(fb).some((l) => /Again · next review in 1 minute$/.test(l)), 'when it comes back, in full on a row of its own');
         await screenshot('quiz-feedback');
-        wentBack = true;
+        // Back shows the previous item's recorded answer; coming forward again shows this wrong answer, not a blank question
         await vscode.commands.executeCommand('workbench.action.quickInputBack');
+        const back = await drive.next('feedback');
+        assert.strictEqual(back.index, 0, 'Back goes to the previous item');
+        assert.match(drive.labels(back)[0], /Right! You (chose|answered) /, 'with the answer given to it');
+        await drive.choose(back, (v) => v === 'next');
+        const again = await drive.next('feedback');
+        assert.strictEqual(again.index, 1);
+        assert.deepStrictEqual(drive.labels(again).slice(0, 2), drive.labels(fb).slice(0, 2), 'the wrong answer stands: the item is graded once per run');
+        await drive.choose(again, (v) => v === 'next');
+        index++;
         continue;
       }
       if (item.template) assert.ok(drive.labels(fb).some((l) => l.startsWith('$(pulse)')), 'a live item shows what was measured');
@@ -156,28 +167,34 @@ suite('Quizzes', () => {
     }
     const summary = await drive.next('summary');
     const answeredCount = asked.length - 1;
-    assert.match(drive.labels(summary)[0], new RegExp(`${answeredCount} of ${answeredCount} right`));
+    assert.match(drive.labels(summary)[0], new RegExp(`${answeredCount - 1} of ${answeredCount} right`));
     assert.ok(drive.labels(summary).some((l) => l.includes('Due now:')), 'says what is due when');
+    const answerRows = (summary.input as Pick).items.filter((r) => typeof r.value === 'object' && (r.value as { type?: string }).type === 'open');
+    assert.strictEqual(answerRows.length, asked.length);
+    for (const r of answerRows) {
+      assert.strictEqual(r.description, undefined, `nothing is squeezed beside the prompt “${r.label}”`);
+      assert.match(r.detail ?? '', /^(next review (now|in \d+ \w+)|skipped)$/);
+    }
     await screenshot('quiz-summary');
     await drive.choose(summary, (v) => typeof v === 'object' && v.type === 'done');
     const score = await running;
     drive.dispose();
     assert.ok(live, 'the padding-mask question has a live item');
-    assert.deepStrictEqual(score, { right: answeredCount, wrong: 0, skipped: 1, total: asked.length });
+    assert.deepStrictEqual(score, { right: answeredCount - 1, wrong: 1, skipped: 1, total: asked.length });
 
-    // stored: one record per answered item; the item answered twice counts once
+    // stored: one record per answered item; the item seen twice through Back counts once
     const file = await exported();
     const keys = Object.keys(file.items).sort();
     assert.ok(skipped, 'an item was skipped');
     assert.deepStrictEqual(keys, asked.filter((a) => a.key !== skipped).map((a) => a.key).sort());
     for (const k of keys) {
       assert.strictEqual(file.items[k].attempts, 1, k);
-      assert.strictEqual(file.items[k].lastCorrect, true, k);
+      assert.strictEqual(file.items[k].lastCorrect, k !== wrongKey, k);
       assert.ok(file.items[k].card.due > Date.now(), `${k} is scheduled ahead`);
     }
     const progress = api.quiz.progressFor('padding-mask');
     assert.strictEqual(progress.seen, true);
-    assert.strictEqual(progress.score, 1);
+    assert.strictEqual(progress.score, (answeredCount - 1) / answeredCount);
     assert.strictEqual(api.quiz.dueCount(), 0);
   });
 
@@ -256,6 +273,19 @@ suite('Quizzes', () => {
     const stored = api.quiz.store.progress.items;
     assert.strictEqual(stored['padding-mask#which-axis'].attempts, 2);
     assert.ok(stored['padding-mask#which-axis'].card.due > Date.now() + 86_400_000, 'a right review after days pushes it out by days');
+  });
+
+  test('importing a file whose only entry is damaged is refused: Replace cannot wipe the progress for nothing', async () => {
+    await api.quiz.store.save(withItem(emptyProgress(), 'padding-mask#which-axis', answered(undefined, true, Rating.Good, Date.now())));
+    const file = path.join(os.tmpdir(), `quiz-import-damaged-${process.pid}.json`);
+    fs.writeFileSync(file, JSON.stringify({ format: 'transformer-tutor-progress', version: 2, items: { 'padding-mask#all-masked': { card: 'gone' } } }));
+    const dir = api.quiz.store.backupFolder.fsPath;
+    const backups = () => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes('before-import')).length : 0);
+    const before = backups();
+    const taken = await vscode.commands.executeCommand('transformerTutor.importProgress', vscode.Uri.file(file), 'replace');
+    assert.strictEqual(taken, undefined, 'nothing was imported');
+    assert.deepStrictEqual(Object.keys(api.quiz.store.progress.items), ['padding-mask#which-axis'], 'the progress is kept');
+    assert.strictEqual(backups(), before, 'nothing was replaced, so nothing needed a backup');
   });
 
   test('damaged stored progress is repaired, with the original kept in a backup file', async () => {

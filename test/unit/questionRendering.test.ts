@@ -45,18 +45,22 @@ suite('question Markdown with math', () => {
 suite('question progress summary', () => {
   const words = { seen: 'seen', due: 'due' };
   const now = 1_000_000;
-  test('states and the line shown in the tree', () => {
+  test('states and the line shown in the tree: a wrong latest answer is never shown as a success', () => {
     assert.deepStrictEqual(
       [
         { seen: false },
         { seen: true },
+        { seen: true, score: 1, due: now + 1 },
         { seen: true, score: 0.8, due: now + 1 },
+        { seen: true, score: 0, due: now + 60_000 },
         { seen: true, score: 0.456, due: now },
       ].map((p) => [progressState(p, now), progressLine(p, now, words)]),
       [
         ['new', ''],
         ['seen', 'seen'],
-        ['scored', '80%'],
+        ['scored', '100%'],
+        ['relearn', '80%'],
+        ['relearn', '0%'],
         ['due', '46% · due'],
       ],
     );

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import type { PreparedItem } from '../../src/shared/quiz/askedItem';
 import { answered, dueBuckets, dueKeys, emptyProgress, mergeProgress, nextDueAfter, type Progress, questionProgress, withItem } from '../../src/shared/quiz/progress';
-import { EXPORT_FORMAT, exportProgress, parseExport, parseProgress } from '../../src/shared/quiz/progressFormat';
+import { EXPORT_FORMAT, exportProgress, importDecision, parseExport, parseProgress } from '../../src/shared/quiz/progressFormat';
 import { planReview, planRun } from '../../src/shared/quiz/quizPlan';
 import { QuizRun } from '../../src/shared/quiz/quizRun';
 import { Rating, review } from '../../src/shared/quiz/scheduling';
@@ -55,21 +55,22 @@ suite('quiz progress: a run', () => {
     return { kind: 'single', prompt: 'p', choices: ['a', 'b'], answer, key, questionId, itemId, explain: 'e' };
   };
 
-  test('going back and answering again replaces the first answer instead of adding a review', () => {
+  test('an item is graded once per run: a second answer is refused and changes neither score nor schedule', () => {
     const before = sample();
     const run = new QuizRun([item('padding-mask#which-axis'), item('attention#new')]);
     const first = run.answer(0, { kind: 'single', choice: 1 }, 3000, T0 + DAY, before);
     assert.strictEqual(first.correct, false);
     assert.strictEqual(first.rating, Rating.Again);
-    const again = run.answer(0, { kind: 'single', choice: 0 }, 3000, T0 + DAY + 5000, first.progress);
-    assert.strictEqual(again.rating, Rating.Easy);
-    const it = again.progress.items['padding-mask#which-axis'];
-    assert.strictEqual(it.attempts, before.items['padding-mask#which-axis'].attempts + 1, 'one attempt, not two');
-    assert.strictEqual(it.card.reps, before.items['padding-mask#which-axis'].card.reps + 1);
-    assert.deepStrictEqual(it.card, review(before.items['padding-mask#which-axis'].card, Rating.Easy, T0 + DAY + 5000));
+    assert.ok(run.isAnswered(0));
+    assert.throws(() => run.answer(0, { kind: 'single', choice: 0 }, 3000, T0 + DAY + 5000, first.progress), /already answered/);
+    const it = first.progress.items['padding-mask#which-axis'];
+    assert.strictEqual(it.attempts, before.items['padding-mask#which-axis'].attempts + 1, 'one attempt');
+    assert.deepStrictEqual(it.card, review(before.items['padding-mask#which-axis'].card, Rating.Again, T0 + DAY));
+    const o = run.outcomes[0];
+    assert.ok(o.status === 'answered' && o.answer.kind === 'single' && o.answer.choice === 1, 'the recorded answer stays the first one');
     run.skip(1);
     run.skip(0); // already answered: the answer stands
-    assert.deepStrictEqual(run.score(), { right: 1, wrong: 0, skipped: 1, total: 2 });
+    assert.deepStrictEqual(run.score(), { right: 0, wrong: 1, skipped: 1, total: 2 });
   });
 
   test('a run asks due items first, then new ones, then the rest; reviews only what is due', () => {
@@ -165,5 +166,14 @@ suite('quiz progress: stored data, migration and corruption', () => {
     const other = parseExport({ format: 'anki-deck', version: 2, items: {} });
     assert.strictEqual(other.outcome, 'unreadable');
     assert.match(other.problems[0], /not a Transformer Tutor progress export/);
+  });
+
+  test('import: a file with no valid item is refused before anything is offered; damaged items are named before the choice', () => {
+    const good = sample().items['padding-mask#which-axis'];
+    const onlyDamaged = parseExport({ format: EXPORT_FORMAT, version: 2, items: { 'padding-mask#which-axis': { card: 'gone' } } });
+    assert.deepStrictEqual(importDecision(onlyDamaged), { type: 'refuse', why: 'damaged', problems: ['padding-mask#which-axis: card is missing'] });
+    assert.deepStrictEqual(importDecision(parseExport({ format: EXPORT_FORMAT, version: 2, items: {} })), { type: 'refuse', why: 'empty', problems: [] });
+    const some = parseExport({ format: EXPORT_FORMAT, version: 2, items: { 'padding-mask#which-axis': good, 'padding-mask#all-masked': { card: 'gone' } } });
+    assert.deepStrictEqual(importDecision(some), { type: 'ask', count: 1, problems: ['padding-mask#all-masked: card is missing'] });
   });
 });

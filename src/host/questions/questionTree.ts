@@ -19,8 +19,25 @@ const ICONS: Record<ReturnType<typeof progressState>, vscode.ThemeIcon> = {
   new: new vscode.ThemeIcon('circle-large-outline'),
   seen: new vscode.ThemeIcon('eye'),
   scored: new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green')),
+  relearn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow')),
   due: new vscode.ThemeIcon('history', new vscode.ThemeColor('charts.orange')),
 };
+
+function stateWord(state: ReturnType<typeof progressState>): string {
+  const t = vscode.l10n.t;
+  switch (state) {
+    case 'new':
+      return t('not read yet');
+    case 'seen':
+      return t('read, not quizzed yet');
+    case 'scored':
+      return t('every latest quiz answer right');
+    case 'relearn':
+      return t('some quiz answers wrong, coming back soon');
+    case 'due':
+      return t('due for review');
+  }
+}
 
 /** Topics, then their questions in order, each with the learner's progress as its description. */
 export class QuestionTree implements vscode.TreeDataProvider<QuestionNode>, vscode.Disposable {
@@ -59,8 +76,11 @@ export class QuestionTree implements vscode.TreeDataProvider<QuestionNode>, vsco
     item.id = `question:${question.id}`;
     item.contextValue = 'question';
     item.description = progressLine(progress, now, progressWords());
+    const state = progressState(progress, now);
+    // screen readers hear what the icon shows, not only the percentage
+    item.accessibilityInformation = { label: [text.title, stateWord(state), item.description].filter(Boolean).join(', ') };
     item.tooltip = new vscode.MarkdownString().appendMarkdown('**').appendText(text.title).appendMarkdown('**\n\n').appendText(text.summary);
-    item.iconPath = ICONS[progressState(progress, now)];
+    item.iconPath = ICONS[state];
     item.command = { command: Command.OpenQuestion, title: vscode.l10n.t('Open question'), arguments: [question.id] };
     return item;
   }

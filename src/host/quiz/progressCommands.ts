@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { mergeProgress } from '../../shared/quiz/progress';
+import { importDecision } from '../../shared/quiz/progressFormat';
 import type { ProgressStore } from './progressStore';
 
 const JSON_FILTER = { JSON: ['json'] };
@@ -27,12 +28,25 @@ export async function importProgressCommand(store: ProgressStore, source?: vscod
   source ??= (await vscode.window.showOpenDialog({ canSelectMany: false, filters: JSON_FILTER, title: t('Import Quiz Progress') }))?.[0];
   if (!source) return undefined;
   const loaded = await store.readExport(source);
+  const decision = importDecision(loaded);
+  const listed = loaded.problems.slice(0, 3).join('; ') + (loaded.problems.length > 3 ? '; …' : '');
+  if (decision.type === 'refuse') {
+    // thrown, so it reaches the person as an error with Show Details, and nothing is changed
+    throw new Error(
+      decision.why === 'empty'
+        ? t('{0} holds no quiz items, so there is nothing to import. Your progress is unchanged.', source.fsPath)
+        : t('{0} has no quiz item that can be imported: {1} damaged ({2}). Your progress is unchanged.', source.fsPath, loaded.problems.length, listed),
+    );
+  }
   if (!mode) {
     const merge = t('Merge');
     const replace = t('Replace');
     const pick = await vscode.window.showInformationMessage(
-      t('Import {0} quiz items from {1}?', Object.keys(loaded.progress.items).length, source.fsPath),
-      { modal: true, detail: t('Merge keeps, for each item, whichever answer is newer. Replace forgets the current progress. Either way a backup of the current progress is kept.') },
+      t('Import {0} quiz items from {1}?', decision.count, source.fsPath),
+      {
+        modal: true,
+        detail: `${loaded.problems.length ? `${t('{0} damaged item(s) in the file will be left out: {1}', loaded.problems.length, listed)}\n\n` : ''}${t('Merge keeps, for each item, whichever answer is newer. Replace forgets the current progress. Either way a backup of the current progress is kept.')}`,
+      },
       merge,
       replace,
     );
@@ -42,7 +56,7 @@ export async function importProgressCommand(store: ProgressStore, source?: vscod
   await store.backup(store.progress, 'before-import');
   const next = mode === 'replace' ? { progress: loaded.progress, taken: Object.keys(loaded.progress.items).length } : mergeProgress(store.progress, loaded.progress);
   await store.save(next.progress);
-  const skipped = loaded.problems.length ? ` ${t('{0} damaged item(s) in the file were left out: {1}', loaded.problems.length, loaded.problems.slice(0, 3).join('; '))}` : '';
+  const skipped = loaded.problems.length ? ` ${t('{0} damaged item(s) in the file were left out: {1}', loaded.problems.length, listed)}` : '';
   void vscode.window.showInformationMessage(t('Imported {0} quiz item(s) from {1}.', next.taken, source.fsPath) + skipped);
   return next.taken;
 }

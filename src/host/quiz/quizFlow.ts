@@ -45,6 +45,7 @@ export interface FlowDeps {
 type Ask = { type: 'choice'; i: number } | { type: 'toggle'; i: number } | { type: 'submit' } | { type: 'skip' } | { type: 'bool'; v: boolean };
 type Next = 'next' | 'question' | 'demo';
 
+
 /** Asks the entries one by one, with feedback after each answer and a summary at the end. */
 export async function runQuizFlow(authored: readonly QuizEntry[], deps: FlowDeps): Promise<RunScore> {
   const entries = authored.map((e) => ({ ...e, item: presentItem(e.item, deps.seed, deps.shuffle) }));
@@ -52,22 +53,25 @@ export async function runQuizFlow(authored: readonly QuizEntry[], deps: FlowDeps
   const n = entries.length;
   let i = 0;
   while (i < n) {
-    const asked = await askItem(entries[i], i, n, deps);
-    if (asked.type === 'cancel') return stopped(run);
-    if (asked.type === 'back') {
-      i = Math.max(0, i - 1);
-      continue;
+    // an item answered earlier in this run (reached with Back) shows its recorded answer, not a blank question
+    if (!run.isAnswered(i)) {
+      const asked = await askItem(entries[i], i, n, deps);
+      if (asked.type === 'cancel') return stopped(run);
+      if (asked.type === 'back') {
+        i = Math.max(0, i - 1);
+        continue;
+      }
+      if (asked.type === 'skip') {
+        run.skip(i);
+        i++;
+        continue;
+      }
+      const result = run.answer(i, asked.value.answer, asked.value.millis, Date.now(), deps.store.progress);
+      await deps.store.save(result.progress);
     }
-    if (asked.type === 'skip') {
-      run.skip(i);
-      i++;
-      continue;
-    }
-    const result = run.answer(i, asked.value.answer, asked.value.millis, Date.now(), deps.store.progress);
-    await deps.store.save(result.progress);
     const next = await feedback(entries[i], i, n, run, deps);
     if (next === 'cancel') return stopped(run);
-    if (next === 'next') i++;
+    i = next === 'back' ? Math.max(0, i - 1) : i + 1;
   }
   await summary(entries, run, deps);
   return run.score();
@@ -140,13 +144,17 @@ async function askItem(e: QuizEntry, i: number, n: number, deps: FlowDeps): Prom
   return timed(v.type === 'bool' ? { kind: 'truefalse', value: v.v } : { kind: 'single', choice: v.type === 'choice' ? v.i : -1 });
 }
 
-async function feedback(e: QuizEntry, i: number, n: number, run: QuizRun, deps: FlowDeps): Promise<Next | 'back' | 'cancel'> {
+async function feedback(e: QuizEntry, i: number, n: number, run: QuizRun, deps: FlowDeps): Promise<'next' | 'back' | 'cancel'> {
   const t = vscode.l10n.t;
   const o = run.outcomes[i];
   if (o.status !== 'answered') return 'next';
-  const head: Row<Next>[] = o.correct
-    ? [{ label: `$(pass-filled) ${t('Right!')}`, description: t('{0} · next review {1}', ratingName(o.rating), dueIn(o.after.card.due, Date.now())), alwaysShow: true }]
-    : textRows<Next>(`${t('Not right.')} ${givenAnswerText(o.answer)} ${rightAnswerText(e.item)}`, 'error', 5).map((r, k) => (k === 0 ? { ...r, description: t('next review {0}', dueIn(o.after.card.due, Date.now())) } : r));
+  // the verdict and the answer given, then when it comes back, each on rows of their own so
+  // that nothing is cut off at the right edge of the quick pick
+  const verdict = o.correct ? `${t('Right!')} ${givenAnswerText(o.answer)}` : `${t('Not right.')} ${givenAnswerText(o.answer)} ${rightAnswerText(e.item)}`;
+  const head: Row<Next>[] = [
+    ...textRows<Next>(verdict, o.correct ? 'pass-filled' : 'error', 5),
+    ...textRows<Next>(t('{0} · next review {1}', ratingName(o.rating), dueIn(o.after.card.due, Date.now())), 'calendar', 1),
+  ];
   const next: Row<Next> = { label: i + 1 < n ? `$(arrow-right) ${t('Next question')}` : `$(checklist) ${t('See the summary')}`, value: 'next', alwaysShow: true };
   const rows: Row<Next>[] = [
     ...head,
@@ -159,7 +167,7 @@ async function feedback(e: QuizEntry, i: number, n: number, run: QuizRun, deps: 
   ];
   for (;;) {
     const r = await pickStep<Next>({
-      chrome: { ...chrome(e, i, n, false), canGoBack: true },
+      chrome: chrome(e, i, n, false),
       rows,
       active: next,
       placeholder: o.correct ? t('Right — press Enter to go on') : t('Not right — read why, then press Enter to go on'),
@@ -187,7 +195,9 @@ async function summary(entries: readonly QuizEntry[], run: QuizRun, deps: FlowDe
     const o = run.outcomes[k];
     const icon = o.status === 'answered' ? (o.correct ? 'pass' : 'error') : 'debug-step-over';
     const when = o.status === 'answered' ? t('next review {0}', dueIn(o.after.card.due, now)) : t('skipped');
-    return { label: `$(${icon}) ${shortPrompt(e.item)}`, description: when, detail: manyQuestions ? e.title : undefined, value: { type: 'open', id: e.item.questionId } };
+    // the review time goes on the detail line, which has the row's whole width: beside a long
+    // prompt, as a description, it was cut to "next…"
+    return { label: `$(${icon}) ${shortPrompt(e.item)}`, detail: manyQuestions ? `${when} · ${e.title}` : when, value: { type: 'open', id: e.item.questionId } };
   });
   const done: Row<Done> = { label: `$(check) ${t('Done')}`, description: t('or choose an answer below to open its question'), value: { type: 'done' }, alwaysShow: true };
   const rows: Row<Done>[] = [

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { dueSpan } from '../../shared/quiz/dueSpan';
 import { Rating, type QuizRating } from '../../shared/quiz/scheduling';
 
 export function ratingName(r: QuizRating): string {
@@ -17,14 +18,19 @@ export function ratingName(r: QuizRating): string {
 /** "now", "in 10 minutes", "in 3 days": when something is due, from `now`. */
 export function dueIn(due: number, now: number): string {
   const t = vscode.l10n.t;
-  const min = Math.round((due - now) / 60_000);
-  if (min <= 0) return t('now');
-  if (min < 60) return min === 1 ? t('in 1 minute') : t('in {0} minutes', min);
-  const h = Math.round(min / 60);
-  if (h < 24) return h === 1 ? t('in 1 hour') : t('in {0} hours', h);
-  const d = Math.round(h / 24);
-  if (d < 60) return d === 1 ? t('in 1 day') : t('in {0} days', d);
-  return t('in {0} months', Math.round(d / 30));
+  const span = dueSpan(due, now);
+  switch (span.unit) {
+    case 'now':
+      return t('now');
+    case 'minute':
+      return span.count === 1 ? t('in 1 minute') : t('in {0} minutes', span.count);
+    case 'hour':
+      return span.count === 1 ? t('in 1 hour') : t('in {0} hours', span.count);
+    case 'day':
+      return span.count === 1 ? t('in 1 day') : t('in {0} days', span.count);
+    case 'month':
+      return t('in {0} months', span.count);
+  }
 }
 
 export function letter(i: number): string {

@@ -12,11 +12,13 @@ export interface QuestionProgress {
 
 export type ProgressProvider = (questionId: string) => QuestionProgress;
 
-export type ProgressState = 'new' | 'seen' | 'scored' | 'due';
+/** `scored`: every latest answer right; `relearn`: some latest answer wrong and not yet due again. */
+export type ProgressState = 'new' | 'seen' | 'scored' | 'relearn' | 'due';
 
 export function progressState(p: QuestionProgress, now: number): ProgressState {
   if (p.due !== undefined && p.due <= now) return 'due';
-  if (p.score !== undefined) return 'scored';
+  // a wrong answer is due again within minutes; until then it must not look like a success
+  if (p.score !== undefined) return p.score >= 1 ? 'scored' : 'relearn';
   return p.seen ? 'seen' : 'new';
 }
 

@@ -156,3 +156,18 @@ export function parseExport(raw: unknown): LoadedProgress {
   }
   return parseProgress(raw);
 }
+
+/**
+ * What Import Quiz Progress may offer for a file it read. A file with no valid item is refused
+ * before anything is asked, so Replace can never swap the learner's progress for nothing; a file
+ * with some damaged items names them in the question, before the learner chooses.
+ */
+export type ImportDecision =
+  | { type: 'refuse'; why: 'damaged' | 'empty'; problems: string[] }
+  | { type: 'ask'; count: number; problems: string[] };
+
+export function importDecision(loaded: LoadedProgress): ImportDecision {
+  const count = Object.keys(loaded.progress.items).length;
+  if (count === 0) return { type: 'refuse', why: loaded.problems.length ? 'damaged' : 'empty', problems: loaded.problems };
+  return { type: 'ask', count, problems: loaded.problems };
+}

@@ -16,24 +16,28 @@ export interface RunScore {
 }
 
 /**
- * One quiz run's answers. Each item is scheduled from its state before the run, so going back and
- * answering again replaces the earlier answer instead of counting as a second review.
+ * One quiz run's answers. An item is graded once per run: going back shows the answer given, and a
+ * second answer to it is refused, so it can neither replace the first in the score nor count as a
+ * second review in the schedule.
  */
 export class QuizRun {
-  private readonly before = new Map<string, ItemProgress | undefined>();
   readonly outcomes: ItemOutcome[];
 
   constructor(readonly items: readonly PreparedItem[]) {
     this.outcomes = items.map(() => ({ status: 'pending' }));
   }
 
-  /** Grades and schedules one answer; returns the progress to store. */
+  isAnswered(index: number): boolean {
+    return this.outcomes[index].status === 'answered';
+  }
+
+  /** Grades and schedules one answer; returns the progress to store. Throws for an item already answered in this run. */
   answer(index: number, answer: Answer, millis: number, now: number, current: Progress): { correct: boolean; rating: QuizRating; progress: Progress } {
     const item = this.items[index];
-    if (!this.before.has(item.key)) this.before.set(item.key, current.items[item.key]);
+    if (this.isAnswered(index)) throw new Error(`quiz item ${item.key} was already answered in this run`);
     const correct = gradeAnswer(item, answer);
     const rating = ratingFor(correct, millis, item.kind);
-    const after = answered(this.before.get(item.key), correct, rating, now);
+    const after = answered(current.items[item.key], correct, rating, now);
     this.outcomes[index] = { status: 'answered', answer, correct, rating, millis, after };
     return { correct, rating, progress: withItem(current, item.key, after) };
   }
