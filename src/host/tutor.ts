@@ -34,6 +34,7 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
     this.encoder = new EncoderService(context.extensionUri, this.log);
     this.panel = new AttentionPanel(context.extensionUri, this.log, {
       onWebviewMessage: (msg) => this.attention.onWebviewMessage(msg),
+      onPanelRestored: (state) => this.attention.onPanelRestored(state),
       onPanelClosed: () => this.attention.onPanelClosed(),
     });
     this.attention = new AttentionController(this.panel, this.encoder, this.log);

@@ -43,9 +43,3 @@ export function attentionAt(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 
   return p.attention[((layer * p.numHeads + head) * t + query) * t + key];
 }
 
-/** One head's T×T matrix as a view into the flat array (no copy). */
-export function headMatrix(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 'tokens'>, layer: number, head: number): Float32Array {
-  const t = p.tokens.length;
-  const off = (layer * p.numHeads + head) * t * t;
-  return p.attention.subarray(off, off + t * t);
-}

@@ -2,22 +2,26 @@
  * The one message protocol between the extension host and its webviews: a discriminated union per
  * direction. Messages from a webview are untrusted input and go through `parseWebviewMessage`.
  */
+import type { SavedText } from './attentionSession';
 import type { EncodingPayload } from './encoding';
 import type { LabParams, LabResult } from './labs/labTypes';
 import { LAB_IDS, type LabId } from './questions/types';
+import { type ViewKind, VIEWS } from './viewKind';
 
-export type ViewKind = 'head' | 'matrix' | 'model' | 'step' | 'labs';
+export type { ViewKind } from './viewKind';
 
 /** Host → attention webview. */
 export type HostMessage =
   | { type: 'ping'; id: number }
   | { type: 'status'; state: 'loading' | 'empty' | 'error'; message: string }
-  | { type: 'encoding'; requestId: number; payload: EncodingPayload }
+  /** locked: the token the panel locks (null: none); saved: what the panel keeps to be drawn again after Reload Window */
+  | { type: 'encoding'; requestId: number; payload: EncodingPayload; locked: number | null; saved: SavedText }
   | { type: 'selectToken'; index: number | null }
   | { type: 'pinned'; pinned: boolean }
   | { type: 'showView'; view: ViewKind; lab?: LabId }
-  | { type: 'labResult'; result: LabResult }
-  | { type: 'labError'; lab: LabId; message: string };
+  /** requestId: the webview's runLab this answers */
+  | { type: 'labResult'; requestId: number; result: LabResult }
+  | { type: 'labError'; requestId: number; lab: LabId; message: string };
 
 /** Attention webview → host. */
 export type WebviewMessage =
@@ -31,12 +35,11 @@ export type WebviewMessage =
   /** theme: the theme kind the webview drew in (VS Code's data-vscode-theme-kind on its body) */
   | { type: 'rendered'; view: ViewKind; tokens: number; millis: number; theme: string }
   | { type: 'viewShown'; view: ViewKind }
-  | { type: 'runLab'; lab: LabId; params: LabParams }
+  | { type: 'runLab'; requestId: number; lab: LabId; params: LabParams }
   | { type: 'quizQuestion'; id: string };
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const VIEWS: readonly ViewKind[] = ['head', 'matrix', 'model', 'step', 'labs'];
 const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 
 export class ProtocolError extends Error {}
@@ -80,6 +83,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
       return { type: 'viewShown', view: m.view as ViewKind };
     case 'runLab': {
       if (!LAB_IDS.includes(m.lab as LabId)) throw new ProtocolError('runLab.lab must be a lab id');
+      if (!isInt(m.requestId) || m.requestId < 0) throw new ProtocolError('runLab.requestId must be a non-negative integer');
       const p = isObj(m.params) ? m.params : {};
       const params: LabParams = {};
       if (p.token !== undefined) {
@@ -95,7 +99,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
         if (!isInt(p.seed) || p.seed < 0) throw new ProtocolError('runLab.params.seed must be a non-negative integer');
         params.seed = p.seed;
       }
-      return { type: 'runLab', lab: m.lab as LabId, params };
+      return { type: 'runLab', requestId: m.requestId, lab: m.lab as LabId, params };
     }
     case 'quizQuestion':
       if (typeof m.id !== 'string' || !/^[a-z0-9-]{1,80}$/.test(m.id)) throw new ProtocolError('quizQuestion.id must be a question id');

@@ -58,7 +58,7 @@ suite('Attention panel', () => {
     }
     // the step view asked for them: the same request ran again, now with q/k/v
     const stepped = api.attention.current!;
-    assert.deepStrictEqual(stepped.request, shown.request, 'the same text, not a new selection');
+    assert.deepStrictEqual(stepped.request, { ...shown.request, qkv: true }, 'the same text, not a new selection, now asking for q/k/v');
     assert.strictEqual(stepped.payload.qkvOmitted, undefined);
     assert.strictEqual(stepped.payload.q?.length, p.numLayers * p.numHeads * p.tokens.length * stepped.payload.headDim);
     assert.deepStrictEqual(stepped.payload.attention, p.attention, 'the same attention');

@@ -11,7 +11,7 @@ suite('attention webview protocol', () => {
       theme: 'vscode-dark',
     });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'lockToken', index: null, layer: 2, heads: [0, 3] }), { type: 'lockToken', index: null, layer: 2, heads: [0, 3] });
-    assert.deepStrictEqual(parseWebviewMessage({ type: 'runLab', lab: 'scale-sqrt-dk', params: { layer: 1, junk: 'x' } }), { type: 'runLab', lab: 'scale-sqrt-dk', params: { layer: 1 } });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'runLab', requestId: 3, lab: 'scale-sqrt-dk', params: { layer: 1, junk: 'x' } }), { type: 'runLab', requestId: 3, lab: 'scale-sqrt-dk', params: { layer: 1 } });
   });
 
   test('messages that do not fit are a ProtocolError that says what was wrong', () => {
@@ -26,8 +26,9 @@ suite('attention webview protocol', () => {
       [{ type: 'lockToken', index: 1, layer: 0, heads: [-1] }, /lockToken.heads/],
       [{ type: 'moveWindow', delta: 2 }, /moveWindow.delta/],
       [{ type: 'openQuestion', id: '../../etc/passwd' }, /question id/],
-      [{ type: 'runLab', lab: 'rm-rf', params: {} }, /lab id/],
-      [{ type: 'runLab', lab: 'scale-sqrt-dk', params: { head: 1000 } }, /params.head/],
+      [{ type: 'runLab', requestId: 1, lab: 'rm-rf', params: {} }, /lab id/],
+      [{ type: 'runLab', requestId: 1, lab: 'scale-sqrt-dk', params: { head: 1000 } }, /params.head/],
+      [{ type: 'runLab', lab: 'scale-sqrt-dk', params: {} }, /runLab.requestId/],
     ];
     for (const [raw, reason] of cases) {
       assert.throws(() => parseWebviewMessage(raw), (e: unknown) => e instanceof ProtocolError && reason.test(e.message), JSON.stringify(raw));

@@ -1,66 +1,50 @@
 import * as vscode from 'vscode';
+import {
+  type EncodeRequest,
+  INITIAL_SESSION,
+  type MessageKind,
+  parseSavedText,
+  type SessionEffect,
+  type SessionEvent,
+  type SessionState,
+  type ShownEncoding,
+  step,
+  type TextRef,
+} from '../../shared/attentionSession';
 import type { EncodingPayload } from '../../shared/encoding';
+import type { LabParams, LabResult } from '../../shared/labs/labTypes';
 import { LatestOnly } from '../../shared/latestOnly';
-import type { ViewKind, WebviewMessage } from '../../shared/protocol';
+import type { WebviewMessage } from '../../shared/protocol';
+import type { LabId } from '../../shared/questions/types';
 import { scopeForCursor } from '../../shared/selectionScope';
+import { parseViewKind } from '../../shared/viewKind';
+import { Command } from '../commandIds';
 import { readConfig } from '../config';
 import { InputError } from '../encoder/encoderCore';
 import type { EncoderService } from '../encoder/encoderService';
-import type { Log } from '../log';
-import type { AttentionPanel } from './attentionPanel';
-import { AttentionDecorations } from './attentionDecorations';
-import { saveExport } from './saveExport';
 import { runLab, SAMPLE_TEXT, SAMPLE_TEXT_ZH } from '../labs/labRunner';
-import type { LabParams } from '../../shared/labs/labTypes';
-import type { LabId } from '../../shared/questions/types';
-import { Command } from '../commandIds';
-
-/** Whether two requests encode the same window of the same text at the same place in the same document version. */
-function sameText(a: SelectionRequest, b: SelectionRequest): boolean {
-  return a.uri === b.uri && a.version === b.version && a.baseOffset === b.baseOffset && a.window === b.window && a.text === b.text;
-}
-
-/** One encoding request, tied to the document range it came from. */
-export interface SelectionRequest {
-  uri: string;
-  version: number;
-  baseOffset: number;
-  text: string;
-  origin: { line: number; character: number };
-  source: EncodingPayload['source'];
-  window: number;
-}
-
-export interface ShownEncoding {
-  request: SelectionRequest;
-  payload: EncodingPayload;
-}
+import type { Log } from '../log';
+import { AttentionDecorations } from './attentionDecorations';
+import type { AttentionPanel } from './attentionPanel';
+import { saveExport } from './saveExport';
 
 /**
- * Turns "what the user selected" into encodings for the panel: on command, and then following the
- * selection (debounced, newest wins, unless pinned). Draws the locked token's attention back onto
- * the editor text, and maps the cursor inside the selection to a token in the panel.
+ * Turns VS Code events (the command, selections, the panel's messages) into events of the attention
+ * session (src/shared/attentionSession.ts), which decides; this class carries out what it decides:
+ * runs the encoder (newest wins), posts to the panel, draws the locked token's attention on the editor.
  */
 export class AttentionController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly queue: LatestOnly<SelectionRequest, ShownEncoding>;
+  private readonly queue: LatestOnly<EncodeRequest, ShownEncoding>;
   private readonly decorations = new AttentionDecorations();
   private debounce: ReturnType<typeof setTimeout> | undefined;
-  /** the last request sent to the encoder */
-  private lastAsked: SelectionRequest | undefined;
-  /** a status message was posted after the last encoding was delivered */
-  private statusShown = false;
-  private pinned = false;
-  private shown: ShownEncoding | undefined;
-  /** the view the panel shows: only the step view draws queries, keys and values, so only it fetches them */
-  private view: ViewKind = 'head';
-  private readonly listeners = new Set<(e: ShownEncoding) => void>();
+  private state: SessionState = INITIAL_SESSION;
   /** every encoding posted, for tests and the status line */
   encodingsPosted = 0;
   /** the webview's last report of a finished render (view, token count, milliseconds) */
   lastRendered: { view: string; tokens: number; millis: number; theme: string } | undefined;
   /** the last lab result posted (tests read it) */
-  lastLab: import('../../shared/labs/labTypes').LabResult | undefined;
+  lastLab: LabResult | undefined;
 
   constructor(
     private readonly panel: AttentionPanel,
@@ -68,178 +52,99 @@ export class AttentionController implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.queue = new LatestOnly(
-      // read when the request runs, not when it was made: a view opened meanwhile gets what it draws
-      async (req) => ({ request: req, payload: await (await this.encoder.get()).encode({ ...req, qkv: this.view === 'step' }) }),
-      (res) => this.deliver(res),
-      (err) => this.reportError(err),
+      async (request) => ({ request, payload: await (await this.encoder.get()).encode(request) }),
+      (res) => this.dispatch({ type: 'encoded', request: res.request, payload: res.payload }),
+      (err, request) => this.failed(err, request),
     );
     this.disposables.push(
       this.decorations,
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
-      this.encoder.onDidReset(() => this.onModelReset()),
+      this.encoder.onDidReset(() => this.dispatch({ type: 'modelReset' })),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (this.shown && e.document.uri.toString() === this.shown.request.uri && e.contentChanges.length) this.decorations.clear();
+        if (e.contentChanges.length) this.dispatch({ type: 'documentEdited', uri: e.document.uri.toString() });
       }),
     );
   }
 
+  /** The drawing on show (none while a message stands in its place). */
   get current(): ShownEncoding | undefined {
-    return this.shown;
+    return this.state.shown;
   }
 
   get isPinned(): boolean {
-    return this.pinned;
+    return this.state.pinned;
   }
 
-  /** Called for every encoding delivered to the panel (tests and labs listen). */
-  onDidEncode(listener: (e: ShownEncoding) => void): vscode.Disposable {
-    this.listeners.add(listener);
-    return new vscode.Disposable(() => this.listeners.delete(listener));
+  /** The session as it stands (tests read it). */
+  get session(): SessionState {
+    return this.state;
   }
 
-  /** The command: open the panel and encode the active editor's selection (or line/paragraph). */
+  /** The command: open the panel on the active editor's selection (or line/paragraph). */
   showForActiveEditor(): void {
-    this.panel.show();
     const editor = vscode.window.activeTextEditor;
-    if (!editor) {
-      this.postStatus('empty', vscode.l10n.t('Open a file and select some text to see its attention.'));
-      return;
-    }
-    this.encodeEditor(editor);
+    this.dispatch({ type: 'show', text: editor ? this.textOf(editor) : 'noEditor' });
   }
 
   setPinned(pinned: boolean, fromPanel = false): void {
-    this.pinned = pinned;
-    if (!fromPanel) this.panel.post({ type: 'pinned', pinned });
-    void vscode.commands.executeCommand('setContext', 'transformerTutor.attentionPinned', pinned);
+    const editor = vscode.window.activeTextEditor;
+    const selection = editor && !editor.selection.isEmpty ? this.textOf(editor) : undefined;
+    this.dispatch({ type: 'pin', pinned, fromPanel, ...(selection ? { selection } : {}) });
   }
 
-  encodeEditor(editor: vscode.TextEditor, window = 0): void {
-    this.submit(this.requestFor(editor, window));
+  /** Opens the panel on a lab: from the question view's "Try it", hovers and the command palette. */
+  showLab(lab: LabId): void {
+    const editor = vscode.window.activeTextEditor;
+    const selected = editor && !editor.selection.isEmpty ? this.textOf(editor) : undefined;
+    const sampleText = vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT;
+    const sample: TextRef = { uri: '', version: 0, baseOffset: 0, text: sampleText, origin: { line: 0, character: 0 }, source: 'sample' };
+    this.dispatch({ type: 'lab', lab, sample, ...(selected && selected !== 'blank' ? { text: selected } : {}) });
   }
 
-  /** Queues a request for the encoder, or says why there is nothing to encode. */
-  private submit(req: SelectionRequest | undefined): void {
-    if (!req) {
-      this.postStatus('empty', vscode.l10n.t('The selection is empty and the cursor is on a blank line: select some text.'));
-      return;
-    }
-    if (!this.encoder.isLoaded) this.panel.post({ type: 'status', state: 'loading', message: vscode.l10n.t('Loading the encoder…') });
-    this.enqueue(req);
+  /** A panel came back after Reload Window: what its webview saved decides what it shows. */
+  onPanelRestored(saved: unknown): void {
+    const s = typeof saved === 'object' && saved !== null ? (saved as Record<string, unknown>) : {};
+    const text = parseSavedText(s.saved);
+    this.dispatch({ type: 'restored', view: parseViewKind(s.view) ?? 'head', pinned: s.pinned === true, ...(text ? { text: this.rebind(text) } : {}) });
   }
 
-  private requestFor(editor: vscode.TextEditor, window: number): SelectionRequest | undefined {
-    const doc = editor.document;
-    let range: vscode.Range = editor.selection;
-    let source: EncodingPayload['source'] = 'selection';
-    if (editor.selection.isEmpty) {
-      const lines = Array.from({ length: doc.lineCount }, (_, i) => doc.lineAt(i).text);
-      const scope = scopeForCursor(lines, editor.selection.active.line);
-      if (!scope) return undefined;
-      range = new vscode.Range(scope.startLine, 0, scope.endLine, doc.lineAt(scope.endLine).text.length);
-      source = scope.source;
-    }
-    const text = doc.getText(range);
-    if (!text.trim()) return undefined;
-    return {
-      uri: doc.uri.toString(),
-      version: doc.version,
-      baseOffset: doc.offsetAt(range.start),
-      text,
-      origin: { line: range.start.line, character: range.start.character },
-      source,
-      window,
-    };
+  /** The saved text, tied to the open document it still matches (so the editor shading works), if any. */
+  private rebind<T extends TextRef>(text: T): T {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === text.uri);
+    const matches = doc && doc.getText().slice(text.baseOffset, text.baseOffset + text.text.length) === text.text;
+    return { ...text, version: matches ? doc.version : -1 };
   }
 
-  private deliver(res: ShownEncoding): void {
-    // the same text again (q/k/v added, or the selection event of a command's own selection) keeps what is drawn on the editor
-    if (!this.shown || !sameText(res.request, this.shown.request)) this.decorations.clear();
-    this.shown = res;
-    this.statusShown = false;
-    // the step view opened while this ran without q/k/v: run it again (nothing newer waits, or this would not be delivered)
-    if (res.payload.qkvOmitted && this.view === 'step') this.enqueue(res.request);
-    this.panel.post({ type: 'encoding', requestId: ++this.encodingsPosted, payload: res.payload });
-    this.listeners.forEach((l) => l(res));
-  }
-
-  private reportError(err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    if (!(err instanceof InputError)) this.log.error('Encoding failed', err);
-    this.postStatus('error', vscode.l10n.t('Cannot show attention: {0}', message));
-  }
-
-  private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
-    if (!this.panel.isOpen || e.textEditor.document.uri.scheme === 'output') return;
-    const sel = e.selections[0];
-    const shown = this.shown;
-    // the cursor inside the encoded text selects that token in the panel
-    if (sel.isEmpty && shown && e.textEditor.document.uri.toString() === shown.request.uri) {
-      const offset = e.textEditor.document.offsetAt(sel.active) - shown.request.baseOffset;
-      const index = shown.payload.tokens.findIndex((t) => !t.special && offset >= t.start && offset < t.end);
-      if (index >= 0) this.panel.post({ type: 'selectToken', index });
-      return;
-    }
-    if (sel.isEmpty || this.pinned || !readConfig().followSelection) return;
-    clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => this.follow(e.textEditor), readConfig().debounceMs);
-  }
-
-  /**
-   * The selection settled. VS Code also fires selection events when the layout or the focus changes,
-   * and a selection can come back to where it was: the text last asked for (in whichever window, shown
-   * or on its way) is not run again. It is when that request ended in a message instead of a drawing,
-   * or when the step view still waits for q/k/v.
-   */
-  private follow(editor: vscode.TextEditor): void {
-    const req = this.requestFor(editor, 0);
-    const last = this.lastAsked;
-    const stepWaits = this.view === 'step' && this.shown?.payload.qkvOmitted === true;
-    if (req && last && sameText({ ...req, window: last.window }, last) && !this.statusShown && !stepWaits) return;
-    this.submit(req);
-  }
-
-  /** Every request goes to the encoder through here, so that follow() knows what was last asked for. */
-  private enqueue(request: SelectionRequest): void {
-    this.lastAsked = request;
-    this.queue.submit(request);
-  }
-
-  /** The model settings changed: the text on show is run again, on the new model. */
-  private onModelReset(): void {
-    if (this.panel.isOpen && this.shown) this.enqueue(this.shown.request);
-  }
-
-  /** A status message took the place of the drawing (the text was empty, or encoding failed). */
-  private postStatus(state: 'empty' | 'error', message: string): void {
-    this.statusShown = true;
-    this.panel.post({ type: 'status', state, message });
+  onPanelClosed(): void {
+    this.dispatch({ type: 'closed' });
   }
 
   onWebviewMessage(msg: WebviewMessage): void {
     switch (msg.type) {
+      case 'ready':
+        this.dispatch({ type: 'ready' });
+        break;
+      case 'pong':
+        break;
       case 'lockToken':
-        this.drawLocked(msg.index, msg.layer, msg.heads);
+        this.dispatch({ type: 'lock', token: msg.index === null ? null : { index: msg.index, layer: msg.layer, heads: msg.heads } });
         break;
       case 'setPinned':
         this.setPinned(msg.pinned, true);
         break;
       case 'moveWindow': {
-        const shown = this.shown;
+        const shown = this.state.shown;
         const editor = vscode.window.visibleTextEditors.find((ed) => ed.document.uri.toString() === shown?.request.uri);
-        if (shown && editor) {
-          const doc = editor.document;
-          const req = { ...shown.request, window: (shown.payload.window?.index ?? 0) + msg.delta };
-          if (doc.version === req.version) this.enqueue(req);
-          else this.encodeEditor(editor, req.window);
-        }
+        // the document changed since: the same selection, read again
+        const fresh = shown && editor && editor.document.version !== shown.request.version ? this.textOf(editor) : undefined;
+        this.dispatch({ type: 'moveWindow', delta: msg.delta, ...(fresh && fresh !== 'blank' ? { fresh } : {}) });
         break;
       }
       case 'export':
         void saveExport(msg.format, msg.data);
         break;
       case 'runLab':
-        void this.runLab(msg.lab, msg.params);
+        void this.runLab(msg.requestId, msg.lab, msg.params);
         break;
       case 'openQuestion':
         void vscode.commands.executeCommand(Command.OpenQuestion, msg.id);
@@ -248,72 +153,152 @@ export class AttentionController implements vscode.Disposable {
         void vscode.commands.executeCommand(Command.QuizQuestion, msg.id);
         break;
       case 'viewShown':
-        this.view = msg.view;
-        if (msg.view === 'step') this.fetchQkv();
+        this.dispatch({ type: 'view', view: msg.view });
         break;
       case 'rendered':
         this.lastRendered = { view: msg.view, tokens: msg.tokens, millis: msg.millis, theme: msg.theme };
         this.log.info(`Rendered the ${msg.view} view of ${msg.tokens} tokens in ${msg.millis.toFixed(1)} ms`);
         break;
-      case 'ready':
-        if (this.shown) this.panel.post({ type: 'encoding', requestId: ++this.encodingsPosted, payload: this.shown.payload });
-        break;
-      default:
-        break;
+      default: {
+        const never: never = msg;
+        void never;
+      }
     }
   }
 
-  /**
-   * The step view opened on an encoding made without q/k/v: the same request again, which now asks for
-   * them. A request already running or waiting is newer, or will ask for them itself when it runs.
-   */
-  private fetchQkv(): void {
-    if (this.shown?.payload.qkvOmitted && !this.queue.busy) this.enqueue(this.shown.request);
+  private dispatch(event: SessionEvent): void {
+    const { state, effects } = step(this.state, event);
+    this.state = state;
+    for (const effect of effects) this.perform(effect);
+  }
+
+  private perform(effect: SessionEffect): void {
+    switch (effect.type) {
+      case 'reveal':
+        this.panel.show();
+        break;
+      case 'encode':
+        if (!this.encoder.isLoaded) this.panel.post({ type: 'status', state: 'loading', message: vscode.l10n.t('Loading the encoder…') });
+        this.queue.submit(effect.request);
+        break;
+      case 'cancel':
+        clearTimeout(this.debounce);
+        this.queue.cancel();
+        break;
+      case 'showEncoding': {
+        const { uri, version, baseOffset, text, origin, source, window } = effect.request;
+        this.panel.post({
+          type: 'encoding',
+          requestId: ++this.encodingsPosted,
+          payload: effect.payload,
+          locked: effect.locked,
+          saved: { uri, version, baseOffset, text, origin, source, window },
+        });
+        break;
+      }
+      case 'showMessage':
+        this.panel.post({ type: 'status', state: effect.kind === 'error' ? 'error' : 'empty', message: this.messageText(effect.kind, effect.detail) });
+        break;
+      case 'showView':
+        this.panel.post({ type: 'showView', view: effect.view, ...(effect.lab ? { lab: effect.lab } : {}) });
+        break;
+      case 'selectToken':
+        this.panel.post({ type: 'selectToken', index: effect.index });
+        break;
+      case 'pinned':
+        if (!effect.fromPanel) this.panel.post({ type: 'pinned', pinned: effect.pinned });
+        void vscode.commands.executeCommand('setContext', 'transformerTutor.attentionPinned', effect.pinned);
+        break;
+      case 'drawDecorations': {
+        const shown = this.state.shown;
+        const editor = shown && vscode.window.visibleTextEditors.find((ed) => ed.document.uri.toString() === shown.request.uri);
+        if (shown && editor && editor.document.version === shown.request.version) this.decorations.draw(editor, shown, effect.token.index, effect.token.layer, effect.token.heads);
+        else this.decorations.clear();
+        break;
+      }
+      case 'clearDecorations':
+        this.decorations.clear();
+        break;
+      default: {
+        const never: never = effect;
+        void never;
+      }
+    }
+  }
+
+  private messageText(kind: MessageKind, detail: string | undefined): string {
+    switch (kind) {
+      case 'noEditor':
+        return vscode.l10n.t('Open a file and select some text to see its attention.');
+      case 'blank':
+        return vscode.l10n.t('The selection is empty and the cursor is on a blank line: select some text.');
+      case 'error':
+        return vscode.l10n.t('Cannot show attention: {0}', detail ?? '');
+      default: {
+        const never: never = kind;
+        return never;
+      }
+    }
+  }
+
+  private failed(err: unknown, request: EncodeRequest): void {
+    if (!(err instanceof InputError)) this.log.error('Encoding failed', err);
+    this.dispatch({ type: 'failed', request, message: err instanceof Error ? err.message : String(err) });
+  }
+
+  /** The editor's selection, or the line/paragraph at the cursor when nothing is selected. */
+  private textOf(editor: vscode.TextEditor): TextRef | 'blank' {
+    const doc = editor.document;
+    let range: vscode.Range = editor.selection;
+    let source: EncodingPayload['source'] = 'selection';
+    if (editor.selection.isEmpty) {
+      const lines = Array.from({ length: doc.lineCount }, (_, i) => doc.lineAt(i).text);
+      const scope = scopeForCursor(lines, editor.selection.active.line);
+      if (!scope) return 'blank';
+      range = new vscode.Range(scope.startLine, 0, scope.endLine, doc.lineAt(scope.endLine).text.length);
+      source = scope.source;
+    }
+    const text = doc.getText(range);
+    if (!text.trim()) return 'blank';
+    return {
+      uri: doc.uri.toString(),
+      version: doc.version,
+      baseOffset: doc.offsetAt(range.start),
+      text,
+      origin: { line: range.start.line, character: range.start.character },
+      source,
+    };
+  }
+
+  private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (!this.state.open || e.textEditor.document.uri.scheme === 'output') return;
+    const sel = e.selections[0];
+    if (sel.isEmpty) {
+      // the cursor inside the text on show selects that token in the panel
+      this.dispatch({ type: 'cursor', uri: e.textEditor.document.uri.toString(), offset: e.textEditor.document.offsetAt(sel.active) });
+      return;
+    }
+    if (this.state.pinned || !readConfig().followSelection) return;
+    clearTimeout(this.debounce);
+    const editor = e.textEditor;
+    this.debounce = setTimeout(() => {
+      if (!editor.selection.isEmpty) this.dispatch({ type: 'selection', text: this.textOf(editor) });
+    }, readConfig().debounceMs);
   }
 
   /** Computes a lab on the text shown (or the built-in sample) and posts it to the panel. */
-  async runLab(lab: LabId, params: LabParams): Promise<void> {
+  async runLab(requestId: number, lab: LabId, params: LabParams): Promise<void> {
     try {
       const core = await this.encoder.get();
       const pieces = this.encoder.bundledFiles.tokenizerPath.replace(/tokenizer\.json$/, 'bpe_pieces.json');
-      const shown = this.shown?.request.source === 'sample' ? undefined : this.shown?.request.text;
-      const result = await runLab(core, lab, params, shown, pieces);
+      const request = this.state.shown?.request;
+      const result = await runLab(core, lab, params, request?.source === 'sample' ? undefined : request?.text, pieces);
       this.lastLab = result;
-      this.panel.post({ type: 'labResult', result });
+      this.panel.post({ type: 'labResult', requestId, result });
     } catch (err) {
       this.log.error(`Lab ${lab} failed`, err);
-      this.panel.post({ type: 'labError', lab, message: vscode.l10n.t('The lab could not run: {0}', err instanceof Error ? err.message : String(err)) });
+      this.panel.post({ type: 'labError', requestId, lab, message: vscode.l10n.t('The lab could not run: {0}', err instanceof Error ? err.message : String(err)) });
     }
-  }
-
-  /** Opens the panel on a lab: from the question view's "Try it", hovers and the command palette. */
-  showLab(lab: LabId): void {
-    this.panel.show();
-    const editor = vscode.window.activeTextEditor;
-    if (!this.shown && editor && !editor.selection.isEmpty) this.encodeEditor(editor);
-    else if (!this.shown) {
-      // no text yet: the panel and the lab use a built-in sample sentence, and say so
-      const text = vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT;
-      this.enqueue({ uri: '', version: 0, baseOffset: 0, text, origin: { line: 0, character: 0 }, source: 'sample', window: 0 });
-    }
-    this.panel.post({ type: 'showView', view: 'labs', lab });
-  }
-
-  private drawLocked(index: number | null, layer: number, heads: number[]): void {
-    const shown = this.shown;
-    const editor = shown && vscode.window.visibleTextEditors.find((ed) => ed.document.uri.toString() === shown.request.uri);
-    if (!shown || !editor || index === null || editor.document.version !== shown.request.version) {
-      this.decorations.clear();
-      return;
-    }
-    this.decorations.draw(editor, shown, index, layer, heads);
-  }
-
-  onPanelClosed(): void {
-    this.queue.cancel();
-    this.decorations.clear();
-    this.shown = undefined;
-    this.lastAsked = undefined;
   }
 
   dispose(): void {

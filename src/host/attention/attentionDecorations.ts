@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { attentionRow, strengthLevel } from '../../shared/attentionMath';
-import type { ShownEncoding } from './attentionController';
+import type { ShownEncoding } from '../../shared/attentionSession';
 
 const LEVELS = 8;
 

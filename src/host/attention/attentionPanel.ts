@@ -6,9 +6,14 @@ import { webviewStrings } from './webviewStrings';
 
 export const ATTENTION_VIEW_TYPE = 'transformerTutor.attention';
 
+/** Messages the controller posts again when the webview (re)loads, so none is kept while it loads. */
+const REPLAYED = new Set<HostMessage['type']>(['encoding', 'status', 'pinned', 'selectToken']);
+
 /** Where the panel's messages go once they have been validated. */
 export interface AttentionPanelHandler {
   onWebviewMessage(msg: WebviewMessage): void;
+  /** the panel came back after Reload Window; `state` is what its webview saved (untrusted) */
+  onPanelRestored(state: unknown): void;
   onPanelClosed(): void;
 }
 
@@ -31,17 +36,16 @@ export class AttentionPanel implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(ATTENTION_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel) => this.adopt(panel),
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          this.adopt(panel);
+          this.handler.onPanelRestored(state);
+        },
       }),
     );
   }
 
   get isOpen(): boolean {
     return this.panel !== undefined;
-  }
-
-  get isVisible(): boolean {
-    return this.panel?.visible ?? false;
   }
 
   show(): void {
@@ -61,9 +65,9 @@ export class AttentionPanel implements vscode.Disposable {
   post(msg: HostMessage): void {
     if (!this.panel) return;
     if (!this.ready) {
-      // only the newest encoding matters; older ones would be stale when the page is ready
-      if (msg.type === 'encoding' || msg.type === 'status') this.queue = this.queue.filter((m) => m.type !== 'encoding' && m.type !== 'status');
-      this.queue.push(msg);
+      // what is on show (drawing or message, lock, pin) is posted again whole when the page is ready;
+      // the rest waits for it
+      if (!REPLAYED.has(msg.type)) this.queue.push(msg);
       return;
     }
     void this.panel.webview.postMessage(msg);
@@ -101,6 +105,11 @@ export class AttentionPanel implements vscode.Disposable {
     const subs: vscode.Disposable[] = [];
     subs.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      // a hidden webview's page is gone (no retainContextWhenHidden): what is posted meanwhile would be
+      // lost, so it waits for the page to load again and say 'ready'
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
       panel.onDidDispose(() => {
         subs.forEach((d) => d.dispose());
         this.panel = undefined;

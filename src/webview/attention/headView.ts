@@ -55,16 +55,20 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
   left.list.setAttribute('role', 'listbox');
   left.list.setAttribute('aria-label', strings.queryList);
   left.list.tabIndex = 0;
+  left.list.dataset.focusKey = 'queries';
   if (state.locked !== null) left.list.setAttribute('aria-activedescendant', `q-${state.locked}`);
   wrap.addEventListener('mouseleave', () => setPreview(null));
-  // keyboard: ↑/↓ move the locked token, Escape unlocks
+  // keyboard: ↑/↓ move the locked token, Home/End go to the ends, Escape unlocks (the list keeps the
+  // focus across the redraw: main.ts gives it back by its data-focus-key)
   left.list.addEventListener('keydown', (e) => {
     const cur = state.locked ?? -1;
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    const moves: Record<string, number> = { ArrowDown: Math.min(t - 1, cur + 1), ArrowUp: Math.max(0, cur - 1), Home: 0, End: t - 1 };
+    if (e.key in moves) {
       e.preventDefault();
-      const next = Math.max(0, Math.min(t - 1, cur + (e.key === 'ArrowDown' ? 1 : -1)));
-      ctx.update({ locked: next });
-    } else if (e.key === 'Escape') {
+      ctx.update({ locked: moves[e.key] });
+    } else if (e.key === 'Escape' && state.locked !== null) {
+      e.preventDefault();
+      e.stopPropagation();
       ctx.update({ locked: null });
     }
   });

@@ -3,13 +3,6 @@ import { LAB_IDS, type LabId } from '../../shared/questions/types';
 import { renderBlock } from './labBlocks';
 import type { ViewContext } from './viewContext';
 
-export interface LabsState {
-  result?: LabResult;
-  error?: { lab: LabId; message: string };
-  /** the encoding the result was computed for */
-  forRequest?: number;
-}
-
 /** The Labs tab: pick a lab; the host computes it on this text and the blocks are drawn here. */
 export function renderLabsView(root: HTMLElement, ctx: ViewContext): void {
   const { strings: S, labs } = ctx;
@@ -24,6 +17,7 @@ export function renderLabsView(root: HTMLElement, ctx: ViewContext): void {
     b.className = 'lab-link';
     b.textContent = S[`lab.${id}`] ?? id;
     b.setAttribute('aria-current', String(id === lab));
+    b.dataset.focusKey = `lab-${id}`;
     b.addEventListener('click', () => ctx.update({ lab: id }));
     picker.append(b);
   }
@@ -40,19 +34,19 @@ export function renderLabsView(root: HTMLElement, ctx: ViewContext): void {
   }
   if (!fresh) {
     body.append(Object.assign(document.createElement('p'), { className: 'status', textContent: S.labComputing }));
-    ctx.runLab(lab, {});
+    ctx.runLab(lab);
     return;
   }
   const r = labs.result as LabResult;
   const h = document.createElement('h2');
   h.textContent = r.title;
   body.append(h);
-  for (const b of r.blocks) body.append(renderBlock(b, (token) => ctx.runLab(lab, { token }), S));
+  for (const b of r.blocks) body.append(renderBlock(b, (index) => ctx.runLab(lab, { kind: 'token', index }), S));
   if (lab === 'mlm') {
     const again = document.createElement('vscode-button');
     again.setAttribute('secondary', '');
     again.textContent = S.labAnotherSample;
-    again.addEventListener('click', () => ctx.runLab(lab, { seed: (ctx.labSeed = (ctx.labSeed ?? 0) + 1) }));
+    again.addEventListener('click', () => ctx.runLab(lab, { kind: 'anotherSample' }));
     body.append(again);
   }
   const footer = document.createElement('div');

@@ -2,18 +2,21 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { EncodingPayload } from '../../shared/encoding';
+import { type LabAction, nextLabParams } from '../../shared/labs/labParams';
+import type { LabParams } from '../../shared/labs/labTypes';
+import type { LabId } from '../../shared/questions/types';
 import type { HostMessage, ViewKind } from '../../shared/protocol';
 import { connect, readBootstrap } from '../vscodeApi';
 import { ConceptTips } from './concepts';
 import { exportView } from './exporters';
 import { renderHeadView } from './headView';
-import { type LabsState, renderLabsView } from './labsView';
+import { renderLabsView } from './labsView';
 import { renderMatrixView } from './matrixView';
 import { renderModelView } from './modelView';
 import { type PanelState, restoreState } from './state';
 import { renderStepView } from './stepView';
 import { buildToolbar, type Toolbar } from './toolbar';
-import { fmt, type RenderOutcome, tokenLabel, type ViewContext } from './viewContext';
+import { fmt, type LabsState, type RenderOutcome, tokenLabel, type ViewContext } from './viewContext';
 
 interface Boot {
   strings: Record<string, string>;
@@ -27,8 +30,10 @@ let state = restoreState(vscode.getState());
 let payload: EncodingPayload | undefined;
 let requestId = 0;
 let labs: LabsState = {};
-let labPendingFor = 0;
-let labSeed = 0;
+/** the last lab asked for: a reply to an older one is dropped */
+let labAsked = { requestId: 0, forEncoding: 0 };
+/** each lab's parameters on this text (the token masked, the sample drawn…) */
+let labParams: Partial<Record<LabId, LabParams>> = {};
 
 const live = document.createElement('div');
 live.className = 'sr-only';
@@ -56,7 +61,8 @@ const toolbar: Toolbar = buildToolbar(S, {
 });
 document.body.append(toolbar.element, status, main, live);
 new ConceptTips(S, (id) => vscode.postMessage({ type: 'openQuestion', id }));
-if (state.pinned) vscode.postMessage({ type: 'setPinned', pinned: true });
+// nothing drawn yet (a new panel, or one restored and waiting for its text): tabs and pin work already
+toolbar.sync(undefined, state);
 
 function onMessage(msg: HostMessage): void {
   switch (msg.type) {
@@ -66,22 +72,27 @@ function onMessage(msg: HostMessage): void {
     case 'status':
       status.textContent = msg.message;
       status.dataset.state = msg.state;
-      if (msg.state !== 'loading') status.hidden = false;
+      // a message in place of the drawing: the old text's tokens go, so nothing on screen belongs to another text
+      if (msg.state !== 'loading') clearDrawing();
       break;
-    case 'encoding':
+    case 'encoding': {
+      const sameText = state.saved !== undefined && state.saved.text === msg.saved.text && state.saved.uri === msg.saved.uri && state.saved.window === msg.saved.window;
+      if (!sameText) labParams = {};
       payload = msg.payload;
       requestId = msg.requestId;
-      // a new text: keep view/layer/heads, but an index into the old tokens means nothing now
-      if (state.locked !== null && state.locked >= payload.tokens.length) state.locked = null;
-      state.layer = Math.min(state.layer, payload.numLayers - 1);
+      // the host decides whether the lock survives (only the same text run again); an announcement of an old word goes with it
+      if (msg.locked === null) live.textContent = '';
+      state = { ...state, locked: msg.locked, saved: msg.saved, layer: Math.min(state.layer, payload.numLayers - 1) };
+      vscode.setState(state);
       status.dataset.state = 'ok';
       render();
       break;
+    }
     case 'pinned':
       // the command palette's Pin toggle: show it without echoing it back
       state = { ...state, pinned: msg.pinned };
       vscode.setState(state);
-      if (payload) toolbar.sync(payload, state);
+      toolbar.sync(payload, state);
       break;
     case 'selectToken':
       if (payload && msg.index !== null) update({ locked: msg.index });
@@ -90,11 +101,13 @@ function onMessage(msg: HostMessage): void {
       update({ view: msg.view, ...(msg.lab ? { lab: msg.lab } : {}) });
       break;
     case 'labResult':
-      labs = { result: msg.result, forRequest: labPendingFor };
+      if (msg.requestId !== labAsked.requestId) break;
+      labs = { result: msg.result, forRequest: labAsked.forEncoding };
       if (state.view === 'labs') render();
       break;
     case 'labError':
-      labs = { error: { lab: msg.lab, message: msg.message }, forRequest: labPendingFor };
+      if (msg.requestId !== labAsked.requestId) break;
+      labs = { error: { lab: msg.lab, message: msg.message }, forRequest: labAsked.forEncoding };
       if (state.view === 'labs') render();
       break;
     default: {
@@ -124,12 +137,25 @@ function announceLocked(): void {
   live.textContent = fmt(S.lockedAnnounce, tokenLabel(payload.tokens[state.locked].text), state.locked, state.layer + 1);
 }
 
+/** A message took the drawing's place: nothing of the old text stays on screen, clickable or exportable. */
+function clearDrawing(): void {
+  payload = undefined;
+  labs = {};
+  live.textContent = '';
+  state = { ...state, locked: null, saved: undefined };
+  vscode.setState(state);
+  main.replaceChildren();
+  toolbar.sync(undefined, state);
+}
+
 function render(): void {
+  toolbar.sync(payload, state);
   if (!payload) return;
   const p = payload;
   const t0 = performance.now();
-  toolbar.sync(p, state);
   status.textContent = describe(p);
+  // the view is built anew: the element that had the keyboard focus gets it back in the new view
+  const focusKey = (document.activeElement?.closest('[data-focus-key]') as HTMLElement | null)?.dataset.focusKey;
   main.replaceChildren();
   const ctx: ViewContext = {
     payload: p,
@@ -141,11 +167,11 @@ function render(): void {
     quizQuestion: (id) => vscode.postMessage({ type: 'quizQuestion', id }),
     requestId,
     labs,
-    labSeed,
-    runLab: (lab, params) => {
-      labPendingFor = requestId;
-      if (params.seed !== undefined) labSeed = params.seed;
-      vscode.postMessage({ type: 'runLab', lab, params: { layer: state.layer, head: state.heads[0] ?? 0, ...params } });
+    labParams: (lab) => labParams[lab] ?? {},
+    runLab: (lab, action?: LabAction) => {
+      if (action) labParams = { ...labParams, [lab]: nextLabParams(labParams[lab] ?? {}, action) };
+      labAsked = { requestId: labAsked.requestId + 1, forEncoding: requestId };
+      vscode.postMessage({ type: 'runLab', requestId: labAsked.requestId, lab, params: { layer: state.layer, head: state.heads[0] ?? 0, ...labParams[lab] } });
     },
   };
   const views: Record<ViewKind, (root: HTMLElement, c: ViewContext) => RenderOutcome | void> = {
@@ -156,7 +182,9 @@ function render(): void {
     labs: renderLabsView,
   };
   drawnWidth = main.clientWidth;
-  if (views[state.view](main, ctx) === 'waiting') return;
+  const outcome = views[state.view](main, ctx);
+  if (focusKey) main.querySelector<HTMLElement>(`[data-focus-key="${focusKey}"]`)?.focus();
+  if (outcome === 'waiting') return;
   // measure after layout and paint, so the figure is what the user waits for
   requestAnimationFrame(() =>
     setTimeout(() => vscode.postMessage({ type: 'rendered', view: state.view, tokens: p.tokens.length, millis: performance.now() - t0, theme: themeKind() }), 0),
@@ -200,5 +228,10 @@ new ResizeObserver(() => {
 }).observe(main);
 
 vscode.postMessage({ type: 'ready' });
+if (state.saved) {
+  // restored after a reload: the host runs the saved text again; say so until it arrives
+  status.textContent = S.loading;
+  status.dataset.state = 'loading';
+}
 // the view restored from the last session: the host fetches only what it draws
 vscode.postMessage({ type: 'viewShown', view: state.view });

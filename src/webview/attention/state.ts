@@ -1,3 +1,4 @@
+import type { SavedText } from '../../shared/attentionSession';
 import type { ViewKind } from '../../shared/protocol';
 
 /** What the panel restores after a reload (getState/setState). */
@@ -10,6 +11,8 @@ export interface PanelState {
   locked: number | null;
   lab: string;
   pinned: boolean;
+  /** the text drawn, handed back to the host after Reload Window (which checks it) */
+  saved?: SavedText;
 }
 
 export const DEFAULT_STATE: PanelState = { view: 'head', layer: 0, heads: [], locked: null, lab: 'multi-head', pinned: false };

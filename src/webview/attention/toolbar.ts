@@ -15,7 +15,8 @@ export interface ToolbarEvents {
 
 export interface Toolbar {
   element: HTMLElement;
-  sync(p: EncodingPayload, state: PanelState): void;
+  /** p: the drawing on show; without one, only the tabs and the pin (the rest acts on a drawing) */
+  sync(p: EncodingPayload | undefined, state: PanelState): void;
 }
 
 const VIEWS: ViewKind[] = ['head', 'matrix', 'model', 'step', 'labs'];
@@ -98,6 +99,12 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
         b.setAttribute('aria-selected', String(on));
         b.tabIndex = on ? 0 : -1;
       });
+      pin.setAttribute('aria-pressed', String(state.pinned));
+      pin.textContent = state.pinned ? S.pinned : S.pin;
+      pin.title = state.pinned ? S.pinnedHelp : S.pinHelp;
+      for (const part of [layerWrap, heads, exp]) part.hidden = !p;
+      win.hidden = !p?.window;
+      if (!p) return;
       // rebuild layer options and head toggles only when the model's shape changes
       const key = `${p.numLayers}x${p.numHeads}`;
       if (key !== shape) {
@@ -139,10 +146,6 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
         const on = h === undefined ? state.heads.length === 0 : state.heads.length === 0 || state.heads.includes(Number(h));
         b.setAttribute('aria-pressed', String(on));
       });
-      pin.setAttribute('aria-pressed', String(state.pinned));
-      pin.textContent = state.pinned ? S.pinned : S.pin;
-      pin.title = S.pinHelp;
-      win.hidden = !p.window;
       prev.disabled = !p.window || p.window.index === 0;
       next.disabled = !p.window || p.window.index >= p.window.count - 1;
     },

@@ -1,8 +1,15 @@
 import type { EncodingPayload } from '../../shared/encoding';
-import type { LabParams } from '../../shared/labs/labTypes';
+import type { LabAction } from '../../shared/labs/labParams';
+import type { LabParams, LabResult } from '../../shared/labs/labTypes';
 import type { LabId } from '../../shared/questions/types';
-import type { LabsState } from './labsView';
 import type { PanelState } from './state';
+
+/** The lab on show: its result or error, and the encoding it was computed for. */
+export interface LabsState {
+  result?: LabResult;
+  error?: { lab: LabId; message: string };
+  forRequest?: number;
+}
 
 /** What every view gets: the data, the state, strings, and ways to change the state. */
 export interface ViewContext {
@@ -19,9 +26,10 @@ export interface ViewContext {
   /** the host's id of the encoding shown */
   requestId: number;
   labs: LabsState;
-  runLab(lab: LabId, params: LabParams): void;
-  /** MLM corruption sample counter */
-  labSeed?: number;
+  /** the lab's parameters on this text */
+  labParams(lab: LabId): LabParams;
+  /** computes the lab (again, after the learner's action) */
+  runLab(lab: LabId, action?: LabAction): void;
 }
 
 /** A view that shows a placeholder while the host computes what it needs says so ('waiting'), and is not reported as rendered. */

@@ -1,0 +1,9 @@
+/** The attention panel's views. */
+export type ViewKind = 'head' | 'matrix' | 'model' | 'step' | 'labs';
+
+export const VIEWS: readonly ViewKind[] = ['head', 'matrix', 'model', 'step', 'labs'];
+
+/** A view's name from untrusted data (a webview message or saved state), or undefined. */
+export function parseViewKind(v: unknown): ViewKind | undefined {
+  return VIEWS.includes(v as ViewKind) ? (v as ViewKind) : undefined;
+}
