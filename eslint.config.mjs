@@ -17,13 +17,13 @@ export default tseslint.config(
   {
     files: ['src/shared/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', '../host/*', '../webview/*', 'onnxruntime-*'], message: 'shared code is pure: no vscode, host, webview or runtime imports' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', '**/host/**', '**/webview/**', 'onnxruntime-*', 'node:*'], message: 'shared code is pure: no vscode, host, webview or runtime imports' }] }],
     },
   },
   {
     files: ['src/webview/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', '../host/*', 'fs', 'path', 'onnxruntime-node'], message: 'webview code runs in the browser' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', '**/host/**', 'fs', 'path', 'node:*', 'onnxruntime-node'], message: 'webview code runs in the browser' }] }],
     },
   },
 );
