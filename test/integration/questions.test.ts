@@ -177,7 +177,7 @@ suite('Questions: bank, hovers, questions view and panel', () => {
         });
         assert.ok(bank.questions.size >= 21, 'the built-in questions still load');
         const problems = bank.problems.map((p) => `${path.basename(p.path)}:${p.line}: ${p.message}`);
-        assert.ok(problems.includes('broken.md:3: topic: "nowhere" is not one of: attention, embeddings, architecture, decoder, training, bert, tokenization'), problems.join('\n'));
+        assert.ok(problems.includes('broken.md:3: topic: "nowhere" is not one of: attention, embeddings, architecture, decoder, training, bert, tokenization, interpretability'), problems.join('\n'));
         assert.ok(problems.some((p) => p.startsWith('my-extra.md:undefined: question "my-extra" has no zh-cn version')), problems.join('\n'));
       });
       await waitFor('removing the folder from the setting to drop its questions', async () => !(await api.questions.bank()).questions.has('my-extra') || undefined);

@@ -21,6 +21,8 @@ export function topicLabel(topic: Topic): string {
       return t('BERT');
     case 'tokenization':
       return t('Tokenization');
+    case 'interpretability':
+      return t('Interpretability');
   }
 }
 

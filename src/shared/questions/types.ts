@@ -5,8 +5,8 @@
 export type Language = 'en' | 'zh-cn';
 export const LANGUAGES: readonly Language[] = ['en', 'zh-cn'];
 
-export type Topic = 'attention' | 'embeddings' | 'architecture' | 'decoder' | 'training' | 'bert' | 'tokenization';
-export const TOPICS: readonly Topic[] = ['attention', 'embeddings', 'architecture', 'decoder', 'training', 'bert', 'tokenization'];
+export type Topic = 'attention' | 'embeddings' | 'architecture' | 'decoder' | 'training' | 'bert' | 'tokenization' | 'interpretability';
+export const TOPICS: readonly Topic[] = ['attention', 'embeddings', 'architecture', 'decoder', 'training', 'bert', 'tokenization', 'interpretability'];
 
 export type LabId =
   | 'multi-head'
