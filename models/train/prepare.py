@@ -37,10 +37,13 @@ def main():
     tok_path = args.tokenizer
     if not os.path.exists(tok_path):
         random.seed(0)
-        # the vocabulary learns from the mix training sees: each unit kept with its group's weight
-        top = max(d.get("weight", 1.0) for d in docs)
-        sample = [u for d in docs if not heldout(d["src"]) for u in d["units"]
-                  if random.random() < d.get("weight", 1.0) / top]
+        # the vocabulary learns from the mix training sees (each unit kept with its group's weight), with
+        # everyday English counted three times over: cased, it must hold "Mother" and "Yesterday" as well as
+        # "mother" and "yesterday", and API names would otherwise crowd out the words of a kitchen or a bus
+        boost = {"everyday-en": 3.0}
+        w = {id(d): d.get("weight", 1.0) * boost.get(d.get("group"), 1.0) for d in docs}
+        top = max(w.values())
+        sample = [u for d in docs if not heldout(d["src"]) for u in d["units"] if random.random() < w[id(d)] / top]
         random.shuffle(sample)
         # every GB 2312 level-1 character is in: the common characters of everyday Chinese (妈, 她, 猫…)
         vocab = wordpiece.train(sample[:1_500_000], vocab_size=args.vocab_size, cjk_chars=4500,
