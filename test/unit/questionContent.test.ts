@@ -50,6 +50,19 @@ function* readerText(t: QuestionText): Generator<{ field: string; text: string }
   for (const field of ['answer', 'deeper', 'pitfalls'] as const) yield { field, text: t[field] };
 }
 
+/** Each match of `pattern` in the reader's text, as `path: field: …context…`. */
+function findInText(texts: readonly QuestionText[], pattern: RegExp, languages: readonly string[] = LANGUAGES): string[] {
+  const found: string[] = [];
+  for (const t of texts.filter((x) => languages.includes(x.language))) {
+    for (const { field, text } of readerText(t)) {
+      for (const m of text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'))) {
+        found.push(`${t.path}: ${field}: …${text.slice(Math.max(0, m.index - 20), m.index + m[0].length + 20).replace(/\n/g, '⏎')}…`);
+      }
+    }
+  }
+  return found;
+}
+
 const report = (problems: readonly BankProblem[]) => problems.map((p) => `  ${p.path}:${p.line ?? 1}: ${p.message}`).join('\n');
 
 suite('question bank content (questions/)', () => {
@@ -72,6 +85,21 @@ suite('question bank content (questions/)', () => {
     assert.ok(placeholderProblems.length === 0, `${placeholderProblems.length} placeholder(s) cannot be filled in:\n${report(placeholderProblems)}`);
     const left = texts.flatMap((t) => [...readerText(t)].flatMap(({ field, text }) => placeholdersIn(text).map((p) => `${t.path}: ${field}: ${p}`)));
     assert.deepStrictEqual(left, [], 'no placeholder is left in the text a reader sees');
+  });
+
+  test('no text speaks of "the seed": readers know it as a widely shared interview answer sheet', () => {
+    // a random seed (随机种子) is fine; the answer sheet is not
+    assert.deepStrictEqual(findInText(texts, /\b(?:the|this|that) seed\b|\bseed(?:'s| document| answer)|(?<!随机)种子/i), []);
+  });
+
+  test('Chinese text has no stray space next to Chinese punctuation or between two Chinese characters (folded YAML lines leave one)', () => {
+    const space = String.raw`[ \t\u00a0]+`;
+    const stray = new RegExp(`${space}(?=[，。、；：？！）》”])|(?<=[，。、；：？！（《“])${space}|(?<=\\p{Script=Han})${space}(?=\\p{Script=Han})`, 'u');
+    assert.deepStrictEqual(findInText(texts, stray, ['zh-cn']), []);
+  });
+
+  test('Chinese text quotes with “” and uses one word per concept', () => {
+    assert.deepStrictEqual(findInText(texts, /[「」『』]/, ['zh-cn']), [], 'quotes are “”');
   });
 
   test('the bank has at least 20 questions', () => {

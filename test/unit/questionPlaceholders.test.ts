@@ -28,6 +28,7 @@ suite('question placeholders: facts about the bundled model', () => {
     assert.deepStrictEqual(fill('{{model.num_layers}} layers × {{ model.num_heads }} heads of {{model.head_size}}'), { text: '4 layers × 4 heads of 32', problems: [] });
     assert.strictEqual(fill('{{model.hidden_size ^ 2}} = {{model.num_layers * model.hidden_size*model.hidden_size}}').text, '16384 = 65536');
     assert.strictEqual(fill('ln {{model.vocab_size}} ≈ {{ln(model.vocab_size) | 2}}, √d = {{sqrt(model.hidden_size) | 3}}').text, 'ln 8192 ≈ 9.01, √d = 11.314');
+    assert.strictEqual(fill('e^{{2 * sqrt(model.head_size) | 1}} ≈ {{exp(2 * sqrt(model.head_size)) | 0}}, {{log2(model.vocab_size)}} bits').text, 'e^11.3 ≈ 81937, 13 bits');
     assert.strictEqual(fill('p = {{model.embedding_dropout}}, {{(model.embedding_dropout - model.dropout) * 100}}%, {{-model.num_heads + 2}}').text, 'p = 0.1, 10%, -2');
     assert.strictEqual(fill('{{model.position_encoding}}; {{model.train_max_tokens}}-token; {{model.parameters}}').text, 'sinusoidal; 128-token; 1.88M');
   });

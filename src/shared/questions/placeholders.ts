@@ -5,7 +5,7 @@ import { factNames, type FactValue, type ModelFacts } from './modelFacts';
  * file is parsed, so a placeholder works anywhere: prose, formulas, quiz prompts, numeric answers.
  *
  * Syntax (questions/README.md): `{{model.num_layers}}` is a fact; `{{model.hidden_size ^ 2}}` is
- * arithmetic on facts (+ − * / ^, parentheses, sqrt(), ln(), log2()); `{{sqrt(model.head_size) | 2}}`
+ * arithmetic on facts (+ − * / ^, parentheses, sqrt(), ln(), log2(), exp()); `{{sqrt(model.head_size) | 2}}`
  * shows two decimals. A computed value that is not a whole number must say how many decimals to show.
  */
 export interface PlaceholderProblem {
@@ -15,7 +15,7 @@ export interface PlaceholderProblem {
 }
 
 const PLACEHOLDER = /\{\{([^{}\n]*)\}\}/g;
-const FUNCTIONS: Record<string, (x: number) => number> = { sqrt: Math.sqrt, ln: Math.log, log2: Math.log2 };
+const FUNCTIONS: Record<string, (x: number) => number> = { sqrt: Math.sqrt, ln: Math.log, log2: Math.log2, exp: Math.exp };
 
 export function fillPlaceholders(text: string, facts: ModelFacts): { text: string; problems: PlaceholderProblem[] } {
   const problems: PlaceholderProblem[] = [];
