@@ -1,7 +1,9 @@
+import * as assert from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
+import { ModelFormatError } from '../../src/host/encoder/attentionTap';
 import type { ModelFiles } from '../../src/host/encoder/encoderCore';
 import { BUNDLED } from './modelFiles';
 
@@ -70,4 +72,13 @@ export function plainExport(m: onnx.ModelProto): void {
   }
   g.input = (g.input ?? []).filter((i) => i.name !== 'pos_scale');
   g.initializer = [...(g.initializer ?? []), onnx.TensorProto.create({ name: 'pos_scale', dataType: onnx.TensorProto.DataType.FLOAT, dims: [1], floatData: [1] })];
+}
+
+/** Rejects with a ModelFormatError whose message matches. */
+export async function rejectsFormat(p: Promise<unknown>, message: RegExp): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof ModelFormatError, `a ModelFormatError, not ${String(e)}`);
+    assert.match(e.message, message);
+    return true;
+  });
 }

@@ -1,11 +1,14 @@
-import { decodeModel, loadOnnxProto, ModelFormatError } from './onnxGraph';
+import type { onnx as OnnxNs } from 'onnx-proto';
+import { fusedAttentionProblem, inspectGraph } from './graphInspection';
+import { decodeModel, loadOnnxProto, ModelFormatError, type Onnx } from './onnxGraph';
 
 export { ModelFormatError };
 
 /**
  * Makes a BERT-family ONNX graph that has no attention outputs expose them: every Softmax whose
- * result feeds a MatMul (the weights times V) becomes a graph output, in graph order, one per layer.
- * The change is made in memory on the decoded protobuf; the file on disk is untouched.
+ * result feeds the product with V (a MatMul, or ONNX Runtime's FusedMatMul, maybe behind a Dropout or
+ * a Cast) becomes a graph output, in graph order, one per layer. The change is made in memory on the
+ * decoded protobuf; the file on disk is untouched.
  */
 export interface TappedModel {
   bytes: Uint8Array;
@@ -15,23 +18,27 @@ export interface TappedModel {
 
 export async function tapAttention(bytes: Uint8Array): Promise<TappedModel> {
   const onnx = await loadOnnxProto();
-  const model = decodeModel(onnx, bytes);
+  return tapDecoded(onnx, decodeModel(onnx, bytes));
+}
+
+const TIMES_V = /MatMul$|^Dropout$|^Cast$|^Einsum$/;
+
+/** tapAttention on a model already decoded (the loader decodes once, to inspect and to tap). */
+export function tapDecoded(onnx: Onnx, model: OnnxNs.ModelProto & { graph: OnnxNs.GraphProto }): TappedModel {
   const graph = model.graph;
   const initializers = new Set((graph.initializer ?? []).map((i) => i.name));
   const inputNames = (graph.input ?? []).map((i) => i.name ?? '').filter((n) => n && !initializers.has(n));
+  // fused attention first: a graph may keep some Softmax elsewhere that is not a layer's attention
+  const { fusedAttention } = inspectGraph(graph, '');
+  if (fusedAttention.length) throw new ModelFormatError(fusedAttentionProblem(fusedAttention));
   const consumers = new Map<string, string[]>();
   for (const n of graph.node) for (const i of n.input ?? []) consumers.set(i, [...(consumers.get(i) ?? []), n.opType ?? '']);
   const softmaxOutputs = graph.node
     .filter((n) => n.opType === 'Softmax' && n.output?.length)
     .map((n) => n.output![0])
-    .filter((out) => (consumers.get(out) ?? []).some((op) => op === 'MatMul' || op === 'Dropout' || op === 'Cast'));
+    .filter((out) => (consumers.get(out) ?? []).some((op) => TIMES_V.test(op)));
   if (!softmaxOutputs.length) {
-    const fused = graph.node.some((n) => n.opType === 'Attention' || n.opType === 'MultiHeadAttention');
-    throw new ModelFormatError(
-      fused
-        ? 'its attention is fused into one Attention operator, so there is no Softmax to read the weights from; export it without attention fusion'
-        : 'no attention Softmax was found (expected Softmax nodes whose output multiplies V)',
-    );
+    throw new ModelFormatError('no attention Softmax was found (expected Softmax nodes whose output multiplies V), so its attention cannot be read');
   }
   const existing = new Set((graph.output ?? []).map((o) => o.name));
   for (const name of softmaxOutputs) {

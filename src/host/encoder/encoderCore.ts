@@ -1,6 +1,6 @@
 import type { EncodingPayload } from '../../shared/encoding';
 import type { ModelConfig } from '../../shared/modelConfig';
-import { type Feeds, GraphRun, type RunOutputs } from './graphRun';
+import type { Feeds, GraphRun, RunOutputs } from './graphRun';
 import { type Capabilities, loadModel, type ModelFiles } from './modelLoading';
 import { packPayload } from './payloadPacking';
 import type { LoadedRuntime } from './runtime';
@@ -36,8 +36,7 @@ export class EncoderCore {
     const m = await loadModel(files, runtime);
     const maxTokens = Math.min(512, m.config.max_position_embeddings, m.inputs.fixedLength ?? Infinity);
     const windows = new TextWindows(m.tokenizer, m.alignment, m.config.special_tokens, maxTokens);
-    const graph = new GraphRun(runtime, m.session, m.views, m.stacked, m.inputs, m.config.special_tokens.pad);
-    return new EncoderCore(files, windows, graph, m.config, m.attentionOutputs, m.capabilities, m.loadMillis, (id) => m.tokenizer.id_to_token(id));
+    return new EncoderCore(files, windows, m.graph, m.config, m.attentionOutputs, m.capabilities, m.loadMillis, (id) => m.tokenizer.id_to_token(id));
   }
 
   get runtime(): LoadedRuntime {

@@ -21,6 +21,9 @@ export class GraphRun {
   /** Set when a stacked view run failed where the whole graph did not: per-layer outputs come from that. */
   private stackFailed = false;
 
+  /** Feeds padded to a fixed sequence length, with the number of positions that hold tokens. */
+  private readonly tokensIn = new WeakMap<Feeds, number>();
+
   constructor(
     readonly runtime: LoadedRuntime,
     /** the whole graph: the labs' and quizzes' other outputs (MLM logits, NSP, embeddings, hidden states) */
@@ -33,6 +36,8 @@ export class GraphRun {
     private readonly inputs: ModelInputs,
     /** the id that fills the positions past the text in a model with a fixed sequence length */
     private readonly padId: number,
+    /** the per-layer attention outputs, which run() hands back as [batch, heads, queries, keys] */
+    private readonly attention: ReadonlySet<string>,
   ) {}
 
   /**
@@ -62,6 +67,7 @@ export class GraphRun {
     if (inputs.segments) feeds[inputs.segments] = tensor(inputs.segments, pad(segments, 0));
     if (inputs.positions) feeds[inputs.positions] = tensor(inputs.positions, Array.from({ length: width * batch }, (_, i) => i % width));
     if (inputs.posScale) feeds[inputs.posScale] = new Tensor('float32', Float32Array.of(posScale ?? 1), [1]);
+    if (width !== t) this.tokensIn.set(feeds, t);
     return feeds;
   }
 
@@ -72,6 +78,14 @@ export class GraphRun {
    * copies of their own otherwise (so posting one layer never carries the others along).
    */
   async run(feeds: Feeds, outputs: string[]): Promise<RunOutputs> {
+    const out = await this.runGraph(feeds, outputs);
+    const [batch, width] = feeds[this.inputs.ids].dims;
+    const t = this.tokensIn.get(feeds) ?? width;
+    for (const name of outputs) if (this.attention.has(name)) out[name] = attentionAs4d(out[name], batch, width, t);
+    return out;
+  }
+
+  private async runGraph(feeds: Feeds, outputs: string[]): Promise<RunOutputs> {
     const cut = this.stackFailed ? undefined : this.views?.cutFor(outputs);
     const out: RunOutputs = {};
     const runWhole = async () => {
@@ -125,4 +139,21 @@ export class GraphRun {
     await this.views?.release();
     await this.session.release();
   }
+}
+
+/**
+ * Attention as [batch, heads, queries, keys] over the tokens alone. PyTorch's nn.MultiheadAttention
+ * exports its weights as [batch × heads, queries, keys]; a model with a fixed sequence length returns
+ * rows and columns for the padding after the text, which are cropped off here.
+ */
+export function attentionAs4d(o: RunOutputs[string], batch: number, width: number, t: number): RunOutputs[string] {
+  let dims = o.dims;
+  if (dims.length === 3 && dims[0] % batch === 0) dims = [batch, dims[0] / batch, dims[1], dims[2]];
+  // anything else is left for the shape check before packing, which names the dimension that is off
+  if (dims.length !== 4 || dims[2] !== width || dims[3] !== width) return { data: o.data, dims };
+  if (t === width) return { data: o.data, dims };
+  const rows = dims[0] * dims[1];
+  const data = new Float32Array(rows * t * t);
+  for (let r = 0; r < rows; r++) for (let q = 0; q < t; q++) data.set(o.data.subarray((r * width + q) * width, (r * width + q) * width + t), (r * t + q) * t);
+  return { data, dims: [dims[0], dims[1], t, t] };
 }

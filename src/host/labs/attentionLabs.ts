@@ -10,7 +10,9 @@ const t = vscode.l10n.t;
 
 /** Multi-head vs one averaged head: how different the heads of one layer are. */
 export async function multiHeadLab(input: LabInput, layer: number): Promise<LabBlock[]> {
-  const out = (await input.run([`attn_${layer}`]))[`attn_${layer}`];
+  // by the model's own output name: a bring-your-own export's tapped Softmax is not called attn_N
+  const name = input.core.attentionOutputs[layer];
+  const out = (await input.run([name]))[name];
   const [, H, T] = out.dims;
   const a = out.data;
   const avg = new Array(T * T).fill(0);

@@ -30,6 +30,17 @@ const NEEDS: Record<LabId, (keyof EncoderCore['capabilities'])[]> = {
   'wordpiece-bpe': [],
 };
 
+/** What a model without a capability lacks, in words a reader of the lab understands, with the output names an exporter would look for. */
+function lackedInWords(): Record<keyof EncoderCore['capabilities'], string> {
+  return {
+    qkv: t('the queries, keys and values of each head (outputs q_N, k_N, v_N)'),
+    hidden: t('the hidden states after each layer (outputs hidden_N)'),
+    mlm: t('a masked-language-model head (output mlm_logits)'),
+    nsp: t('a next-sentence head (output nsp_logits)'),
+    positionSwitch: t('a switch that turns its position embeddings off (input pos_scale)'),
+  };
+}
+
 export function labTitle(lab: LabId): string {
   const titles: Record<LabId, string> = {
     'multi-head': t('Multi-head vs one big head'),
@@ -58,7 +69,8 @@ export async function runLab(core: EncoderCore, lab: LabId, params: LabParams, t
   const base: Omit<LabResult, 'blocks'> = { lab, questionId: LAB_QUESTION[lab], title: labTitle(lab) };
   const missing = NEEDS[lab].filter((c) => !core.capabilities[c]);
   if (missing.length) {
-    return { ...base, blocks: [{ kind: 'claim', text: t('This lab is unavailable for the model “{0}”: it needs outputs the model does not expose ({1}). The bundled model has them.', core.files.name, missing.join(', ')) }] };
+    const lacks = missing.map((c) => lackedInWords()[c]).join(t('; '));
+    return { ...base, blocks: [{ kind: 'claim', text: t('This lab is unavailable for the model “{0}”, which lacks {1}. The bundled model has what it needs.', core.files.name, lacks) }] };
   }
   const input = labInput(core, source, sample);
   const layer = Math.min(params.layer ?? 0, core.attentionOutputs.length - 1);
