@@ -123,6 +123,39 @@ suite('question bank content (questions/)', () => {
     assert.ok(problems.length === 0, `${problems.length} formula(s) KaTeX cannot typeset:\n${report(problems)}`);
   });
 
+  test('hovers fire only on terms specific enough to mean the concept, and ordinary sentences stay silent', () => {
+    const matcher = new TermMatcher(bankTerms(bank));
+    const ordinary = [
+      'const names = Object.keys(obj);',
+      'async query(sql) { return this.pool.query(sql); }',
+      'I left my house key on the kitchen table.',
+      'const value = cache.get(key) ?? defaultValue;',
+      'SELECT key, value FROM settings WHERE key = $1',
+      'const decoder = new TextDecoder("utf-8"); const text = decoder.decode(bytes);',
+      'The JSON decoder rejects trailing commas.',
+      'We train with data parallelism across eight GPUs.',
+      'Cache warmup takes two seconds before the benchmark starts.',
+      'A sinusoidal signal at 440 Hz drives the speaker.',
+      'padding: 4px 8px; border-radius: 2px;',
+      '我把房门钥匙忘在家里了。',
+      '先查询数据库，再更新缓存里的键和值。',
+      '我们用数据并行在八张卡上训练。',
+      'JSON 解码器不接受末尾的逗号。',
+      '这个问题的关键在于缓存的填充率。',
+    ];
+    const fired = ordinary.flatMap((line) => matcher.findAll(line).map((m) => `"${line}": "${line.slice(m.start, m.end)}" → ${m.questionId}`));
+    assert.deepStrictEqual(fired, [], 'these ordinary sentences would show a concept hover');
+    const concepts: [string, string][] = [
+      ['掩码', 'mask-token-vs-attention-mask'],
+      ['注意力掩码', 'padding-mask'],
+      ['Each token emits a query vector and a key vector.', 'why-q-k-differ'],
+      ['q = self.q_proj(x)', 'why-q-k-differ'],
+      ['mask = batch["attention_mask"]', 'padding-mask'],
+      ['the decoder uses masked self-attention', 'causal-mask'],
+    ];
+    for (const [line, id] of concepts) assert.strictEqual(matcher.findAll(line)[0]?.questionId, id, `"${line}" hovers ${id}`);
+  });
+
   test('every term is found in text and leads to its own question', () => {
     const terms = bankTerms(bank);
     const matcher = new TermMatcher(terms);
