@@ -5,7 +5,8 @@ import { EncoderCore, type ModelFiles } from '../../src/host/encoder/encoderCore
 import { type LoadedRuntime, loadRuntime } from '../../src/host/encoder/runtime';
 import type { EncodingPayload } from '../../src/shared/encoding';
 import { BUNDLED } from './modelFiles';
-import { ModelVariants, rejectsFormat } from './modelVariants';
+import { onnx } from 'onnx-proto';
+import { ModelVariants, plainExport, rejectsFormat } from './modelVariants';
 import { assertOffsets } from './offsets';
 
 /** test/fixtures/byo-models: exports made by PyTorch's exporter and ONNX Runtime's optimiser (see its README). */
@@ -105,6 +106,21 @@ suite('bring-your-own exports from other tools (test/fixtures/byo-models)', () =
 
   test('fused-attention (com.microsoft Attention nodes, as an O2 optimisation writes) is refused, naming the nodes and the export that would work', async () => {
     await rejectsFormat(EncoderCore.load(fixture('fused-attention'), runtime), /fused into 2 com\.microsoft Attention nodes.*without attention fusion \(optimum-cli export onnx without --optimize/);
+  });
+
+  test('a Softmax that multiplies something but is not attention over the tokens is refused by the first run at load', async () => {
+    // a plain export plus a Softmax over the embeddings ([1, T, 128]) feeding a MatMul: tapped like attention
+    const modelPath = variants.model('softmax-elsewhere.onnx', (m) => {
+      plainExport(m);
+      const g = m.graph!;
+      g.initializer!.push(onnx.TensorProto.create({ name: 'extra_w', dataType: onnx.TensorProto.DataType.FLOAT, dims: [128, 128], floatData: new Array(128 * 128).fill(0) }));
+      g.node!.push(
+        onnx.NodeProto.create({ opType: 'Softmax', input: ['emb_sum'], output: ['extra_softmax'], attribute: [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 })] }),
+        onnx.NodeProto.create({ opType: 'MatMul', input: ['extra_softmax', 'extra_w'], output: ['extra_out'] }),
+      );
+      g.output!.push(onnx.ValueInfoProto.create({ name: 'extra_out', type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
+    });
+    await rejectsFormat(EncoderCore.load(variants.files(modelPath), runtime), /on three tokens its attention output extra_softmax has shape \[1, 3, 128\], where \[1, heads, 3, 3\].*does not look like attention over the tokens/);
   });
 
   test('the bundled model with TensorFlow input names and int32 inputs gives the bundled attention', async () => {

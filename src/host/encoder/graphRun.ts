@@ -148,7 +148,7 @@ export class GraphRun {
  */
 export function attentionAs4d(o: RunOutputs[string], batch: number, width: number, t: number): RunOutputs[string] {
   let dims = o.dims;
-  if (dims.length === 3 && dims[0] % batch === 0) dims = [batch, dims[0] / batch, dims[1], dims[2]];
+  if (dims.length === 3 && dims[0] % batch === 0 && dims[1] === dims[2]) dims = [batch, dims[0] / batch, dims[1], dims[2]];
   // anything else is left for the shape check before packing, which names the dimension that is off
   if (dims.length !== 4 || dims[2] !== width || dims[3] !== width) return { data: o.data, dims };
   if (t === width) return { data: o.data, dims };
