@@ -7,7 +7,10 @@ import { labInput, LAB_MAX_TOKENS } from './labInput';
 import { mlmLab, paddingLab } from './maskLabs';
 import { embeddingScaleLab, permutationLab, positionalEncodingLab } from './positionLabs';
 import { residualLab, segmentsLab } from './structureLabs';
+import { labTitle } from './labTitles';
 import { wordpieceLab } from './tokenLabs';
+
+export { labTitle };
 
 const t = vscode.l10n.t;
 
@@ -39,24 +42,6 @@ function lackedInWords(): Record<keyof EncoderCore['capabilities'], string> {
     nsp: t('a next-sentence head (output nsp_logits)'),
     positionSwitch: t('a switch that turns its position embeddings off (input pos_scale)'),
   };
-}
-
-export function labTitle(lab: LabId): string {
-  const titles: Record<LabId, string> = {
-    'multi-head': t('Multi-head vs one big head'),
-    'q-k-differ': t('Why Q and K differ'),
-    'scale-sqrt-dk': t('Why divide by √d_k'),
-    'padding-mask': t('The padding mask'),
-    'embedding-scale': t('Why scale embeddings by √d_model'),
-    'positional-encoding': t('Sinusoidal positional encoding'),
-    permutation: t('Shuffle the words, with and without positions'),
-    'residual-ffn-layernorm': t('FFN, residuals and LayerNorm'),
-    'segments-nsp': t('Segments and next-sentence prediction'),
-    mlm: t('Masked language modelling'),
-    'causal-mask': t('The decoder’s causal mask'),
-    'wordpiece-bpe': t('WordPiece vs BPE'),
-  };
-  return titles[lab];
 }
 
 /**

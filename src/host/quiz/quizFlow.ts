@@ -8,6 +8,7 @@ import { QuizRun, type RunScore } from '../../shared/quiz/quizRun';
 import type { ProgressStore } from './progressStore';
 import { pickStep, type Row, type StepChrome, type StepOutcome, textStep } from './quizInput';
 import { choiceRow, givenAnswerText, rightAnswerText, separator, shortPrompt, textRows } from './quizRows';
+import { labTitle } from '../labs/labTitles';
 import { topicLabel } from '../questions/questionStrings';
 import { dueIn, ratingName, trueFalseWord } from './quizWords';
 
@@ -163,7 +164,7 @@ async function feedback(e: QuizEntry, i: number, n: number, run: QuizRun, deps: 
     separator<Next>(),
     next,
     { label: `$(book) ${t('Open the question')}`, description: e.title, value: 'question', alwaysShow: true },
-    { label: `$(play) ${t('Try the demonstration')}`, description: e.demo, value: 'demo', alwaysShow: true },
+    { label: `$(play) ${t('Try the demonstration')}`, description: labTitle(e.demo), value: 'demo', alwaysShow: true },
   ];
   for (;;) {
     const r = await pickStep<Next>({

@@ -1,0 +1,23 @@
+import * as vscode from 'vscode';
+import type { LabId } from '../../shared/questions/types';
+
+const t = vscode.l10n.t;
+
+/** A lab's name as the reader sees it (menus, the panel, the quiz's "Try the demonstration"), never its id. */
+export function labTitle(lab: LabId): string {
+  const titles: Record<LabId, string> = {
+    'multi-head': t('Multi-head vs one big head'),
+    'q-k-differ': t('Why Q and K differ'),
+    'scale-sqrt-dk': t('Why divide by √d_k'),
+    'padding-mask': t('The padding mask'),
+    'embedding-scale': t('Why scale embeddings by √d_model'),
+    'positional-encoding': t('Sinusoidal positional encoding'),
+    permutation: t('Shuffle the words, with and without positions'),
+    'residual-ffn-layernorm': t('FFN, residuals and LayerNorm'),
+    'segments-nsp': t('Segments and next-sentence prediction'),
+    mlm: t('Masked language modelling'),
+    'causal-mask': t('The decoder’s causal mask'),
+    'wordpiece-bpe': t('WordPiece vs BPE'),
+  };
+  return titles[lab];
+}
