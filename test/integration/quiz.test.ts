@@ -65,6 +65,34 @@ class QuizDriver implements vscode.Disposable {
     }
   }
 
+  /** Steps shown that no test has taken yet: a step appearing means an answer was accepted. */
+  get unread(): number {
+    return this.events.length - this.seen;
+  }
+
+  /** Presses Enter in the workbench, on whatever row VS Code has focused. */
+  async enter(): Promise<void> {
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  }
+
+  /**
+   * Presses Down and waits until the extension sees the focus move; returns the row now focused.
+   * Pressed again when the focus has not moved after a while: once in five runs a press that came
+   * right after the step opened was lost, as a person's would be, who would press again.
+   */
+  async down(pick: Pick): Promise<Row<unknown>> {
+    const before = pick.activeItems[0];
+    for (let press = 1; ; press++) {
+      await vscode.commands.executeCommand('quickInput.next');
+      try {
+        const row = await waitFor('the focus to move down', () => (pick.activeItems[0] !== before ? pick.activeItems[0] : undefined), 1500);
+        return row;
+      } catch (e) {
+        if (press === 4) throw e;
+      }
+    }
+  }
+
   labels(e: QuizStepEvent): string[] {
     return (e.input as Pick).items.map((r) => r.label);
   }
@@ -273,6 +301,73 @@ suite('Quizzes', () => {
     const stored = api.quiz.store.progress.items;
     assert.strictEqual(stored['padding-mask#which-axis'].attempts, 2);
     assert.ok(stored['padding-mask#which-axis'].card.due > Date.now() + 86_400_000, 'a right review after days pushes it out by days');
+  });
+
+  test('Start Quiz cannot be passed by pressing Enter: a fixed-seed run of 40 items, answered with the first option each time, scores near chance', async () => {
+    const config = vscode.workspace.getConfiguration('transformerTutor');
+    await config.update('quiz.itemsPerRun', 40, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await api.quiz.store.save(emptyProgress());
+    api.quiz.useSeed(2026);
+    const drive = new QuizDriver(api);
+    try {
+      const running = vscode.commands.executeCommand<{ right: number; wrong: number; skipped: number; total: number }>('transformerTutor.startQuiz');
+      const scope = await drive.next('scope');
+      await drive.choose(scope, (v) => typeof v === 'object' && v.type === 'all');
+      let chance = 0;
+      let firstRight = 0;
+      let steps = 0;
+      for (;;) {
+        const q = await drive.next('question');
+        steps++;
+        const item = q.item as PreparedItem;
+        if (item.kind === 'numeric') {
+          // Enter on the empty box is refused with the reason; the laziest number is then typed
+          await drive.enter();
+          await waitFor('the refusal', () => (q.input as vscode.InputBox).validationMessage || undefined);
+          (q.input as vscode.InputBox).value = '0';
+          await sleep(150);
+          await drive.enter();
+        } else {
+          const pick = q.input as Pick;
+          const focused = await waitFor('the row VS Code focuses', () => pick.activeItems[0]);
+          assert.strictEqual(focused.value, undefined, `Enter would accept “${focused.label}” in ${item.key}`);
+          await drive.enter();
+          // Down until an option is focused; Enter on the prompt rows passed over must not have answered
+          let row = await drive.down(pick);
+          while (row.value === undefined) row = await drive.down(pick);
+          assert.strictEqual(drive.unread, 0, `Enter on the prompt answered ${item.key}`);
+          await drive.enter();
+          if (item.kind === 'multiple') {
+            // Enter toggled the first option; then Submit
+            await waitFor('the first option ticked', () => drive.labels(q).some((l) => l.startsWith('$(pass-filled) A.')) || undefined);
+            await drive.choose(q, (v) => typeof v === 'object' && v.type === 'submit');
+          }
+          const k = item.kind === 'truefalse' ? 2 : item.choices.length;
+          const firstIsRight = item.kind === 'truefalse' ? item.answer === true : item.kind === 'single' ? item.answer === 0 : item.answer.length === 1 && item.answer[0] === 0;
+          if (firstIsRight) firstRight++;
+          chance += item.kind === 'multiple' ? (item.answer.length === 1 ? 1 / k : 0) : 1 / k;
+        }
+        const fb = await drive.next('feedback');
+        await drive.enter(); // Next question is focused here: Enter goes on
+        if (fb.index === (q.input.totalSteps ?? 0) - 1) break;
+      }
+      const summary = await drive.next('summary');
+      await drive.enter();
+      const score = await running;
+      assert.ok(steps >= 30, `a run of ${steps} items`);
+      assert.ok(score.total === steps && score.skipped === 0);
+      const rate = score.right / (score.right + score.wrong);
+      const expected = chance / steps;
+      console.log(`Enter-through run: ${score.right} of ${score.right + score.wrong} right (${(rate * 100).toFixed(0)}%), chance ${(expected * 100).toFixed(0)}%; the first option was right in ${firstRight}`);
+      assert.match(drive.labels(summary)[0], new RegExp(`${score.right} of ${steps} right`));
+      assert.ok(rate < 0.5, `pressing Enter scored ${(rate * 100).toFixed(0)}%`);
+      assert.ok(Math.abs(rate - expected) < 0.2, `${(rate * 100).toFixed(0)}% right is not near chance (${(expected * 100).toFixed(0)}%)`);
+    } finally {
+      drive.dispose();
+      api.quiz.useSeed(undefined);
+      await config.update('quiz.itemsPerRun', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   test('importing a file whose only entry is damaged is refused: Replace cannot wipe the progress for nothing', async () => {
