@@ -59,12 +59,19 @@ suite('question placeholders: facts about the bundled model', () => {
   });
 
   test('a question file: a placeholder fills a numeric answer; an unfilled one is reported and the question still loads', () => {
-    const fm = frontMatter().replace('answer: 64', 'answer: {{model.hidden_size ^ 2}}').replace('Variance of q·k for d_k = 64?', 'Weights in W_K for d_model = {{model.hidden_size}}?');
+    // quoted, so the file stays valid YAML for other tools; filled, the answer is a number
+    const fm = frontMatter()
+      .replace('answer: 64', 'answer: "{{model.hidden_size ^ 2}}"')
+      .replace('Variance of q·k for d_k = 64?', 'Weights in W_K for d_model = {{model.hidden_size}}?')
+      .replace('choices: ["It vanishes", "It explodes", "Nothing"]', 'choices: ["{{model.head_size}}", "It explodes", "Nothing"]');
     const good = parseQuestionFile({ path: path(), language: 'en', text: questionFile(fm) }, facts);
     assert.deepStrictEqual(good.problems, []);
     const item = good.question?.quiz.find((q) => q.id === 'variance');
     assert.ok(item?.kind === 'numeric');
     assert.deepStrictEqual([item.prompt, item.answer], ['Weights in W_K for d_model = 128?', 16384]);
+    const single = good.question?.quiz.find((q) => q.id === 'jacobian');
+    assert.ok(single?.kind === 'single');
+    assert.strictEqual(single.choices[0], '32', 'a quoted placeholder among the choices stays text');
 
     const text = questionFile(frontMatter(), body().replace('The variance is', 'With {{model.num_layer}} layers, the variance is'));
     const stale = parseQuestionFile({ path: path(), language: 'en', text }, facts);

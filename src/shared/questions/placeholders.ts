@@ -17,12 +17,22 @@ export interface PlaceholderProblem {
 const PLACEHOLDER = /\{\{([^{}\n]*)\}\}/g;
 const FUNCTIONS: Record<string, (x: number) => number> = { sqrt: Math.sqrt, ln: Math.log, log2: Math.log2, exp: Math.exp };
 
+/**
+ * A numeric answer written as a quoted placeholder, `answer: "{{model.hidden_size ^ 2}}"`, keeps the
+ * file valid YAML for other tools; once filled it loses its quotes, so the answer is a number.
+ */
+const QUOTED_NUMBER = /^(\s*(?:answer|tolerance):\s*)"(\{\{[^{}\n]*\}\})"(\s*)$/gm;
+
 export function fillPlaceholders(text: string, facts: ModelFacts): { text: string; problems: PlaceholderProblem[] } {
   const problems: PlaceholderProblem[] = [];
-  const filled = text.replace(PLACEHOLDER, (whole, inner: string, offset: number) => {
+  const unquoted = text.replace(QUOTED_NUMBER, (whole, key: string, placeholder: string, rest: string) => {
+    const value = evaluatePlaceholder(placeholder.slice(2, -2), facts);
+    return typeof value === 'string' && /^-?\d/.test(value) ? `${key}${placeholder}${rest}` : whole;
+  });
+  const filled = unquoted.replace(PLACEHOLDER, (whole, inner: string, offset: number) => {
     const result = evaluatePlaceholder(inner, facts);
     if (typeof result === 'string') return result;
-    problems.push({ line: text.slice(0, offset).split('\n').length, message: `placeholder ${whole}: ${result.problem}` });
+    problems.push({ line: unquoted.slice(0, offset).split('\n').length, message: `placeholder ${whole}: ${result.problem}` });
     return whole;
   });
   return { text: filled, problems };
