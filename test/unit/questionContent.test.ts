@@ -102,6 +102,21 @@ suite('question bank content (questions/)', () => {
     assert.deepStrictEqual(findInText(texts, /[「」『』]/, ['zh-cn']), [], 'quotes are “”');
   });
 
+  test('no raw TeX reaches the reader: sources put it in $…$, quiz text (shown as plain text) has none', () => {
+    const tex = /\^[A-Z{]|_\{|\\[A-Za-z]+/; // a lone exponent such as 2^n reads fine as plain text
+    const outsideMath = (text: string) => text.replace(/\$[^$]*\$|`[^`]*`/g, '');
+    const found: string[] = [];
+    for (const t of texts) {
+      for (const { field, text } of readerText(t)) {
+        const plainQuizText = field.startsWith('quiz ');
+        const seen = field.startsWith('sources') ? outsideMath(text) : plainQuizText ? text : '';
+        const m = seen.match(tex);
+        if (m) found.push(`${t.path}: ${field}: …${seen.slice(Math.max(0, (m.index ?? 0) - 25), (m.index ?? 0) + 15)}…`);
+      }
+    }
+    assert.deepStrictEqual(found, []);
+  });
+
   test('the bank has at least 20 questions', () => {
     assert.ok(bank.questions.size >= 20, `only ${bank.questions.size} questions`);
   });
