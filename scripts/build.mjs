@@ -9,7 +9,8 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 const host = {
   ...common,
-  entryPoints: { 'host/extension': 'src/host/extension.ts' },
+  // the encoder runs in a process of its own (src/host/encoder/encoderProcess.ts starts it)
+  entryPoints: { 'host/extension': 'src/host/extension.ts', 'host/encoderProcess': 'src/host/encoder/encoderProcessMain.ts' },
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',

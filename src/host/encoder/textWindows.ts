@@ -1,4 +1,5 @@
 import type { Tokenizer } from '@huggingface/tokenizers';
+import type { EncodeInput } from '../../shared/encoderProtocol';
 import type { EncodingPayload, TokenInfo } from '../../shared/encoding';
 import type { ModelConfig } from '../../shared/modelConfig';
 import { findSegmentBoundary } from '../../shared/sentencePair';
@@ -19,18 +20,8 @@ export interface Tokenized {
   pair: boolean;
 }
 
-export interface EncodeRequest {
-  text: string;
-  origin?: { line: number; character: number };
-  source?: EncodingPayload['source'];
-  /** which window of a long text; clamped */
-  window?: number;
-  /**
-   * Queries, keys and values too (default: yes, where the model has them). The head, matrix and model
-   * views draw attention alone, so following a selection leaves them out; the step view asks for them.
-   */
-  qkv?: boolean;
-}
+/** One text to encode (the type the encoder process protocol carries). */
+export type EncodeRequest = EncodeInput;
 
 /** One window of a text, ready to run: the model's input sequence and where it came from. */
 export interface PreparedEncoding {

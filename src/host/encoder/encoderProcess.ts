@@ -1,0 +1,250 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { type EncodeFailureKind, type EncodeInput, type FromEncoder, type ModelChoice, parseFromEncoder, type ToEncoder } from '../../shared/encoderProtocol';
+import type { EncodingPayload } from '../../shared/encoding';
+
+export interface EncoderProcessOptions {
+  /** the script the process runs (dist/host/encoderProcess.js; the TypeScript source under tsx in tests) */
+  entry: string;
+  execArgv?: string[];
+  /** the process exits after this long without a request, and comes back on the next */
+  idleMs: number;
+  /** a run that takes longer is taken for a hang: the process is ended and started again */
+  runLimitMs: number;
+  /** let the testCrash and testHang hooks through */
+  testHooks?: boolean;
+  /** what the user should hear about: the process died or hung, a model was loaded or refused */
+  onNotice?: (notice: EncoderNotice) => void;
+  /** what the process writes to stdout and stderr (ONNX Runtime's warnings, a crash's report), for the log */
+  onOutput?: (text: string) => void;
+}
+
+export type EncoderNotice =
+  | { kind: 'crashed'; detail: string; resent: number }
+  | { kind: 'hung'; limitMs: number }
+  | { kind: 'loaded'; model: string; provider: string; loadMillis: number; runtimeFallback?: string; customRefused?: string };
+
+/** A request the encoder process could not answer, with why: the text, the model, or the process itself. */
+export class EncodeFailure extends Error {
+  constructor(
+    readonly kind: EncodeFailureKind | 'crashed' | 'hung' | 'stopped',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  id: number;
+  model: ModelChoice;
+  input: EncodeInput;
+  resolve(payload: EncodingPayload): void;
+  reject(err: Error): void;
+  /** how many processes died while this request was sent to them */
+  crashes: number;
+  /** the process it was last sent to */
+  sentTo?: ChildProcess;
+}
+
+/**
+ * The extension host's side of the encoder process: starts it on the first request (as VS Code starts a
+ * language server), sends each request over one typed protocol, and keeps every request until it is
+ * answered. If the process dies, a new one is started and every request still waiting is sent to it; a
+ * request that two processes died on is answered with an error instead, so one text cannot crash the
+ * encoder forever. A run over the time limit ends the process the same way, failing only that request.
+ * After idleMs without requests the process exits, to give its memory back.
+ */
+export class EncoderProcess {
+  private child: ChildProcess | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private runTimer: { id: number; timer: NodeJS.Timeout } | undefined;
+  /** processes this side ended on purpose (idle, hang, dispose): their exit is not a crash */
+  private readonly ended = new WeakSet<ChildProcess>();
+  private disposed = false;
+  private startCount = 0;
+
+  constructor(private readonly options: EncoderProcessOptions) {}
+
+  /** The payload of one text, from the encoder process (started if it is not running). */
+  encode(model: ModelChoice, input: EncodeInput): Promise<EncodingPayload> {
+    if (this.disposed) return Promise.reject(new EncodeFailure('stopped', 'the encoder has been shut down'));
+    return new Promise((resolve, reject) => {
+      const p: Pending = { id: this.nextId++, model, input, resolve, reject, crashes: 0 };
+      this.pending.set(p.id, p);
+      this.send(p);
+    });
+  }
+
+  /** Whether a process is running now (for tests and the idle measurements). */
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** The process id, while one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** How many processes were started so far. */
+  get starts(): number {
+    return this.startCount;
+  }
+
+  /** Test hook: the process aborts as on a native crash. */
+  testCrash(): void {
+    this.post({ type: 'testCrash' });
+  }
+
+  /** Test hook: the next run blocks the process's thread for ms. */
+  testHang(ms: number): void {
+    this.post({ type: 'testHang', ms });
+  }
+
+  /** Ends the process; requests still waiting fail. The next encode() starts a new one. */
+  async restart(): Promise<void> {
+    await this.stop();
+    for (const p of this.takePending()) p.reject(new EncodeFailure('stopped', 'the encoder was restarted'));
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.restart();
+  }
+
+  private send(p: Pending): void {
+    clearTimeout(this.idleTimer);
+    p.sentTo = this.post({ type: 'encode', id: p.id, model: p.model, input: p.input });
+  }
+
+  private post(message: ToEncoder): ChildProcess {
+    const child = this.child ?? this.start();
+    child.send(message);
+    return child;
+  }
+
+  private start(): ChildProcess {
+    const { testHooks, entry, execArgv } = this.options;
+    const env = { ...process.env, TUTOR_ENCODER_TEST_HOOKS: testHooks ? '1' : '0' };
+    // 'advanced' serialisation: typed arrays cross as typed arrays (the structured clone algorithm), not as JSON
+    const child = fork(entry, [], { serialization: 'advanced', execArgv: execArgv ?? [], env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const output = (chunk: Buffer) => this.options.onOutput?.(chunk.toString('utf8'));
+    child.stdout?.on('data', output);
+    child.stderr?.on('data', output);
+    this.startCount++;
+    this.child = child;
+    child.on('message', (raw) => this.onMessage(child, raw));
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    // a failed spawn is followed by 'exit' (or never started): the exit handler answers the requests
+    child.on('error', () => undefined);
+    return child;
+  }
+
+  private onMessage(child: ChildProcess, raw: unknown): void {
+    if (child !== this.child) return;
+    let m: FromEncoder;
+    try {
+      m = parseFromEncoder(raw);
+    } catch {
+      return; // not ours to answer; the requests stay pending until an answer or the process's end
+    }
+    switch (m.type) {
+      case 'started':
+        this.armRunLimit(m.id);
+        break;
+      case 'encoded':
+        this.settle(m.id, (p) => p.resolve(m.payload));
+        break;
+      case 'failed':
+        this.settle(m.id, (p) => p.reject(new EncodeFailure(m.kind, m.message)));
+        break;
+      case 'loaded':
+        this.options.onNotice?.({ kind: 'loaded', model: m.model, provider: m.provider, loadMillis: m.loadMillis, runtimeFallback: m.runtimeFallback, customRefused: m.customRefused });
+        break;
+    }
+  }
+
+  private settle(id: number, answer: (p: Pending) => void): void {
+    if (this.runTimer?.id === id) this.clearRunLimit();
+    const p = this.pending.get(id);
+    if (p) {
+      this.pending.delete(id);
+      answer(p);
+    }
+    this.armIdle();
+  }
+
+  private armRunLimit(id: number): void {
+    this.clearRunLimit();
+    const child = this.child;
+    const timer = setTimeout(() => {
+      if (this.child !== child) return;
+      const p = this.pending.get(id);
+      this.pending.delete(id);
+      p?.reject(new EncodeFailure('hung', `the encoder took more than ${Math.round(this.options.runLimitMs / 1000)} s on this text and was stopped`));
+      this.options.onNotice?.({ kind: 'hung', limitMs: this.options.runLimitMs });
+      void this.stop('kill').then(() => this.resendPending());
+    }, this.options.runLimitMs);
+    this.runTimer = { id, timer };
+  }
+
+  private clearRunLimit(): void {
+    if (this.runTimer) clearTimeout(this.runTimer.timer);
+    this.runTimer = undefined;
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (this.pending.size || !this.child) return;
+    this.idleTimer = setTimeout(() => void this.stop('idle'), this.options.idleMs);
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child === child) {
+      this.child = undefined;
+      this.clearRunLimit();
+    }
+    if (this.ended.has(child) || this.disposed) return;
+    // a crash: every request sent to that process goes to a new one, except those that crashed one before
+    const detail = signal ? `signal ${signal}` : `exit code ${code}`;
+    const waiting = this.takePending();
+    const again = waiting.filter((p) => ++p.crashes < 2);
+    for (const p of waiting) {
+      if (p.crashes >= 2) p.reject(new EncodeFailure('crashed', `the encoder process stopped (${detail}) twice while running this text`));
+    }
+    this.options.onNotice?.({ kind: 'crashed', detail, resent: again.length });
+    for (const p of again) this.pending.set(p.id, p);
+    this.resendPending();
+  }
+
+  /** Sends the requests still waiting that the running process has not been sent (none is sent twice to one process). */
+  private resendPending(): void {
+    if (this.disposed) return;
+    for (const p of [...this.pending.values()].sort((a, b) => a.id - b.id)) if (!this.child || p.sentTo !== this.child) this.send(p);
+  }
+
+  private takePending(): Pending[] {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    return all;
+  }
+
+  /**
+   * Ends the process on purpose and waits for it to exit: 'idle' closes its channel, on which it
+   * exits by itself; 'kill' ends a process that may be stuck in native code.
+   */
+  private stop(how: 'idle' | 'kill' = 'kill'): Promise<void> {
+    clearTimeout(this.idleTimer);
+    this.clearRunLimit();
+    const child = this.child;
+    if (!child) return Promise.resolve();
+    this.child = undefined;
+    this.ended.add(child);
+    return new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      if (how === 'idle' && child.connected) child.disconnect();
+      else child.kill('SIGKILL');
+    });
+  }
+}

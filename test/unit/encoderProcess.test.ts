@@ -1,0 +1,147 @@
+import * as assert from 'node:assert';
+import * as path from 'node:path';
+import { EncoderCore } from '../../src/host/encoder/encoderCore';
+import { EncodeFailure, type EncoderNotice, EncoderProcess, type EncoderProcessOptions } from '../../src/host/encoder/encoderProcess';
+import { loadRuntime } from '../../src/host/encoder/runtime';
+import type { ModelChoice } from '../../src/shared/encoderProtocol';
+import { BUNDLED } from './modelFiles';
+
+/** The process runs the TypeScript source under tsx, as the built extension runs dist/host/encoderProcess.js. */
+const ENTRY = path.resolve(__dirname, '../../src/host/encoder/encoderProcessMain.ts');
+const MODEL: ModelChoice = { bundled: BUNDLED, wasm: false };
+const TEXT = 'The cat sat on the mat because it was tired.';
+
+/** Waits for a condition the process reaches on its own (an exit), checking every 20 ms, failing after 10 s. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function encoderProcess(options: Partial<EncoderProcessOptions> = {}): { proc: EncoderProcess; notices: EncoderNotice[] } {
+  const notices: EncoderNotice[] = [];
+  const proc = new EncoderProcess({ entry: ENTRY, execArgv: ['--import', 'tsx'], idleMs: 60_000, runLimitMs: 20_000, testHooks: true, onNotice: (n) => notices.push(n), ...options });
+  return { proc, notices };
+}
+
+async function rejectsWith(p: Promise<unknown>, kind: EncodeFailure['kind'], message: RegExp): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof EncodeFailure, `an EncodeFailure, not ${String(e)}`);
+    assert.strictEqual(e.kind, kind);
+    assert.match(e.message, message);
+    return true;
+  });
+}
+
+suite('the encoder process', function () {
+  // each test starts one or more processes that load the model
+  this.timeout(60_000);
+  const live: EncoderProcess[] = [];
+  const started = (options?: Partial<EncoderProcessOptions>) => {
+    const made = encoderProcess(options);
+    live.push(made.proc);
+    return made;
+  };
+  teardown(async () => {
+    await Promise.all(live.splice(0).map((p) => p.dispose()));
+  });
+
+  test('starts on the first request, not before, and answers with the payload the in-process encoder gives', async () => {
+    const { proc, notices } = started();
+    assert.strictEqual(proc.starts, 0);
+    assert.strictEqual(proc.running, false);
+    const remote = await proc.encode(MODEL, { text: TEXT, qkv: false });
+    assert.strictEqual(proc.starts, 1);
+    assert.notStrictEqual(proc.pid, process.pid, 'another process');
+    const core = await EncoderCore.load(BUNDLED, await loadRuntime());
+    try {
+      const local = await core.encode({ text: TEXT, qkv: false });
+      assert.ok(remote.attention instanceof Float32Array, 'attention arrives as a Float32Array');
+      assert.deepStrictEqual(remote, local);
+    } finally {
+      await core.release();
+    }
+    assert.deepStrictEqual(notices.map((n) => n.kind), ['loaded']);
+    const q = await proc.encode(MODEL, { text: TEXT });
+    assert.ok(q.q instanceof Float32Array && q.q.length > 0, 'q/k/v when asked for');
+    assert.strictEqual(proc.starts, 1, 'one process for every request');
+  });
+
+  test('a text that cannot be encoded fails with its reason; the process goes on', async () => {
+    const { proc } = started();
+    await rejectsWith(proc.encode(MODEL, { text: ' \n ' }), 'input', /the text is empty/);
+    assert.strictEqual((await proc.encode(MODEL, { text: TEXT })).tokens[0].text, '[CLS]');
+    assert.strictEqual(proc.starts, 1);
+  });
+
+  test('a crash while requests wait: a new process answers every one of them, with a notice', async () => {
+    const { proc, notices } = started();
+    const texts = ['First text.', 'Second text.', 'Third text.'];
+    const answers = texts.map((text) => proc.encode(MODEL, { text }));
+    proc.testCrash();
+    const payloads = await Promise.all(answers);
+    assert.deepStrictEqual(payloads.map((p) => p.text), texts, 'each request got its own answer');
+    assert.strictEqual(proc.starts, 2);
+    const crash = notices.find((n) => n.kind === 'crashed');
+    assert.deepStrictEqual(crash, { kind: 'crashed', detail: 'signal SIGABRT', resent: 3 });
+  });
+
+  test('a text two processes died on fails with a crash error, instead of crashing them for ever', async () => {
+    const notices: EncoderNotice[] = [];
+    const { proc } = started({
+      onNotice: (n) => {
+        notices.push(n);
+        // the process that gets the request again dies too
+        if (n.kind === 'crashed' && notices.filter((x) => x.kind === 'crashed').length === 1) proc.testCrash();
+      },
+    });
+    const answer = proc.encode(MODEL, { text: TEXT });
+    proc.testCrash();
+    await rejectsWith(answer, 'crashed', /stopped \(signal SIGABRT\) twice while running this text/);
+    assert.strictEqual((await proc.encode(MODEL, { text: 'Next.' })).text, 'Next.', 'the next request works');
+  });
+
+  test('a run over the time limit is stopped: that request fails as hung, the others and the next are answered', async () => {
+    const { proc, notices } = started({ runLimitMs: 1500 });
+    await proc.encode(MODEL, { text: 'Warm up.' }); // the model loads before the limit counts
+    proc.testHang(30_000);
+    const stuck = proc.encode(MODEL, { text: 'This one hangs.' });
+    const after = proc.encode(MODEL, { text: 'This one waits behind it.' });
+    await rejectsWith(stuck, 'hung', /took more than 2 s on this text and was stopped/);
+    assert.strictEqual((await after).text, 'This one waits behind it.');
+    assert.strictEqual((await proc.encode(MODEL, { text: 'And the next.' })).text, 'And the next.');
+    assert.ok(notices.some((n) => n.kind === 'hung' && n.limitMs === 1500));
+    assert.ok(!notices.some((n) => n.kind === 'crashed'), 'a hang stopped on purpose is not reported as a crash');
+    assert.strictEqual(proc.starts, 2);
+  });
+
+  test('without requests for idleMs the process exits; the next request starts another', async () => {
+    const { proc, notices } = started({ idleMs: 300 });
+    await proc.encode(MODEL, { text: TEXT });
+    const pid = proc.pid;
+    await until(() => !proc.running, 'the idle process has exited');
+    assert.ok(!notices.some((n) => n.kind === 'crashed'), 'an idle exit is not a crash');
+    assert.strictEqual((await proc.encode(MODEL, { text: 'Back again.' })).text, 'Back again.');
+    assert.strictEqual(proc.starts, 2);
+    assert.notStrictEqual(proc.pid, pid);
+  });
+
+  test('a model that is refused falls back to the bundled one, and the notice says why', async () => {
+    const { proc, notices } = started();
+    const fused = path.resolve(__dirname, '../fixtures/byo-models/fused-attention/model.onnx');
+    const payload = await proc.encode({ ...MODEL, custom: { name: 'fused', modelPath: fused, tokenizerPath: BUNDLED.tokenizerPath } }, { text: TEXT });
+    assert.strictEqual(payload.modelName, BUNDLED.name);
+    const loaded = notices.find((n) => n.kind === 'loaded');
+    assert.ok(loaded?.kind === 'loaded' && /fused into 2 com\.microsoft Attention nodes/.test(loaded.customRefused ?? ''), JSON.stringify(loaded));
+  });
+
+  test('after dispose, requests fail at once and no process is left', async () => {
+    const { proc } = started();
+    await proc.encode(MODEL, { text: TEXT });
+    await proc.dispose();
+    assert.strictEqual(proc.running, false);
+    await rejectsWith(proc.encode(MODEL, { text: TEXT }), 'stopped', /shut down/);
+  });
+});

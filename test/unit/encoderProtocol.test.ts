@@ -1,0 +1,34 @@
+import * as assert from 'node:assert';
+import { EncoderProtocolError, parseFromEncoder } from '../../src/shared/encoderProtocol';
+
+suite('encoder process protocol: messages from the process are checked at the boundary', () => {
+  test('messages that fit come back typed', () => {
+    assert.deepStrictEqual(parseFromEncoder({ type: 'started', id: 3 }), { type: 'started', id: 3 });
+    assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 4, kind: 'input', message: 'the text is empty' }), { type: 'failed', id: 4, kind: 'input', message: 'the text is empty' });
+    const payload = { attention: new Float32Array(4), tokens: [] };
+    assert.strictEqual((parseFromEncoder({ type: 'encoded', id: 5, payload }) as { payload: unknown }).payload, payload);
+    assert.deepStrictEqual(parseFromEncoder({ type: 'loaded', model: 'm', provider: 'p', loadMillis: 12, customRefused: 'why' }), {
+      type: 'loaded',
+      model: 'm',
+      provider: 'p',
+      loadMillis: 12,
+      runtimeFallback: undefined,
+      customRefused: 'why',
+    });
+  });
+
+  test('a failure of an unknown kind is kept as "other", with its message', () => {
+    assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 1, kind: 'weird', message: 'x' }), { type: 'failed', id: 1, kind: 'other', message: 'x' });
+  });
+
+  test('messages that do not fit are an EncoderProtocolError that says what was wrong', () => {
+    const cases: [unknown, RegExp][] = [
+      [null, /not an object/],
+      [{ type: 'started' }, /started without a request id/],
+      [{ type: 'encoded', id: 1, payload: { attention: [0.5] } }, /attention is a Float32Array/],
+      [{ type: 'loaded', model: 'm' }, /loaded without model, provider and load time/],
+      [{ type: 'exploded', id: 1 }, /unknown message type "exploded"/],
+    ];
+    for (const [raw, message] of cases) assert.throws(() => parseFromEncoder(raw), (e: unknown) => e instanceof EncoderProtocolError && message.test(e.message));
+  });
+});
