@@ -9,7 +9,7 @@ import { parseQuestionFile } from '../../src/shared/questions/parseQuestion';
 import { placeholdersIn } from '../../src/shared/questions/placeholders';
 import { LAB_QUESTION } from '../../src/shared/labs/labTypes';
 import { TermMatcher } from '../../src/shared/questions/termMatcher';
-import { type BankProblem, LANGUAGES, type QuestionText } from '../../src/shared/questions/types';
+import { type BankProblem, LAB_IDS, LANGUAGES, type QuestionText } from '../../src/shared/questions/types';
 
 /**
  * The content test: the real question bank under questions/, checked like code. Every problem is
@@ -115,6 +115,11 @@ suite('question bank content (questions/)', () => {
       }
     }
     assert.deepStrictEqual(found, []);
+  });
+
+  test('labs are named by their titles, never by their ids (readers never see an id)', () => {
+    const ids = [...LAB_IDS].sort((a, b) => b.length - a.length).join('|');
+    assert.deepStrictEqual(findInText(texts, new RegExp(`(?<![\\w-])\\*?(?:${ids})\\*?\\s?(?:lab\\b|实验)`, 'i')), []);
   });
 
   test('the bank has at least 20 questions', () => {
