@@ -44,7 +44,8 @@ suite('quiz progress: model', () => {
     const { progress, taken } = mergeProgress(a, b);
     assert.strictEqual(taken, 2);
     assert.strictEqual(progress.items['padding-mask#which-axis'].attempts, 2);
-    assert.strictEqual(progress.items['padding-mask#all-masked'], a.items['padding-mask#all-masked']);
+    assert.deepStrictEqual(progress.items['padding-mask#all-masked'], a.items['padding-mask#all-masked']);
+    assert.deepStrictEqual(progress.items['padding-mask#which-axis'].log.map((e) => e.rating), [Rating.Good, Rating.Again], 'the answers of both logs');
     assert.ok(progress.items['causal-mask#shape']);
   });
 });
@@ -175,5 +176,40 @@ suite('quiz progress: stored data, migration and corruption', () => {
     assert.deepStrictEqual(importDecision(parseExport({ format: EXPORT_FORMAT, version: 2, items: {} })), { type: 'refuse', why: 'empty', problems: [] });
     const some = parseExport({ format: EXPORT_FORMAT, version: 2, items: { 'padding-mask#which-axis': good, 'padding-mask#all-masked': { card: 'gone' } } });
     assert.deepStrictEqual(importDecision(some), { type: 'ask', count: 1, problems: ['padding-mask#all-masked: card is missing'] });
+  });
+
+  test('every answer is logged; version 2 progress is migrated with empty logs; a damaged log costs only the log', () => {
+    const p = sample();
+    assert.deepStrictEqual(p.items['padding-mask#all-masked'].log, [{ at: T0, rating: Rating.Again }]);
+    const again = answered(p.items['padding-mask#all-masked'], true, Rating.Good, T0 + DAY);
+    assert.deepStrictEqual(again.log.map((e) => e.at), [T0, T0 + DAY]);
+
+    const v2 = JSON.parse(JSON.stringify({ ...p, version: 2 }));
+    for (const it of Object.values(v2.items) as { log?: unknown }[]) delete it.log;
+    const migrated = parseProgress(v2);
+    assert.strictEqual(migrated.outcome, 'migrated');
+    assert.strictEqual(migrated.progress.version, 3);
+    assert.deepStrictEqual(migrated.progress.items['padding-mask#which-axis'], { ...p.items['padding-mask#which-axis'], log: [] });
+
+    const damaged = JSON.parse(JSON.stringify(p));
+    damaged.items['padding-mask#which-axis'].log = [{ at: T0, rating: 9 }];
+    const r = parseProgress(damaged);
+    assert.strictEqual(r.outcome, 'recovered');
+    assert.deepStrictEqual(r.progress.items['padding-mask#which-axis'], { ...p.items['padding-mask#which-axis'], log: [] }, 'the schedule is kept');
+    assert.match(r.problems[0], /^padding-mask#which-axis: the review log/);
+  });
+
+  test('fitted parameters travel with the progress (sync, export); damaged ones are named and dropped', () => {
+    const fitted = { w: Array.from({ length: 21 }, (_, i) => 0.1 + i / 10), fittedAt: T0, reviews: 250, logLoss: { default: 0.34, fitted: 0.31 } };
+    const p = { ...sample(), fitted };
+    const back = parseExport(JSON.parse(JSON.stringify(exportProgress(p, T0))));
+    assert.strictEqual(back.outcome, 'ok');
+    assert.deepStrictEqual(back.progress, p);
+    const bad = parseProgress(JSON.parse(JSON.stringify({ ...p, fitted: { ...fitted, w: [1, 2] } })));
+    assert.strictEqual(bad.outcome, 'recovered');
+    assert.strictEqual(bad.progress.fitted, undefined);
+    assert.match(bad.problems[0], /fitted scheduling parameters are damaged/);
+    const newer = { ...fitted, fittedAt: T0 + DAY };
+    assert.deepStrictEqual(mergeProgress(p, { ...emptyProgress(), fitted: newer }).progress.fitted, newer, 'the newer fit wins a merge');
   });
 });

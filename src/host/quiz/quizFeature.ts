@@ -5,6 +5,7 @@ import { dueKeys, nextDueAfter, questionProgress } from '../../shared/quiz/progr
 import { itemSeed } from '../../shared/quiz/choiceOrder';
 import { planReview, planRun } from '../../shared/quiz/quizPlan';
 import { seededRandom } from '../../shared/quiz/rng';
+import type { SchedulerOptions } from '../../shared/quiz/scheduling';
 import type { RunScore } from '../../shared/quiz/quizRun';
 import { Command } from '../commandIds';
 import { readConfig } from '../config';
@@ -93,6 +94,12 @@ export class QuizFeature implements vscode.Disposable {
     return this.fixedSeed ?? (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) >>> 0;
   }
 
+  /** The desired retention from the settings and the learner's own parameters, once fitted. */
+  schedulerOptions(): SchedulerOptions {
+    const w = this.store.progress.fitted?.w;
+    return { desiredRetention: readConfig().desiredRetention, ...(w ? { w } : {}) };
+  }
+
   /** The status-bar text, undefined while it is hidden. */
   get statusBarText(): string | undefined {
     return this.statusBar.shown;
@@ -157,6 +164,7 @@ export class QuizFeature implements vscode.Disposable {
       openDemo: (id) => this.openDemo(id),
       seed,
       shuffle: readConfig().shuffleChoices,
+      scheduler: () => this.schedulerOptions(),
     });
   }
 

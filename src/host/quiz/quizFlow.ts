@@ -5,6 +5,7 @@ import { parseNumericAnswer } from '../../shared/quiz/grading';
 import { presentItem } from '../../shared/quiz/choiceOrder';
 import { dueBuckets, nextDueAfter } from '../../shared/quiz/progress';
 import { QuizRun, type RunScore } from '../../shared/quiz/quizRun';
+import type { SchedulerOptions } from '../../shared/quiz/scheduling';
 import type { ProgressStore } from './progressStore';
 import { pickStep, type Row, type StepChrome, type StepOutcome, textStep } from './quizInput';
 import { choiceRow, givenAnswerText, rightAnswerText, separator, shortPrompt, textRows } from './quizRows';
@@ -41,6 +42,8 @@ export interface FlowDeps {
   seed: number;
   /** false keeps the authored order of the choices (the setting transformerTutor.quiz.shuffleChoices) */
   shuffle: boolean;
+  /** desired retention and the learner's fitted parameters, read at each answer */
+  scheduler: () => SchedulerOptions;
 }
 
 type Ask = { type: 'choice'; i: number } | { type: 'toggle'; i: number } | { type: 'submit' } | { type: 'skip' } | { type: 'bool'; v: boolean };
@@ -67,7 +70,7 @@ export async function runQuizFlow(authored: readonly QuizEntry[], deps: FlowDeps
         i++;
         continue;
       }
-      const result = run.answer(i, asked.value.answer, asked.value.millis, Date.now(), deps.store.progress);
+      const result = run.answer(i, asked.value.answer, asked.value.millis, Date.now(), deps.store.progress, deps.scheduler());
       await deps.store.save(result.progress);
     }
     const next = await feedback(entries[i], i, n, run, deps);

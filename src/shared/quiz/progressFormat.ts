@@ -3,12 +3,15 @@
  * not, and migrates older formats. Never throws; the caller keeps a backup of anything not `ok`.
  *
  * Formats:
- * - version 2 (current): `{ version: 2, items: { "<qid>#<item>": ItemProgress } }`, times in epoch ms.
+ * - version 3 (current): `{ version: 3, items: { "<qid>#<item>": ItemProgress }, fitted?: FittedParameters }`,
+ *   times in epoch ms; each item carries its review log.
+ * - version 2: the same without review logs and fitted parameters; migrated with empty logs (the
+ *   answers before were never recorded one by one).
  * - version 1 (first development builds): `{ version: 1, cards: { key: ts-fsrs Card as JSON } ,
  *   results?: { key: { right, wrong } } }`, dates as ISO strings and state as a number or a name.
  */
 import { parseItemKey } from './askedItem';
-import { emptyProgress, type ItemProgress, type Progress, PROGRESS_VERSION } from './progress';
+import { emptyProgress, type FittedParameters, type ItemProgress, MAX_LOG, type Progress, PROGRESS_VERSION, type ReviewEntry } from './progress';
 import type { StoredCard } from './scheduling';
 
 export type LoadOutcome =
@@ -50,7 +53,8 @@ export function parseProgress(raw: unknown): LoadedProgress {
   }
   if (!isObj(raw)) return unreadable(`the stored progress is ${Array.isArray(raw) ? 'a list' : typeof raw}, not an object`);
   const version = raw.version;
-  if (version === PROGRESS_VERSION) return readItems(raw.items, 'ok');
+  if (version === PROGRESS_VERSION) return withFitted(readItems(raw.items, 'ok'), raw.fitted);
+  if (version === 2) return readItems(raw.items, 'migrated');
   if (version === 1) return migrateV1(raw);
   if (isNum(version) && version > PROGRESS_VERSION) {
     return unreadable(`the progress was written by a newer version of Transformer Tutor (format ${version}; this version reads format ${PROGRESS_VERSION} and older)`);
@@ -68,11 +72,49 @@ function readItems(items: unknown, outcome: 'ok' | 'migrated'): LoadedProgress {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(items)) {
     const why = checkItem(key, value);
-    if (why) problems.push(`${key}: ${why}`);
-    else progress.items[key] = normaliseItem(value as ItemProgress);
+    if (why) {
+      problems.push(`${key}: ${why}`);
+      continue;
+    }
+    // older formats kept no log; a damaged log costs only the log, the schedule stays
+    const raw = (value as { log?: unknown }).log;
+    const log = raw === undefined && outcome === 'migrated' ? [] : readLog(raw);
+    if (!log) problems.push(`${key}: the review log is not a list of answers ({ at, rating }) in time order; the schedule is kept without it`);
+    progress.items[key] = normaliseItem(value as ItemProgress, log ?? []);
   }
   return { progress, outcome: problems.length ? 'recovered' : outcome, problems };
 }
+
+function readLog(v: unknown): ReviewEntry[] | undefined {
+  if (!Array.isArray(v) || v.length > MAX_LOG) return undefined;
+  const log: ReviewEntry[] = [];
+  for (const e of v) {
+    if (!isObj(e) || !isTime(e.at) || ![1, 2, 3, 4].includes(e.rating as number)) return undefined;
+    if (log.length && e.at < log[log.length - 1].at) return undefined;
+    log.push({ at: e.at, rating: e.rating as ReviewEntry['rating'] });
+  }
+  return log;
+}
+
+/** Adds the fitted parameters when they are sound; damaged ones are named and the defaults apply until the next fit. */
+function withFitted(loaded: LoadedProgress, raw: unknown): LoadedProgress {
+  if (raw === undefined || loaded.outcome === 'unreadable') return loaded;
+  const fitted = readFitted(raw);
+  if (fitted) return { ...loaded, progress: { ...loaded.progress, fitted } };
+  return { ...loaded, outcome: 'recovered', problems: [...loaded.problems, 'the fitted scheduling parameters are damaged; the defaults apply until the next fit'] };
+}
+
+function readFitted(v: unknown): FittedParameters | undefined {
+  if (!isObj(v) || !Array.isArray(v.w) || v.w.length !== FSRS_PARAMETER_COUNT || !v.w.every(isNum)) return undefined;
+  if (!isTime(v.fittedAt) || !isCount(v.reviews)) return undefined;
+  const out: FittedParameters = { w: [...(v.w as number[])], fittedAt: v.fittedAt, reviews: v.reviews };
+  const ll = v.logLoss;
+  if (isObj(ll) && isNum(ll.default) && isNum(ll.fitted)) out.logLoss = { default: ll.default, fitted: ll.fitted };
+  return out;
+}
+
+/** FSRS-6, as ts-fsrs 5 and the optimizer use it. */
+export const FSRS_PARAMETER_COUNT = 21;
 
 /** Why an item is invalid, or undefined when it is fine. */
 function checkItem(key: string, v: unknown): string | undefined {
@@ -99,14 +141,14 @@ function checkCard(c: unknown): string | undefined {
 }
 
 /** Only the known fields, so extra junk in a file does not travel on. */
-function normaliseItem(v: ItemProgress): ItemProgress {
+function normaliseItem(v: ItemProgress, log: ReviewEntry[]): ItemProgress {
   const c = v.card;
   const card: StoredCard = {
     due: c.due, stability: c.stability, difficulty: c.difficulty, scheduledDays: c.scheduledDays,
     learningSteps: c.learningSteps, reps: c.reps, lapses: c.lapses, state: c.state,
   };
   if (c.lastReview !== undefined) card.lastReview = c.lastReview;
-  return { card, attempts: v.attempts, correct: v.correct, lastCorrect: v.lastCorrect, lastAnsweredAt: v.lastAnsweredAt };
+  return { card, attempts: v.attempts, correct: v.correct, lastCorrect: v.lastCorrect, lastAnsweredAt: v.lastAnsweredAt, log };
 }
 
 function migrateV1(raw: Record<string, unknown>): LoadedProgress {
@@ -146,7 +188,7 @@ function migrateV1(raw: Record<string, unknown>): LoadedProgress {
 
 /** The JSON written by Export Progress. */
 export function exportProgress(p: Progress, now: number): Record<string, unknown> {
-  return { format: EXPORT_FORMAT, exportedAt: new Date(now).toISOString(), version: p.version, items: p.items };
+  return { format: EXPORT_FORMAT, exportedAt: new Date(now).toISOString(), version: p.version, items: p.items, ...(p.fitted ? { fitted: p.fitted } : {}) };
 }
 
 /** Reads an exported file's JSON (or a raw stored record); a file of another kind is unreadable. */

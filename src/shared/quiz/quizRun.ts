@@ -1,7 +1,7 @@
 import type { Answer, PreparedItem } from './askedItem';
 import { gradeAnswer } from './grading';
 import { answered, type ItemProgress, type Progress, withItem } from './progress';
-import { type QuizRating, ratingFor } from './scheduling';
+import { type QuizRating, ratingFor, type SchedulerOptions } from './scheduling';
 
 export type ItemOutcome =
   | { status: 'pending' }
@@ -32,12 +32,12 @@ export class QuizRun {
   }
 
   /** Grades and schedules one answer; returns the progress to store. Throws for an item already answered in this run. */
-  answer(index: number, answer: Answer, millis: number, now: number, current: Progress): { correct: boolean; rating: QuizRating; progress: Progress } {
+  answer(index: number, answer: Answer, millis: number, now: number, current: Progress, options?: SchedulerOptions): { correct: boolean; rating: QuizRating; progress: Progress } {
     const item = this.items[index];
     if (this.isAnswered(index)) throw new Error(`quiz item ${item.key} was already answered in this run`);
     const correct = gradeAnswer(item, answer);
     const rating = ratingFor(correct, millis, item.kind);
-    const after = answered(current.items[item.key], correct, rating, now);
+    const after = answered(current.items[item.key], correct, rating, now, options);
     this.outcomes[index] = { status: 'answered', answer, correct, rating, millis, after };
     return { correct, rating, progress: withItem(current, item.key, after) };
   }

@@ -2,7 +2,7 @@
  * Spaced repetition with FSRS (ts-fsrs). Cards are stored as plain JSON (times in epoch ms) so they
  * survive globalState, Settings Sync and export files; ts-fsrs's Date-based cards live only here.
  */
-import { type Card, createEmptyCard, fsrs, type Grade, Rating, State } from 'ts-fsrs';
+import { type Card, createEmptyCard, default_w, type FSRS, fsrs, type Grade, Rating, State } from 'ts-fsrs';
 import type { AskedKind } from './askedItem';
 
 export interface StoredCard {
@@ -22,9 +22,36 @@ export interface StoredCard {
 export { Rating };
 export type QuizRating = Grade;
 
-// No fuzz: the same history always gives the same due date, which keeps tests exact and keeps
-// items answered together due together. FSRS's default learning steps (1 min, 10 min) apply.
-const scheduler = fsrs({ enable_fuzz: false });
+/** How the scheduler runs: the recall chance it aims for, and the learner's own parameters once fitted. */
+export interface SchedulerOptions {
+  /** 0.7..0.97; the setting transformerTutor.quiz.desiredRetention */
+  desiredRetention: number;
+  /** fitted FSRS parameters; undefined for FSRS's defaults */
+  w?: readonly number[];
+}
+
+export const DEFAULT_RETENTION = 0.9;
+export const DEFAULT_SCHEDULER: SchedulerOptions = { desiredRetention: DEFAULT_RETENTION };
+/** FSRS's default parameters, the ones used until the learner's own are fitted. */
+export const DEFAULT_W: readonly number[] = default_w;
+
+const schedulers = new Map<string, FSRS>();
+
+/**
+ * One ts-fsrs scheduler per distinct options, made once. No fuzz: the same history always gives
+ * the same due date, which keeps tests exact and keeps items answered together due together.
+ * FSRS's default learning steps (1 min, 10 min) apply.
+ */
+function schedulerFor(o: SchedulerOptions): FSRS {
+  const key = `${o.desiredRetention}|${o.w?.join(',') ?? ''}`;
+  let s = schedulers.get(key);
+  if (!s) {
+    s = fsrs({ enable_fuzz: false, request_retention: o.desiredRetention, ...(o.w ? { w: [...o.w] } : {}) });
+    if (schedulers.size > 16) schedulers.clear();
+    schedulers.set(key, s);
+  }
+  return s;
+}
 
 /**
  * Answer-time thresholds (ms) that turn a right answer into Easy (at most `fast`) or Hard (at least
@@ -51,8 +78,14 @@ export function newCard(now: number): StoredCard {
 }
 
 /** The card after one review with the given rating at `now`. */
-export function review(card: StoredCard | undefined, rating: QuizRating, now: number): StoredCard {
-  return fromFsrs(scheduler.next(toFsrs(card ?? newCard(now), now), new Date(now), rating).card);
+export function review(card: StoredCard | undefined, rating: QuizRating, now: number, options: SchedulerOptions = DEFAULT_SCHEDULER): StoredCard {
+  return fromFsrs(schedulerFor(options).next(toFsrs(card ?? newCard(now), now), new Date(now), rating).card);
+}
+
+/** The chance of recalling the card at `at`, by the scheduler's forgetting curve (1 before any review). */
+export function recallChance(card: StoredCard, at: number, options: SchedulerOptions = DEFAULT_SCHEDULER): number {
+  if (card.lastReview === undefined || card.stability <= 0) return 1;
+  return schedulerFor(options).forgetting_curve(Math.max(0, (at - card.lastReview) / 86_400_000), card.stability);
 }
 
 export function isDue(card: StoredCard, now: number): boolean {
