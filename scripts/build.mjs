@@ -16,7 +16,7 @@ const host = {
   format: 'cjs',
   target: 'node20',
   // native addon and the WASM fallback ship as packages in the VSIX; vscode is provided by the host
-  external: ['vscode', 'onnxruntime-node', 'onnxruntime-web'],
+  external: ['vscode', 'onnxruntime-node', 'onnxruntime-web', '@open-spaced-repetition/binding'],
 };
 
 const webviews = {
@@ -44,7 +44,7 @@ const integration = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode', 'mocha', 'onnxruntime-node', 'onnxruntime-web'],
+  external: ['vscode', 'mocha', 'onnxruntime-node', 'onnxruntime-web', '@open-spaced-repetition/binding'],
 };
 
 function copyAssets() {
