@@ -10,14 +10,77 @@ import { CHROMIUM, ROOT, ensureCodeServer, freePort, startCodeServer } from './c
 import { packageVsix } from './package-vsix.mjs';
 
 const OUT = join(ROOT, 'test-output', 'integration');
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const PREFIX = /^%c\s*\w+\s*color:\s*#?[0-9a-fA-F]*\s*/;
 
 /** Each run is one VS Code window: a workspace, a display language, and which suites to run. */
 const RUNS = [
-  { name: 'main', locale: 'en', env: { TUTOR_TEST_GREP_INVERT: '@zh|@vsix' } },
+  { name: 'main', locale: 'en', env: { TUTOR_TEST_GREP_INVERT: '@zh|@vsix|@reload' } },
+  // Reload Window restarts the extension host and with it the tests: a run of its own (test/integration/reload.test.ts)
+  { name: 'reload', locale: 'en', env: { TUTOR_TEST_GREP: '@reload' } },
   { name: 'zh', locale: 'zh-cn', env: { TUTOR_TEST_GREP: '@zh' } },
   { name: 'vsix', locale: 'en', vsix: true, env: { TUTOR_TEST_GREP: '@vsix' } },
 ];
+
+/* global document, window -- the functions given to frame.evaluate run inside a webview's frame */
+
+/** The first frame (webviews are nested iframes) in which `selector` matches, waiting up to 20 s for one. */
+async function frameWith(page, selector) {
+  const end = Date.now() + 20000;
+  for (;;) {
+    for (const frame of page.frames()) {
+      const found = await frame.evaluate((sel) => document.querySelector(sel) !== null, selector).catch(() => false);
+      if (found) return frame;
+    }
+    if (Date.now() > end) throw new Error(`no webview frame has ${selector}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Does what a test asked inside a webview (test/integration/helpers.ts: inWebview), as a user would:
+ * real focus, clicks and key presses, then an expression evaluated in the frame, or axe-core's report.
+ * The answer is written to webview/<id>.json for the test to read.
+ */
+async function inWebview(page, a) {
+  let answer;
+  try {
+    const frame = await frameWith(page, a.frame);
+    let value = null;
+    for (const s of a.steps) {
+      if (s.focus) await frame.focus(s.focus);
+      if (s.click) await frame.click(s.click);
+      if (s.tabTo) {
+        // Tab through the page until the element has the focus, as a keyboard user gets there
+        let reached = false;
+        for (let i = 0; i < 60 && !reached; i++) {
+          reached = await frame.evaluate((sel) => document.activeElement?.matches(sel) ?? false, s.tabTo);
+          if (!reached) await page.keyboard.press('Tab');
+        }
+        if (!reached) throw new Error(`Tab never reached ${s.tabTo}`);
+      }
+      for (const key of s.keys ?? []) await page.keyboard.press(key);
+      if (s.eval) value = await frame.evaluate(s.eval);
+      if (s.axe) {
+        if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(readFileSync(AXE, 'utf8'));
+        value = await frame.evaluate(
+          (context) =>
+            window.axe.run(context ?? document, { resultTypes: ['violations'] }).then((r) =>
+              r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })) })),
+            ),
+          s.axe === true ? null : s.axe,
+        );
+      }
+    }
+    answer = { ok: true, value };
+  } catch (err) {
+    answer = { ok: false, error: String(err?.message ?? err) };
+  }
+  const file = join(OUT, 'webview', `${a.id}.json`);
+  mkdirSync(join(OUT, 'webview'), { recursive: true });
+  writeFileSync(`${file}.part`, JSON.stringify(answer));
+  renameSync(`${file}.part`, file);
+}
 
 async function runOne(run) {
   // one folder per run and process, so runs started side by side do not collide
@@ -41,7 +104,8 @@ async function runOne(run) {
   }
   const server = await startCodeServer({
     runDir, workspace, port, locale: run.locale,
-    env: { TUTOR_TEST_OUTPUT: OUT, ...run.env },
+    // TUTOR_TEST_GREP given to this script picks tests inside the run, in place of the run's own choice
+    env: { TUTOR_TEST_OUTPUT: OUT, ...(process.env.TUTOR_TEST_GREP ? {} : run.env) },
   });
   const browser = await chromium.launchPersistentContext(join(runDir, 'chromium'), {
     executablePath: CHROMIUM,
@@ -71,6 +135,11 @@ async function runOne(run) {
           console.log(`  [screenshot] ${file}`);
         }),
       );
+      return;
+    }
+    const action = text.match(/\[\[tutor:webview:(.+)\]\]/);
+    if (action) {
+      pending.push(inWebview(page, JSON.parse(action[1])));
       return;
     }
     if (process.env.TUTOR_TEST_VERBOSE) {

@@ -2,8 +2,8 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ViewKind } from '../../src/shared/protocol';
-import { screenshot, sleep, tutor, waitFor, workspaceFile } from './helpers';
+import type { HostMessage, ViewKind } from '../../src/shared/protocol';
+import { hasWebviewDriver, inWebview, panelShows, readPanel, screenshot, sleep, tutor, waitFor, workspaceFile } from './helpers';
 
 async function selectAndShow(file: string, range?: vscode.Range): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(workspaceFile(file));
@@ -78,17 +78,19 @@ suite('Attention panel', () => {
     api.panel.post({ type: 'showView', view: 'head' });
     await renderedView('head', shown.payload.tokens.length);
     api.attention.onWebviewMessage({ type: 'lockToken', index: it, layer: 1, heads: [] });
-    const drawn = (await import('../../src/host/attention/attentionDecorations')) && api.attention;
     const deco = await waitFor('decorations', () => {
-      const d = (drawn as unknown as { decorations: { lastDrawn: { locked?: vscode.Range; levels: vscode.Range[][] } } }).decorations.lastDrawn;
+      const d = (api.attention as unknown as { decorations: { lastDrawn: { locked?: vscode.Range; levels: vscode.Range[][] } } }).decorations.lastDrawn;
       return d.locked ? d : undefined;
     });
     const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
     assert.strictEqual(editor.document.getText(deco.locked), 'it');
     assert.ok(deco.levels.flat().length > 0, 'some tokens are shaded');
     // the cursor inside the encoded text selects that token in the panel
-    editor.selection = new vscode.Selection(deco.locked!.start, deco.locked!.start);
-    await sleep(300);
+    const next = shown.payload.tokens.findIndex((t, i) => i > it && !t.special && t.text !== 'it');
+    const at = editor.document.positionAt(shown.request.baseOffset + shown.payload.tokens[next].start);
+    editor.selection = new vscode.Selection(at, at);
+    await waitFor('the token under the cursor locked', () => api.attention.session.locked?.index === next || undefined);
+    if (hasWebviewDriver()) await panelShows('the token under the cursor locked in the panel', (v) => v.locked === shown.payload.tokens[next].text);
     await screenshot('editor-decorations');
   });
 
@@ -204,18 +206,6 @@ suite('Attention panel', () => {
     const rerun = await waitFor('the text run on the new model', () => (api.attention.encodingsPosted > beforeReset ? api.attention.current : undefined), 60000);
     assert.strictEqual(rerun.request.text, doc.getText(other));
   });
-
-  test('bad input gets a clear message and the panel keeps working', async () => {
-    const api = await tutor();
-    const doc = await vscode.workspace.openTextDocument({ content: '\u0000\u0001\u0002\u0003\u0000\u0000\u0004\u0005\u0006\u0007\u0000\u000e\u000f abc', language: 'plaintext' });
-    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-    editor.selection = new vscode.Selection(0, 0, 0, 20);
-    await vscode.commands.executeCommand('transformerTutor.showAttention');
-    await sleep(500);
-    // a malformed message from the webview is ignored, not thrown
-    (api.panel as unknown as { receive(raw: unknown): void }).receive({ type: 'lockToken', index: 'x' });
-    assert.ok(await api.panel.ping(), 'still answering');
-  });
 });
 
 suite('Attention panel in Chinese @zh', () => {
@@ -239,5 +229,170 @@ suite('Attention panel in Chinese @zh', () => {
     await vscode.commands.executeCommand('transformerTutor.showInPanel', 'positional-encoding');
     await waitFor('lab', () => api.attention.lastLab, 60000);
     await screenshot('zh-lab-positional-encoding');
+  });
+});
+
+/** Every message the host posts to the panel from now on. */
+async function recordPosts() {
+  const api = await tutor();
+  const posted: HostMessage[] = [];
+  const original = api.panel.post.bind(api.panel);
+  api.panel.post = (m: HostMessage) => {
+    posted.push(m);
+    original(m);
+  };
+  return { posted, stop: () => (api.panel.post = original) };
+}
+
+const LINE2 = new vscode.Range(2, 0, 2, 44);
+const LINE6 = new vscode.Range(6, 0, 6, 40);
+const BLANK_LINE = new vscode.Selection(1, 0, 2, 0);
+
+suite('Attention panel: a state you can trust', () => {
+  suiteSetup(async function () {
+    if (!hasWebviewDriver()) this.skip();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('a message raised while the panel is hidden behind another editor is what it shows when it comes forward', async () => {
+    const { api, editor } = await showEncoded('attention.md', LINE2);
+    await panelShows('the drawing', (v) => v.tokens > 0);
+    const rec = await recordPosts();
+    try {
+      // another editor in the panel's group hides it; its webview page is gone until it comes back
+      const other = await vscode.workspace.openTextDocument(workspaceFile('tokenizer.ts'));
+      await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Two, preview: false, preserveFocus: true });
+      editor.selection = BLANK_LINE;
+      await waitFor('the message posted', () => rec.posted.some((m) => m.type === 'status' && m.state === 'empty') || undefined, 10000);
+      api.panel.show();
+      const v = await panelShows('the message, not the old drawing', (p) => p.state === 'empty' && p.tokens === 0, 20000);
+      assert.match(v.status, /blank line/);
+      await screenshot('trust-message-while-hidden');
+    } finally {
+      rec.stop();
+    }
+  });
+
+  test('a message takes the place of the drawing: no old tokens to click or export', async () => {
+    const { editor } = await showEncoded('attention.md', LINE2);
+    await panelShows('the drawing', (v) => v.tokens > 0 && !v.hidden.exports);
+    editor.selection = BLANK_LINE;
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    const v = await panelShows('the message alone', (p) => p.state === 'empty');
+    assert.strictEqual(v.tokens, 0, 'no token of the old text on screen');
+    assert.deepStrictEqual(v.hidden, { layer: true, heads: true, window: true, exports: true }, 'nothing to export or page through');
+    await screenshot('trust-message-clears-drawing');
+  });
+
+  test('an encoder error clears the drawing and says what went wrong', async () => {
+    const api = await tutor();
+    await showEncoded('attention.md', LINE2);
+    await panelShows('the drawing', (v) => v.tokens > 0);
+    const doc = await vscode.workspace.openTextDocument({ content: '\u0000\u0001\u0002\u0003\u0000\u0000\u0004\u0005\u0006\u0007\u0000\u000e\u000f abc', language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    editor.selection = new vscode.Selection(0, 0, 0, 20);
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    const v = await panelShows('the error', (p) => p.state === 'error');
+    assert.match(v.status, /Cannot show attention: .*binary/);
+    assert.strictEqual(v.tokens, 0);
+    assert.strictEqual(api.attention.current, undefined, 'nothing is on show for the lab, the export or the editor shading');
+    // a malformed message from the webview is ignored, not thrown
+    (api.panel as unknown as { receive(raw: unknown): void }).receive({ type: 'lockToken', index: 'x' });
+    assert.ok(await api.panel.ping(), 'still answering');
+    await screenshot('trust-encoder-error');
+  });
+
+  test('a locked token is not carried to new text by position, nor announced', async () => {
+    const { api, editor } = await showEncoded('attention.md', LINE2);
+    api.panel.post({ type: 'showView', view: 'head' });
+    await panelShows('the head view', (v) => v.tokens > 0 && v.tab === 'head');
+    const word = api.attention.current!.payload.tokens[5].text;
+    await inWebview('main#view', { click: '#q-5' });
+    const locked = await panelShows('token 5 locked', (v) => v.locked === word);
+    assert.match(locked.announced, new RegExp(word));
+    await waitFor('the lock drawn on the editor', () => api.attention.session.locked?.index === 5 || undefined);
+    const before = api.attention.encodingsPosted;
+    editor.selection = new vscode.Selection(LINE6.start, LINE6.end);
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    await waitFor('the new text', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+    const v = await panelShows('the new text drawn', (p) => p.tokens === 2 * api.attention.current!.payload.tokens.length);
+    assert.strictEqual(v.locked, null, 'no token of the new text is locked');
+    assert.doesNotMatch(v.announced, new RegExp(word), 'the old word is not announced');
+    assert.strictEqual(api.attention.session.locked, null);
+    await screenshot('trust-lock-not-carried');
+  });
+
+  test('a new panel whose first request is a message has a whole toolbar', async () => {
+    const api = await tutor();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('the panel closed', () => !api.panel.isOpen || undefined);
+    const doc = await vscode.workspace.openTextDocument(workspaceFile('attention.md'));
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    const fresh = await panelShows('the message in a new panel', (p) => p.state === 'empty');
+    assert.ok(fresh.tab, 'a view is selected');
+    assert.strictEqual(fresh.pin.label, 'Pin');
+    assert.deepStrictEqual(fresh.hidden, { layer: true, heads: true, window: true, exports: true }, 'no empty layer list, arrows or dead export buttons');
+    await screenshot('trust-new-panel-message');
+  });
+
+  test('unpinning catches up with the selection; the Pin tooltip says what it does', async () => {
+    const { api, editor } = await showEncoded('attention.md', LINE2);
+    const unpinned = await panelShows('the drawing', (v) => v.tokens > 0);
+    assert.strictEqual(unpinned.pin.pressed, 'false');
+    assert.doesNotMatch(unpinned.pin.title, /^Pinned/, 'unpinned, the tooltip does not say Pinned');
+    await inWebview('main#view', { click: 'vscode-button[icon="pin"]' });
+    await waitFor('pinned', () => api.attention.isPinned || undefined);
+    const pinned = await panelShows('pinned', (v) => v.pin.pressed === 'true');
+    assert.match(pinned.pin.title, /^Pinned/);
+    const before = api.attention.encodingsPosted;
+    editor.selection = new vscode.Selection(LINE6.start, LINE6.end);
+    await inWebview('main#view', { click: 'vscode-button[icon="pin"]' });
+    const caught = await waitFor('the selection made while pinned', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+    assert.strictEqual(caught.request.text, editor.document.getText(LINE6));
+    assert.strictEqual(api.attention.isPinned, false);
+    await screenshot('trust-unpin-catches-up');
+  });
+
+  test('keyboard: Tab reaches the token list, arrows move the lock and keep the focus, Escape unlocks', async () => {
+    const { api } = await showEncoded('attention.md', LINE2);
+    api.panel.post({ type: 'showView', view: 'head' });
+    await panelShows('the head view', (v) => v.tokens > 0 && v.tab === 'head');
+    const tokens = api.attention.current!.payload.tokens;
+    const focus = `[document.activeElement?.matches('.queries .tokens') ?? false, document.querySelector('.queries .tokens')?.getAttribute('aria-activedescendant') ?? null]`;
+    const afterArrows = await inWebview<[boolean, string | null]>('main#view', { focus: '.tab[aria-selected="true"]' }, { tabTo: '.queries .tokens' }, { keys: ['ArrowDown', 'ArrowDown', 'ArrowDown'] }, { eval: focus });
+    assert.deepStrictEqual(afterArrows, [true, 'q-2'], 'three arrows: the third token, and the list still has the focus');
+    assert.strictEqual((await readPanel()).locked, tokens[2].text);
+    await screenshot('trust-keyboard');
+    const afterEscape = await inWebview<[boolean, string | null]>('main#view', { keys: ['Escape'] }, { eval: focus });
+    assert.deepStrictEqual(afterEscape, [true, null], 'unlocked, focus kept');
+    await waitFor('the lock released on the host', () => api.attention.session.locked === null || undefined);
+  });
+
+  test('the masked-language lab keeps the masked token across samples and counts them one by one', async () => {
+    const api = await tutor();
+    await showEncoded('attention.md', LINE2);
+    api.attention.lastLab = undefined;
+    await vscode.commands.executeCommand('transformerTutor.showInPanel', 'mlm');
+    const first = await waitFor('the mlm lab', () => (api.attention.lastLab?.lab === 'mlm' ? api.attention.lastLab : undefined), 60000);
+    const maskedOf = (r: typeof first) => (r.blocks.find((b) => b.kind === 'table') as { head: string[] }).head[0];
+    const sampleOf = (r: typeof first) => (r.blocks.filter((b) => b.kind === 'tokens')[1] as { title: string }).title;
+    assert.strictEqual(sampleOf(first), 'Sample 1');
+    // mask the first word instead of the default one
+    const chips = first.blocks.find((b) => b.kind === 'tokens' && b.clickable) as { items: { text: string; index?: number }[] };
+    const firstWord = chips.items.find((it) => it.index !== undefined)!;
+    api.attention.lastLab = undefined;
+    await inWebview('main#view', { click: '.lab-body button.chip' });
+    const masked = await waitFor('the chosen token masked', () => api.attention.lastLab, 60000);
+    assert.strictEqual(maskedOf(masked), `prediction for “${firstWord.text}”`);
+    for (const n of [2, 3]) {
+      api.attention.lastLab = undefined;
+      await inWebview('main#view', { click: `.lab-body vscode-button:has-text("Draw another sample")` });
+      const next = await waitFor(`sample ${n}`, () => api.attention.lastLab, 60000);
+      assert.strictEqual(sampleOf(next), `Sample ${n}`);
+      assert.strictEqual(maskedOf(next), maskedOf(masked), 'the token the user masked stays masked');
+    }
+    await screenshot('trust-mlm-samples');
   });
 });

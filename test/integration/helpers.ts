@@ -43,3 +43,84 @@ export async function screenshot(name: string): Promise<string | undefined> {
   await waitFor(`screenshot ${name}`, () => fs.existsSync(file) || undefined, 20000);
   return file;
 }
+
+/** One thing done inside a webview, in order: focus, click, Tab until an element has the focus, keys, then read. */
+export interface WebviewStep {
+  focus?: string;
+  click?: string;
+  tabTo?: string;
+  keys?: string[];
+  /** an expression evaluated in the webview's frame; its (JSON) value is the answer */
+  eval?: string;
+  /** run axe-core on the page (true) or on an element's selector */
+  axe?: true | string;
+}
+
+let nextAction = 1;
+
+/** Whether a driver that can act inside webviews runs these tests (the code-server one does). */
+export const hasWebviewDriver = () => Boolean(process.env.TUTOR_TEST_OUTPUT);
+
+/**
+ * Asks the driver (scripts/test-integration.mjs) to act in the webview whose document has `frame`
+ * (a selector) with real focus, clicks and keys, as a user would, and returns what the last read gave.
+ */
+export async function inWebview<T>(frame: string, ...steps: WebviewStep[]): Promise<T> {
+  const out = process.env.TUTOR_TEST_OUTPUT;
+  if (!out) throw new Error('acting inside a webview needs the code-server driver');
+  const id = `${process.pid}-${nextAction++}`;
+  const file = path.join(out, 'webview', `${id}.json`);
+  console.log(`[[tutor:webview:${JSON.stringify({ id, frame, steps })}]]`);
+  await waitFor(`the webview action ${id}`, () => fs.existsSync(file) || undefined, 60000);
+  const answer = JSON.parse(fs.readFileSync(file, 'utf8')) as { ok: true; value: T } | { ok: false; error: string };
+  fs.rmSync(file, { force: true });
+  if (!answer.ok) throw new Error(`in the webview: ${answer.error}`);
+  return answer.value;
+}
+
+/** Reads an expression in the attention panel's webview. */
+export const inAttentionPanel = <T>(expression: string) => inWebview<T>('main#view', { eval: expression });
+
+/** The attention webview's state as a user sees it. */
+export interface PanelView {
+  status: string;
+  state: string;
+  tokens: number;
+  locked: string | null;
+  announced: string;
+  tab: string | null;
+  layer: string | null;
+  pin: { label: string; title: string; pressed: string | null };
+  hidden: { layer: boolean; heads: boolean; window: boolean; exports: boolean };
+}
+
+const READ_PANEL = `(() => {
+  const q = (s) => document.querySelector(s);
+  const pin = q('vscode-button[icon="pin"]');
+  return {
+    status: q('.status')?.textContent ?? '',
+    state: q('.status')?.dataset.state ?? '',
+    tokens: document.querySelectorAll('#view .tok').length,
+    locked: q('#view .queries .tok.locked')?.textContent ?? null,
+    announced: q('[aria-live="polite"].sr-only')?.textContent ?? '',
+    tab: q('.tab[aria-selected="true"]')?.dataset.view ?? null,
+    layer: q('.field vscode-single-select')?.value ?? null,
+    pin: { label: pin?.textContent ?? '', title: pin?.title ?? '', pressed: pin?.getAttribute('aria-pressed') },
+    hidden: { layer: q('.field').hidden, heads: q('.heads').hidden, window: q('.window-nav').hidden, exports: q('.exports').hidden },
+  };
+})()`;
+
+export const readPanel = () => inAttentionPanel<PanelView>(READ_PANEL);
+
+/** Waits until the panel, as drawn in its webview, fits `ok`. */
+export async function panelShows(what: string, ok: (v: PanelView) => boolean, timeoutMs = 30000): Promise<PanelView> {
+  let last: PanelView | undefined;
+  try {
+    return await waitFor(what, async () => {
+      last = await readPanel().catch(() => undefined);
+      return last && ok(last) ? last : undefined;
+    }, timeoutMs);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; the panel showed ${JSON.stringify(last)}`);
+  }
+}

@@ -39,6 +39,8 @@ export class AttentionController implements vscode.Disposable {
   private readonly decorations = new AttentionDecorations();
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private state: SessionState = INITIAL_SESSION;
+  /** the text editor the user worked in last: the panel's own buttons take the focus from it */
+  private lastEditor: vscode.TextEditor | undefined;
   /** every encoding posted, for tests and the status line */
   encodingsPosted = 0;
   /** the webview's last report of a finished render (view, token count, milliseconds) */
@@ -59,6 +61,9 @@ export class AttentionController implements vscode.Disposable {
     this.disposables.push(
       this.decorations,
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e) this.lastEditor = e;
+      }),
       this.encoder.onDidReset(() => this.dispatch({ type: 'modelReset' })),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length) this.dispatch({ type: 'documentEdited', uri: e.document.uri.toString() });
@@ -87,18 +92,24 @@ export class AttentionController implements vscode.Disposable {
   }
 
   setPinned(pinned: boolean, fromPanel = false): void {
-    const editor = vscode.window.activeTextEditor;
+    const editor = this.workingEditor();
     const selection = editor && !editor.selection.isEmpty ? this.textOf(editor) : undefined;
     this.dispatch({ type: 'pin', pinned, fromPanel, ...(selection ? { selection } : {}) });
   }
 
   /** Opens the panel on a lab: from the question view's "Try it", hovers and the command palette. */
   showLab(lab: LabId): void {
-    const editor = vscode.window.activeTextEditor;
+    const editor = this.workingEditor();
     const selected = editor && !editor.selection.isEmpty ? this.textOf(editor) : undefined;
     const sampleText = vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT;
     const sample: TextRef = { uri: '', version: 0, baseOffset: 0, text: sampleText, origin: { line: 0, character: 0 }, source: 'sample' };
     this.dispatch({ type: 'lab', lab, sample, ...(selected && selected !== 'blank' ? { text: selected } : {}) });
+  }
+
+  /** The active text editor, or while a webview has the focus, the one the user worked in last (if still open). */
+  private workingEditor(): vscode.TextEditor | undefined {
+    const last = this.lastEditor;
+    return vscode.window.activeTextEditor ?? (last && vscode.window.visibleTextEditors.includes(last) ? last : undefined);
   }
 
   /** A panel came back after Reload Window: what its webview saved decides what it shows. */
@@ -271,7 +282,9 @@ export class AttentionController implements vscode.Disposable {
   }
 
   private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
-    if (!this.state.open || e.textEditor.document.uri.scheme === 'output') return;
+    if (e.textEditor.document.uri.scheme === 'output') return;
+    this.lastEditor = e.textEditor;
+    if (!this.state.open) return;
     const sel = e.selections[0];
     if (sel.isEmpty) {
       // the cursor inside the text on show selects that token in the panel

@@ -38,6 +38,8 @@ export function renderModelView(root: HTMLElement, ctx: ViewContext): void {
       const s = headStats(p, l, h);
       const cellEl = document.createElement('button');
       cellEl.className = 'thumb';
+      cellEl.dataset.layer = String(l);
+      cellEl.dataset.head = String(h);
       const label = strings[`pattern.${s.pattern}`] ?? s.pattern;
       const pct = Math.round(s.strength * 100);
       cellEl.setAttribute('aria-label', fmt(strings.thumbAria, l + 1, h + 1, label, pct));
