@@ -102,16 +102,16 @@ suite('question bank content (questions/)', () => {
     assert.deepStrictEqual(findInText(texts, /[「」『』]/, ['zh-cn']), [], 'quotes are “”');
   });
 
-  test('no raw TeX reaches the reader: sources put it in $…$, quiz text (shown as plain text) has none', () => {
+  test('no raw TeX reaches the reader: sources put it in $…$; titles, summaries (shown in hovers) and quiz text (a quick pick) have none', () => {
     // a lone exponent (2^n) or an escape in quoted code ('\\n') reads fine; \\in, ^{…}, _{…}, W^O do not
     const tex = /\^[A-Z{]|_\{|\\[A-Za-z]{2,}/;
     const outsideMath = (text: string) => text.replace(/\$[^$]*\$|`[^`]*`/g, '');
     const found: string[] = [];
     for (const t of texts) {
       for (const { field, text } of readerText(t)) {
-        const plainQuizText = field.startsWith('quiz ');
-        const seen = field.startsWith('sources') ? outsideMath(text) : plainQuizText ? text : '';
-        const m = seen.match(tex);
+        const plain = field.startsWith('quiz ') || field === 'title' || field === 'summary';
+        const seen = field.startsWith('sources') ? outsideMath(text) : plain ? text : '';
+        const m = seen.match(plain ? new RegExp(`${tex.source}|\\$`) : tex);
         if (m) found.push(`${t.path}: ${field}: …${seen.slice(Math.max(0, (m.index ?? 0) - 25), (m.index ?? 0) + 15)}…`);
       }
     }
