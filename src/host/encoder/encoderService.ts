@@ -66,7 +66,7 @@ export class EncoderService implements vscode.Disposable {
         if (cfg.customModelPath) {
           const files: ModelFiles = { name: cfg.customModelPath.split(/[\\/]/).pop() ?? 'custom', modelPath: cfg.customModelPath, tokenizerPath: cfg.customTokenizerPath };
           try {
-            if (!cfg.customTokenizerPath) throw new Error('set transformerTutor.model.tokenizerPath to the model\'s tokenizer.json as well');
+            if (!cfg.customTokenizerPath) throw new Error(vscode.l10n.t('set transformerTutor.model.tokenizerPath to the model’s tokenizer.json as well'));
             const core = await EncoderCore.load(files, runtime);
             this.logLoaded(core);
             return core;
