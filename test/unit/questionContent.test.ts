@@ -63,6 +63,10 @@ function findInText(texts: readonly QuestionText[], pattern: RegExp, languages: 
   return found;
 }
 
+/** Text with its code spans and formulas taken out: identifiers such as `token_type_ids` or $W_Q$ are not prose. */
+const withoutCodeAndMath = (text: string) =>
+  text.replace(/```[\s\S]*?```|`[^`]*`|\$\$[\s\S]*?\$\$|\$[^$]*\$|（[A-Za-z][\w\s-]*）|“[A-Za-z][\w\s-]*”/g, ' ');
+
 const report = (problems: readonly BankProblem[]) => problems.map((p) => `  ${p.path}:${p.line ?? 1}: ${p.message}`).join('\n');
 
 suite('question bank content (questions/)', () => {
@@ -98,11 +102,22 @@ suite('question bank content (questions/)', () => {
     assert.deepStrictEqual(findInText(texts, stray, ['zh-cn']), []);
   });
 
-  test('Chinese text quotes with “” and uses one word per concept', () => {
+  test('Chinese text quotes with “” and uses one word per concept, as the UI does', () => {
     assert.deepStrictEqual(findInText(texts, /[「」『』]/, ['zh-cn']), [], 'quotes are “”');
+    const prose = texts.filter((t) => t.language === 'zh-cn').map((t) => ({
+      ...t,
+      sources: [], // English bibliography
+      terms: [],
+      ...Object.fromEntries((['title', 'summary', 'answer', 'deeper', 'pitfalls'] as const).map((f) => [f, withoutCodeAndMath(t[f])])),
+      quiz: t.quiz.map((item) => ({ ...item, explain: withoutCodeAndMath(item.explain) })),
+    }));
+    // English words the UI translates: 词元, 查询/键/值, 填充, 掩码; and one name for the bundled model
+    // an English gloss in （…） or a quoted English term (“smeared keys”) is fine
+    const english = /(?<![A-Za-z_.[/<-])(?:tokens?|quer(?:y|ies)|keys?|values?|padding|mask)(?![A-Za-z_(>\]-])|(?<!内置)小编码器|演示模型/i;
+    assert.deepStrictEqual(findInText(prose, english, ['zh-cn']), []);
   });
 
-  test('no raw TeX reaches the reader: sources put it in $…$; titles, summaries (shown in hovers) and quiz text (a quick pick) have none', () => {
+  test('no raw TeX reaches the reader: sources put it in $…$; titles, summaries (shown in hovers) and quiz text (a quick pick) have no TeX, $ or backticks', () => {
     // a lone exponent (2^n) or an escape in quoted code ('\\n') reads fine; \\in, ^{…}, _{…}, W^O do not
     const tex = /\^[A-Z{]|_\{|\\[A-Za-z]{2,}/;
     const outsideMath = (text: string) => text.replace(/\$[^$]*\$|`[^`]*`/g, '');
@@ -111,7 +126,7 @@ suite('question bank content (questions/)', () => {
       for (const { field, text } of readerText(t)) {
         const plain = field.startsWith('quiz ') || field === 'title' || field === 'summary';
         const seen = field.startsWith('sources') ? outsideMath(text) : plain ? text : '';
-        const m = seen.match(plain ? new RegExp(`${tex.source}|\\$`) : tex);
+        const m = seen.match(plain ? new RegExp(`${tex.source}|[$\`]`) : tex);
         if (m) found.push(`${t.path}: ${field}: …${seen.slice(Math.max(0, (m.index ?? 0) - 25), (m.index ?? 0) + 15)}…`);
       }
     }
