@@ -40,6 +40,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import encoded_data  # noqa: E402
 import wordpiece  # noqa: E402
 from model import Config, TinyBert  # noqa: E402
 import train as T  # noqa: E402  (PairSampler, mask_tokens, special ids; main() is not run on import)
@@ -795,7 +796,7 @@ def main():
     model = TinyBert(cfg)
     model.load_state_dict(st["model"])
     model.eval()
-    data = torch.load(os.path.join(DATA, "encoded.pt"))
+    data = encoded_data.load()
     tok_path = os.path.join(OUT, "tokenizer.json")
     tok = wordpiece.load(tok_path)
     vocab = tok.vocab

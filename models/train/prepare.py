@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import encoded_data  # noqa: E402
 import wordpiece  # noqa: E402
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -67,6 +68,7 @@ def main():
         n_tok[split] += n
         unk += sum(int((u == tok.unk).sum()) for u in units)
     torch.save(out, os.path.join(DATA, "encoded.pt"))
+    encoded_data.pack(out, os.path.join(DATA, "encoded.npz"))
     print(f"train {len(out['train'])} docs {n_tok['train'] / 1e6:.1f}M tokens; "
           f"heldout {len(out['heldout'])} docs {n_tok['heldout'] / 1e6:.2f}M tokens; "
           f"[UNK] rate {unk / max(1, sum(n_tok.values())):.4f}")

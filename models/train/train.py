@@ -32,6 +32,7 @@ import torch.multiprocessing as mp
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import encoded_data  # noqa: E402
 from model import Config, TinyBert  # noqa: E402
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -199,7 +200,7 @@ def train(rank, args):
     torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() and procs == 1 else "cpu"
     run = os.path.join(ROOT, "runs", args.name)
-    data = torch.load(os.path.join(ROOT, "data", "encoded.pt"))
+    data = encoded_data.load()
     with open(args.tokenizer, encoding="utf-8") as f:
         vocab = json.load(f)["model"]["vocab"]
     vocab_size = len(vocab)
