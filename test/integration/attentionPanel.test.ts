@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostMessage, ViewKind } from '../../src/shared/protocol';
-import { hasWebviewDriver, inWebview, panelShows, readPanel, screenshot, sleep, tutor, waitFor, workspaceFile } from './helpers';
+import { LAB_IDS } from '../../src/shared/questions/types';
+import { hasWebviewDriver, inAttentionPanel, inWebview, panelShows, readPanel, screenshot, sleep, tutor, waitFor, workspaceFile } from './helpers';
 
 async function selectAndShow(file: string, range?: vscode.Range): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(workspaceFile(file));
@@ -394,5 +395,79 @@ suite('Attention panel: a state you can trust', () => {
       assert.strictEqual(maskedOf(next), maskedOf(masked), 'the token the user masked stays masked');
     }
     await screenshot('trust-mlm-samples');
+  });
+});
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string; summary: string }[];
+}
+
+suite('Attention panel accessibility', () => {
+  suiteSetup(async function () {
+    if (!hasWebviewDriver()) this.skip();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  const axe = () => inWebview<AxeViolation[]>('main#view', { axe: true });
+  const describe = (vs: AxeViolation[]) => vs.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => `${n.target}: ${n.summary.split('\n').slice(1).join(' ')}`).join('\n    ')}`).join('\n  ');
+
+  const THEMES = [
+    ['Default Light Modern', 'vscode-light'],
+    ['Default Dark Modern', 'vscode-dark'],
+    ['Default High Contrast', 'vscode-high-contrast'],
+  ];
+
+  /** Runs `check` in each theme (colours, and so contrast, come from the theme) and gathers what axe found. */
+  async function inEveryTheme(check: (found: string[], theme: string) => Promise<void>): Promise<void> {
+    const config = vscode.workspace.getConfiguration('workbench');
+    const found: string[] = [];
+    try {
+      for (const [theme, kind] of THEMES) {
+        await config.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        // the webview's colours follow once VS Code has told it the new theme
+        await waitFor(`the panel in ${theme}`, async () => (await inAttentionPanel<string>('document.body.dataset.vscodeThemeKind')) === kind || undefined);
+        await check(found, theme);
+      }
+    } finally {
+      await config.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    }
+    if (found.length) assert.fail(`accessibility violations:\n${found.join('\n')}`);
+  }
+
+  test('axe-core finds no violation in any view, in light, dark and high-contrast themes', async () => {
+    const { api, shown, editor } = await showEncoded('attention.md', LINE2);
+    await inEveryTheme(async (found, theme) => {
+      for (const view of ['head', 'matrix', 'model', 'step'] as ViewKind[]) {
+        api.panel.post({ type: 'showView', view });
+        await renderedView(view, shown.payload.tokens.length);
+        if (view === 'head') await inWebview('main#view', { click: '#q-3' });
+        const vs = await axe();
+        if (vs.length) found.push(`${view} view, ${theme}:\n  ${describe(vs)}`);
+      }
+    });
+    // a message in place of the drawing: the toolbar alone
+    editor.selection = BLANK_LINE;
+    await vscode.commands.executeCommand('transformerTutor.showAttention');
+    await panelShows('the message', (v) => v.state === 'empty');
+    const vs = await axe();
+    assert.strictEqual(describe(vs), '', 'no violation with a message on show');
+  });
+
+  test('axe-core finds no violation in any lab, in light, dark and high-contrast themes', async () => {
+    const api = await tutor();
+    await showEncoded('attention.md', LINE2);
+    await inEveryTheme(async (found, theme) => {
+      for (const lab of LAB_IDS) {
+        api.attention.lastLab = undefined;
+        await vscode.commands.executeCommand('transformerTutor.showInPanel', lab);
+        const result = await waitFor(`lab ${lab}`, () => (api.attention.lastLab?.lab === lab ? api.attention.lastLab : undefined), 60000);
+        await waitFor(`lab ${lab} drawn`, async () => (await inAttentionPanel<string>(`document.querySelector('.lab-body h2')?.textContent ?? ''`)) === result.title || undefined);
+        const vs = await axe();
+        if (vs.length) found.push(`lab ${lab}, ${theme}:\n  ${describe(vs)}`);
+      }
+    });
   });
 });

@@ -104,7 +104,7 @@ const READ_PANEL = `(() => {
     locked: q('#view .queries .tok.locked')?.textContent ?? null,
     announced: q('[aria-live="polite"].sr-only')?.textContent ?? '',
     tab: q('.tab[aria-selected="true"]')?.dataset.view ?? null,
-    layer: q('.field vscode-single-select')?.value ?? null,
+    layer: q('.field select')?.value ?? null,
     pin: { label: pin?.textContent ?? '', title: pin?.title ?? '', pressed: pin?.getAttribute('aria-pressed') },
     hidden: { layer: q('.field').hidden, heads: q('.heads').hidden, window: q('.window-nav').hidden, exports: q('.exports').hidden },
   };

@@ -6,6 +6,7 @@ import { labTitle } from '../labs/labRunner';
 export function webviewStrings(): Record<string, string> {
   const t = vscode.l10n.t;
   return {
+    title: t('Attention'),
     empty: t('Select some text in an editor to see how the encoder attends over it.'),
     loading: t('Loading the encoder…'),
     summary: t('{0} tokens · {1} layers × {2} heads · from the {3} · {4}'),
@@ -47,7 +48,7 @@ export function webviewStrings(): Record<string, string> {
     cellValue: t('“{0}” (#{1}) → “{2}” (#{3}): {4}'),
     modelGrid: t('Every layer and head'),
     layerHead: t('Layer \\ head'),
-    thumbAria: t('Layer {0}, head {1}: {2} ({3}%). Open in the head view.'),
+    thumbAria: t('Layer {0}, head {1}: {2}. Open in the head view.'),
     thumbTitle: t('Layer {0}, head {1} — previous {2}%, next {3}%, self {4}%, [SEP] {5}%, [CLS] {6}%'),
     'pattern.previous': t('previous token'),
     'pattern.next': t('next token'),

@@ -15,7 +15,8 @@ export function renderBlock(b: LabBlock, onToken: (index: number) => void, S: Re
       const dl = el('dl', 'metrics');
       for (const m of b.items) {
         dl.append(el('dt', '', m.label));
-        const dd = el('dd', m.good === undefined ? '' : m.good ? 'good' : 'bad', m.value + (m.good ? ' ✓' : ''));
+        const dd = el('dd', m.good === undefined ? '' : m.good ? 'good' : 'bad', m.value);
+        if (m.good) dd.append(' ', el('span', 'mark', '✓'));
         dl.append(dd);
       }
       return dl;
@@ -121,7 +122,9 @@ export function renderBlock(b: LabBlock, onToken: (index: number) => void, S: Re
     case 'pieces': {
       const table = el('table', 'lab-table pieces');
       const head = el('tr', '');
-      ['', 'WordPiece', 'BPE'].forEach((h) => head.append(el('th', '', h)));
+      // the corner above the words heads nothing: a cell, not an empty header
+      head.append(el('td', '', ''));
+      ['WordPiece', 'BPE'].forEach((h) => head.append(Object.assign(el('th', '', h), { scope: 'col' })));
       table.append(head);
       for (const r of b.rows) {
         const tr = el('tr', '');

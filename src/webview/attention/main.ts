@@ -1,6 +1,4 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { EncodingPayload } from '../../shared/encoding';
 import { type LabAction, nextLabParams } from '../../shared/labs/labParams';
 import type { LabParams } from '../../shared/labs/labTypes';
@@ -59,6 +57,11 @@ const toolbar: Toolbar = buildToolbar(S, {
     if (data) vscode.postMessage({ type: 'export', format, data });
   },
 });
+// the page's heading, for screen readers moving by headings (the panel's tab shows the same title)
+const heading = document.createElement('h1');
+heading.className = 'sr-only';
+heading.textContent = S.title;
+toolbar.element.prepend(heading);
 document.body.append(toolbar.element, status, main, live);
 new ConceptTips(S, (id) => vscode.postMessage({ type: 'openQuestion', id }));
 // nothing drawn yet (a new panel, or one restored and waiting for its text): tabs and pin work already

@@ -16,7 +16,8 @@ export function renderModelView(root: HTMLElement, ctx: ViewContext): void {
   grid.className = 'model-view';
   // columns shrink to share a narrow panel (BERT-base's 12 heads still fit), down to a legible minimum
   grid.style.gridTemplateColumns = `auto repeat(${p.numHeads}, minmax(${MIN_COLUMN}px, ${THUMB + 8}px))`;
-  grid.setAttribute('role', 'grid');
+  // a group of buttons with their axis labels (a grid role would need rows and gridcells)
+  grid.setAttribute('role', 'group');
   grid.setAttribute('aria-label', strings.modelGrid);
   grid.append(cornerLabel(strings.layerHead));
   for (let h = 0; h < p.numHeads; h++) {
@@ -42,7 +43,9 @@ export function renderModelView(root: HTMLElement, ctx: ViewContext): void {
       cellEl.dataset.head = String(h);
       const label = strings[`pattern.${s.pattern}`] ?? s.pattern;
       const pct = Math.round(s.strength * 100);
-      cellEl.setAttribute('aria-label', fmt(strings.thumbAria, l + 1, h + 1, label, pct));
+      const caption = s.pattern === 'broad' || s.pattern === 'mixed' ? label : `${label} ${pct}%`;
+      // the name holds the caption as shown, so a user of voice control can say what they see
+      cellEl.setAttribute('aria-label', fmt(strings.thumbAria, l + 1, h + 1, caption));
       cellEl.title = fmt(strings.thumbTitle, l + 1, h + 1, (s.previous * 100).toFixed(0), (s.next * 100).toFixed(0), (s.self * 100).toFixed(0), (s.sep * 100).toFixed(0), (s.cls * 100).toFixed(0));
       const c = document.createElement('canvas');
       c.width = THUMB;
@@ -50,7 +53,7 @@ export function renderModelView(root: HTMLElement, ctx: ViewContext): void {
       drawThumb(c, p.attention, (l * p.numHeads + h) * t * t, t);
       const cap = document.createElement('span');
       cap.className = `pattern pattern-${s.pattern}`;
-      cap.textContent = s.pattern === 'broad' || s.pattern === 'mixed' ? label : `${label} ${pct}%`;
+      cap.textContent = caption;
       cellEl.append(c, cap);
       cellEl.addEventListener('click', () => ctx.update({ layer: l, heads: [h], view: 'head' }));
       grid.append(cellEl);

@@ -96,7 +96,7 @@ function para(text: string, cls: string): HTMLElement {
 function step(concept: string, title: string, tex: string, ...body: (HTMLElement | null)[]): HTMLElement {
   const sec = document.createElement('section');
   sec.className = 'step';
-  const h = document.createElement('h3');
+  const h = document.createElement('h2');
   h.textContent = title;
   h.dataset.concept = concept;
   h.tabIndex = 0;

@@ -53,8 +53,8 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
   layerWrap.dataset.concept = 'layer';
   const layerText = document.createElement('span');
   layerText.textContent = S.layer;
-  const layer = document.createElement('vscode-single-select') as HTMLElement & { value: string };
-  layer.setAttribute('aria-label', S.layer);
+  // a native select inside its label: it has an accessible name (the custom element's inner combobox had none)
+  const layer = document.createElement('select');
   layer.addEventListener('change', () => ev.onLayer(Number(layer.value)));
   layerWrap.append(layerText, layer);
 
@@ -111,8 +111,8 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
         shape = key;
         layer.replaceChildren(
           ...Array.from({ length: p.numLayers }, (_, l) => {
-            const o = document.createElement('vscode-option');
-            o.setAttribute('value', String(l));
+            const o = document.createElement('option');
+            o.value = String(l);
             o.textContent = fmt(S.layerN, l + 1);
             return o;
           }),
