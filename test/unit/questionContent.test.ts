@@ -178,6 +178,9 @@ suite('question bank content (questions/)', () => {
       '我们用数据并行在八张卡上训练。',
       'JSON 解码器不接受末尾的逗号。',
       '这个问题的关键在于缓存的填充率。',
+      'if (tok.type === TokenType.Keyword) { /* check the token type first */ }',
+      'Save the relative position of the caret before the edit.',
+      'We use data-parallel training on eight GPUs.',
     ];
     const fired = ordinary.flatMap((line) => matcher.findAll(line).map((m) => `"${line}": "${line.slice(m.start, m.end)}" → ${m.questionId}`));
     assert.deepStrictEqual(fired, [], 'these ordinary sentences would show a concept hover');
