@@ -181,6 +181,7 @@ suite('question bank content (questions/)', () => {
       'if (tok.type === TokenType.Keyword) { /* check the token type first */ }',
       'Save the relative position of the caret before the edit.',
       'We use data-parallel training on eight GPUs.',
+      '子网掩码填 255.255.255.0，再用位掩码取出低四位。',
     ];
     const fired = ordinary.flatMap((line) => matcher.findAll(line).map((m) => `"${line}": "${line.slice(m.start, m.end)}" → ${m.questionId}`));
     assert.deepStrictEqual(fired, [], 'these ordinary sentences would show a concept hover');

@@ -36,15 +36,22 @@ export function termKey(term: string): string {
   return termKind(t) === 'code' ? t : t.toLowerCase();
 }
 
+/**
+ * Everyday compounds that contain a concept term but do not mean it (a subnet mask is not an
+ * attention mask). Matched like terms, so as the longer match they win, and then show nothing.
+ */
+export const ORDINARY_PHRASES: readonly string[] = ['子网掩码', '位掩码', '掩码位', '掩码运算', '图层掩码', '图像掩码'];
+
 export class TermMatcher {
   private readonly patterns: { entry: TermEntry; re: RegExp }[];
 
-  constructor(entries: readonly TermEntry[]) {
-    this.patterns = entries.filter((e) => e.term.trim()).map((entry) => ({ entry, re: termPattern(entry.term.trim()) }));
+  constructor(entries: readonly TermEntry[], ordinary: readonly string[] = ORDINARY_PHRASES) {
+    const silent = ordinary.map((term) => ({ term, questionId: '' }));
+    this.patterns = [...entries, ...silent].filter((e) => e.term.trim()).map((entry) => ({ entry, re: termPattern(entry.term.trim()) }));
   }
 
   get size(): number {
-    return this.patterns.length;
+    return this.patterns.filter((p) => p.entry.questionId !== '').length;
   }
 
   /** Every term in the text, left to right, without overlaps. */
@@ -61,7 +68,7 @@ export class TermMatcher {
     for (const c of candidates) {
       if (!chosen.some((k) => c.start < k.end && k.start < c.end)) chosen.push(c);
     }
-    return chosen.sort((a, b) => a.start - b.start);
+    return chosen.filter((m) => m.questionId !== '').sort((a, b) => a.start - b.start);
   }
 
   /** The term covering the character at `offset` (where a hover points). */
