@@ -138,6 +138,16 @@ suite('question bank content (questions/)', () => {
     assert.deepStrictEqual(findInText(texts, new RegExp(`(?<![\\w-])\\*?(?:${ids})\\*?\\s?(?:lab\\b|实验)`, 'i')), []);
   });
 
+  test('what the bank says in words about the bundled model still holds (a retrained model with other choices needs the text revised)', () => {
+    const config = JSON.parse(readFileSync(join(ROOT, 'models', 'tiny-bert', 'config.json'), 'utf8')) as Record<string, unknown>;
+    // bert-embedding-layernorm, encoder-block, ffn-activation, layernorm-vs-batchnorm, residual-connections and
+    // warmup-dropout explain the tiny encoder as pre-LN; embedding-scale, positional-encoding and position-schemes
+    // as sinusoidal; every question as encoder-only with BERT's two special-token pair inputs
+    assert.strictEqual(config.norm_placement, 'pre-LN');
+    assert.strictEqual(config.position_encoding, 'sinusoidal');
+    assert.strictEqual(config.model_type, 'tiny-bert');
+  });
+
   test('the bank has at least 20 questions', () => {
     assert.ok(bank.questions.size >= 20, `only ${bank.questions.size} questions`);
   });
