@@ -121,17 +121,19 @@ suite('Attention panel', () => {
     const before = api.attention.encodingsPosted;
     await vscode.commands.executeCommand('transformerTutor.showAttention');
     const shown = await waitFor('long encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
-    assert.strictEqual(shown.payload.tokens.length, 512, 'the first window fills the model');
+    // the first window fills the model but for the end of a word cut in two, which opens the next window
+    const T = shown.payload.tokens.length;
+    assert.ok(T <= 512 && T > 512 - 64, `the first window nearly fills the model (${T} tokens)`);
     assert.ok(shown.payload.window && shown.payload.window.count >= 2, 'a notice of more windows');
     const times: Record<string, number> = {};
     for (const view of ['head', 'matrix', 'model', 'step'] as ViewKind[]) {
       api.panel.post({ type: 'showView', view });
-      times[view] = (await renderedView(view, 512)).millis;
+      times[view] = (await renderedView(view, T)).millis;
     }
     // reported, never asserted (shared, noisy machines): the driver prints this file
     if (process.env.TUTOR_TEST_OUTPUT) fs.writeFileSync(path.join(process.env.TUTOR_TEST_OUTPUT, 'render-times-512.json'), JSON.stringify(times));
     api.panel.post({ type: 'showView', view: 'head' });
-    await renderedView('head', 512);
+    await renderedView('head', T);
     await screenshot('panel-512');
     // move to the next window
     const n = api.attention.encodingsPosted;
