@@ -400,6 +400,78 @@ suite('Attention panel: a state you can trust', () => {
   });
 });
 
+/** Every export the panel asks the host to save, from now on (the save dialog itself is not opened). */
+async function captureExports() {
+  const api = await tutor();
+  const exports: { format: string; data: string }[] = [];
+  const original = api.attention.onWebviewMessage.bind(api.attention);
+  api.attention.onWebviewMessage = (msg) => {
+    if (msg.type === 'export') exports.push({ format: msg.format, data: msg.data });
+    else original(msg);
+  };
+  return { exports, stop: () => (api.attention.onWebviewMessage = original) };
+}
+
+/** A PNG's size from its header. */
+function pngSize(dataUrl: string): { width: number; height: number } {
+  const bytes = Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+suite('Attention panel exports', () => {
+  suiteSetup(async function () {
+    if (!hasWebviewDriver()) this.skip();
+  });
+
+  test('exports say what they show: titled images of the view on screen, lines as strong as on screen, layer and heads numbered from 1', async () => {
+    const { api, shown } = await showEncoded('attention.md', LINE2);
+    const p = shown.payload;
+    const cap = await captureExports();
+    const exportAs = async (nth: number) => {
+      const n = cap.exports.length;
+      await inWebview('main#view', { click: `.exports vscode-button:nth-child(${nth})` });
+      const e = await waitFor('the export', () => cap.exports[n]);
+      // kept next to the screenshots, to be looked at
+      const dir = path.join(process.env.TUTOR_TEST_OUTPUT ?? '', 'exports');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `export-${n}.${e.format}`), e.format === 'png' ? Buffer.from(e.data.split(',')[1], 'base64') : e.data);
+      return e;
+    };
+    try {
+      api.panel.post({ type: 'showView', view: 'model' });
+      await renderedView('model', p.tokens.length);
+      const model = pngSize((await exportAs(1)).data);
+      // a title band, head numbers above, layer numbers beside, a caption under each thumbnail, gaps between
+      assert.ok(model.width >= p.numHeads * 84 + 72, `model PNG ${model.width} wide`);
+      assert.ok(model.height >= p.numLayers * (84 + 16) + 28, `model PNG ${model.height} high`);
+      await inWebview('main#view', { click: '.thumb[data-layer="1"][data-head="2"]' });
+      await panelShows('layer 2 in the head view', (v) => v.tab === 'head' && v.layer === '1');
+      await inWebview('main#view', { click: '#q-3' });
+      await panelShows('token 3 locked', (v) => v.locked === p.tokens[3].text);
+      const svg = (await exportAs(2)).data;
+      assert.match(svg, /<title>“The cat sat on the mat because it was tired\.” · [^<]+ · Head view · Layer 2 · heads 3<\/title>/);
+      const opacities = [...svg.matchAll(/stroke-opacity="([\d.]+)"/g)].map((m) => Number(m[1]));
+      assert.strictEqual(Math.max(...opacities), 0.9, 'the strongest line as strong as on screen');
+      assert.strictEqual(opacities.length, [...svg.matchAll(/<line /g)].length);
+      const png = pngSize((await exportAs(1)).data);
+      assert.strictEqual(png.height, p.tokens.length * 20 + 28, 'the head view under its title');
+      const json = JSON.parse((await exportAs(3)).data) as { layer: number; heads: number[]; attention: number[][][] };
+      assert.strictEqual(json.layer, 2, 'Layer 2, as the panel says');
+      assert.deepStrictEqual(json.heads, [3]);
+      assert.strictEqual(json.attention[0].length, p.tokens.length);
+      for (const view of ['step', 'labs'] as ViewKind[]) {
+        api.panel.post({ type: 'showView', view });
+        await panelShows(`the ${view} view`, (v) => v.tab === view);
+        const disabled = await inAttentionPanel<boolean[]>(`[...document.querySelectorAll('.exports vscode-button')].map((b) => b.hasAttribute('disabled'))`);
+        assert.deepStrictEqual(disabled, [true, true, false], `${view}: no picture of another view, JSON of its own numbers`);
+      }
+      await screenshot('trust-exports-labs');
+    } finally {
+      cap.stop();
+    }
+  });
+});
+
 interface AxeViolation {
   id: string;
   impact: string;

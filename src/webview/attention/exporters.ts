@@ -1,41 +1,62 @@
-import { topK } from '../../shared/attentionMath';
 import type { EncodingPayload } from '../../shared/encoding';
+import { exportTitle } from '../../shared/exportTitle';
+import { headLines, levelAlpha, lineLevel, strongest } from '../../shared/headLines';
+import type { ViewKind } from '../../shared/protocol';
 import { headColor } from './palette';
 import { activeHeads, type PanelState } from './state';
-import { tokenLabel } from './viewContext';
+import { fmt, type LabsState, tokenLabel } from './viewContext';
 
-/**
- * The current view as PNG (data URL), SVG (text) or JSON (the numbers behind it). The head view is
- * redrawn off-screen with its token labels, since on screen the tokens are DOM elements.
- */
-export function exportView(format: 'png' | 'svg' | 'json', p: EncodingPayload, state: PanelState, main: HTMLElement): string | undefined {
-  if (format === 'json') return JSON.stringify(exportJson(p, state), null, 1);
-  if (state.view === 'head') return format === 'svg' ? headSvg(p, state) : headPng(p, state);
-  const canvases = [...main.querySelectorAll('canvas')];
-  if (!canvases.length) return format === 'svg' ? headSvg(p, state) : headPng(p, state);
-  // matrix and model views: compose what is on screen
-  const cols = state.view === 'model' ? p.numHeads : 1;
-  const w = Math.max(...canvases.map((c) => c.width));
-  const h = Math.max(...canvases.map((c) => c.height));
-  const out = document.createElement('canvas');
-  out.width = w * cols;
-  out.height = h * Math.ceil(canvases.length / cols);
-  const g = out.getContext('2d')!;
-  canvases.forEach((c, i) => g.drawImage(c, (i % cols) * w, Math.floor(i / cols) * h));
-  const png = out.toDataURL('image/png');
-  if (format === 'png') return png;
-  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${out.width}" height="${out.height}"><image width="${out.width}" height="${out.height}" xlink:href="${png}"/></svg>`;
+export type ExportFormat = 'png' | 'svg' | 'json';
+
+/** The views drawn as an image (step by step and the labs are text and tables: they export their numbers). */
+export const IMAGE_VIEWS: readonly ViewKind[] = ['head', 'matrix', 'model'];
+
+const TITLE = 28;
+const ROW = 20;
+const COL = 140;
+const GAP = 220;
+const THUMB = 84;
+const THUMB_GAP = 24;
+const CAPTION = 16;
+const AXIS = 72;
+
+interface Page {
+  payload: EncodingPayload;
+  state: PanelState;
+  main: HTMLElement;
+  strings: Record<string, string>;
+  labs: LabsState;
 }
 
+/**
+ * The current view as PNG (data URL), SVG (text) or JSON (the numbers behind it), headed by a title
+ * that says what it shows. The head view is redrawn off-screen with its token labels and the very
+ * lines (and opacities) drawn on screen; the matrix and model views are composed from their canvases
+ * with their labels. Returns undefined when the view has no such export.
+ */
+export function exportView(format: ExportFormat, page: Page): string | undefined {
+  const { state } = page;
+  if (format === 'json') return JSON.stringify(state.view === 'labs' ? page.labs.result ?? null : exportJson(page.payload, state), null, 1);
+  if (!IMAGE_VIEWS.includes(state.view)) return undefined;
+  if (state.view === 'head') return format === 'svg' ? headSvg(page) : headCanvas(page).toDataURL('image/png');
+  const canvas = state.view === 'model' ? modelCanvas(page) : matrixCanvas(page);
+  if (!canvas) return undefined;
+  const png = canvas.toDataURL('image/png');
+  if (format === 'png') return png;
+  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${canvas.width}" height="${canvas.height}"><title>${esc(title(page))}</title><image width="${canvas.width}" height="${canvas.height}" xlink:href="${png}"/></svg>`;
+}
+
+/** The numbers behind the view; layer and heads numbered from 1 as the panel shows them. */
 export function exportJson(p: EncodingPayload, state: PanelState) {
   const t = p.tokens.length;
   const heads = activeHeads(state, p.numHeads);
   return {
     model: p.modelName,
     text: p.text,
+    numbering: 'layer and heads from 1, as in the panel; tokens, queries and keys from 0',
+    layer: state.layer + 1,
+    heads: heads.map((h) => h + 1),
     tokens: p.tokens,
-    layer: state.layer,
-    heads,
     // [head][query][key] for the chosen layer, like bertviz's nesting
     attention: heads.map((h) =>
       Array.from({ length: t }, (_, q) => Array.from(p.attention.subarray(((state.layer * p.numHeads + h) * t + q) * t, ((state.layer * p.numHeads + h) * t + q + 1) * t), (x) => +x.toFixed(6))),
@@ -43,75 +64,153 @@ export function exportJson(p: EncodingPayload, state: PanelState) {
   };
 }
 
-interface Edge {
-  q: number;
-  k: number;
-  w: number;
-  h: number;
+function title({ payload: p, state, strings: S }: Page): string {
+  return exportTitle(
+    {
+      text: p.text,
+      modelName: p.modelName,
+      view: S[`view.${state.view}`] ?? state.view,
+      ...(state.view === 'model' ? {} : { layer: state.layer }),
+      heads: state.heads.filter((h) => h < p.numHeads),
+      numHeads: p.numHeads,
+    },
+    { exportTitle: S.exportTitle, exportTitleLayer: S.exportTitleLayer, exportAllHeads: S.exportAllHeads, exportHeads: S.exportHeads },
+  );
 }
 
-function headEdges(p: EncodingPayload, state: PanelState): Edge[] {
-  const t = p.tokens.length;
-  const edges: Edge[] = [];
-  for (const h of activeHeads(state, p.numHeads)) {
-    for (let q = 0; q < t; q++) {
-      if (state.locked !== null && q !== state.locked) continue;
-      const row = p.attention.subarray(((state.layer * p.numHeads + h) * t + q) * t, ((state.layer * p.numHeads + h) * t + q + 1) * t);
-      const keys = state.locked !== null || t <= 48 ? row.keys() : topK(row, 6);
-      for (const k of keys) if (row[k] > 0.01) edges.push({ q, k, w: row[k], h });
-    }
-  }
-  return edges;
+/** The theme's colours, so an export looks like the panel it came from. */
+function colours() {
+  const style = getComputedStyle(document.body);
+  return { background: style.getPropertyValue('--vscode-editor-background').trim() || '#fff', text: style.color || '#000' };
 }
 
-const ROW = 20;
-const COL = 140;
-const GAP = 220;
+function esc(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+}
 
-function headSvg(p: EncodingPayload, state: PanelState): string {
+const TITLE_FONT = '13px sans-serif';
+
+/** How wide the title is drawn: an export is at least that wide, so the title is never squeezed. */
+function titleWidth(page: Page): number {
+  const g = document.createElement('canvas').getContext('2d')!;
+  g.font = TITLE_FONT;
+  return Math.ceil(g.measureText(title(page)).width) + 16;
+}
+
+/** A canvas of the given size (CSS pixels, drawn at `scale`) with the theme's background and the title on top. */
+function titledCanvas(page: Page, minWidth: number, height: number, scale = 1): { canvas: HTMLCanvasElement; g: CanvasRenderingContext2D } {
+  const width = Math.max(minWidth, titleWidth(page));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round((height + TITLE) * scale);
+  const g = canvas.getContext('2d')!;
+  g.scale(scale, scale);
+  const c = colours();
+  g.fillStyle = c.background;
+  g.fillRect(0, 0, width, height + TITLE);
+  g.fillStyle = c.text;
+  g.font = TITLE_FONT;
+  g.textBaseline = 'middle';
+  g.fillText(title(page), 8, TITLE / 2);
+  g.translate(0, TITLE);
+  return { canvas, g };
+}
+
+function headCanvas(page: Page): HTMLCanvasElement {
+  const { payload: p, state } = page;
   const t = p.tokens.length;
   const width = COL * 2 + GAP;
-  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${t * ROW}" font-family="monospace" font-size="12">`];
-  for (const e of headEdges(p, state)) {
-    parts.push(`<line x1="${COL}" y1="${e.q * ROW + ROW / 2}" x2="${COL + GAP}" y2="${e.k * ROW + ROW / 2}" stroke="${headColor(e.h)}" stroke-opacity="${Math.min(1, e.w).toFixed(3)}" stroke-width="2"/>`);
-  }
-  p.tokens.forEach((tok, i) => {
-    const y = i * ROW + ROW / 2 + 4;
-    parts.push(`<text x="${COL - 6}" y="${y}" text-anchor="end">${esc(tokenLabel(tok.text))}</text>`);
-    parts.push(`<text x="${COL + GAP + 6}" y="${y}">${esc(tokenLabel(tok.text))}</text>`);
-  });
-  parts.push('</svg>');
-  return parts.join('\n');
-}
-
-function headPng(p: EncodingPayload, state: PanelState): string {
-  const t = p.tokens.length;
-  const c = document.createElement('canvas');
-  c.width = COL * 2 + GAP;
-  c.height = t * ROW;
-  const g = c.getContext('2d')!;
-  const style = getComputedStyle(document.body);
-  g.fillStyle = style.getPropertyValue('--vscode-editor-background').trim() || '#fff';
-  g.fillRect(0, 0, c.width, c.height);
+  const { canvas, g } = titledCanvas(page, width, t * ROW);
+  const lines = headLines(p, state.layer, activeHeads(state, p.numHeads), state.locked === null ? null : { side: 'q', index: state.locked });
+  const top = strongest(lines);
   g.lineWidth = 2;
-  for (const e of headEdges(p, state)) {
-    g.globalAlpha = Math.min(1, e.w);
-    g.strokeStyle = headColor(e.h);
+  for (const l of lines) {
+    const level = lineLevel(l.w, top);
+    if (level === 0) continue;
+    g.globalAlpha = levelAlpha(level);
+    g.strokeStyle = headColor(l.h);
     g.beginPath();
-    g.moveTo(COL, e.q * ROW + ROW / 2);
-    g.lineTo(COL + GAP, e.k * ROW + ROW / 2);
+    g.moveTo(COL, l.q * ROW + ROW / 2);
+    g.lineTo(COL + GAP, l.k * ROW + ROW / 2);
     g.stroke();
   }
   g.globalAlpha = 1;
-  g.fillStyle = style.color || '#000';
+  g.fillStyle = colours().text;
   g.font = '12px monospace';
-  g.textBaseline = 'middle';
   p.tokens.forEach((tok, i) => {
     g.textAlign = 'right';
     g.fillText(tokenLabel(tok.text), COL - 6, i * ROW + ROW / 2);
     g.textAlign = 'left';
     g.fillText(tokenLabel(tok.text), COL + GAP + 6, i * ROW + ROW / 2);
   });
-  return c.toDataURL('image/png');
+  return canvas;
+}
+
+function headSvg(page: Page): string {
+  const { payload: p, state } = page;
+  const t = p.tokens.length;
+  const width = Math.max(COL * 2 + GAP, titleWidth(page));
+  const c = colours();
+  const lines = headLines(p, state.layer, activeHeads(state, p.numHeads), state.locked === null ? null : { side: 'q', index: state.locked });
+  const top = strongest(lines);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${t * ROW + TITLE}" font-family="monospace" font-size="12">`,
+    `<title>${esc(title(page))}</title>`,
+    `<rect width="100%" height="100%" fill="${esc(c.background)}"/>`,
+    `<text x="8" y="${TITLE / 2 + 4}" font-family="sans-serif" font-size="13" fill="${esc(c.text)}">${esc(title(page))}</text>`,
+    `<g transform="translate(0 ${TITLE})">`,
+  ];
+  for (const l of lines) {
+    const level = lineLevel(l.w, top);
+    if (level === 0) continue;
+    parts.push(`<line x1="${COL}" y1="${l.q * ROW + ROW / 2}" x2="${COL + GAP}" y2="${l.k * ROW + ROW / 2}" stroke="${headColor(l.h)}" stroke-opacity="${levelAlpha(level).toFixed(3)}" stroke-width="2"/>`);
+  }
+  p.tokens.forEach((tok, i) => {
+    const y = i * ROW + ROW / 2 + 4;
+    parts.push(`<text x="${COL - 6}" y="${y}" text-anchor="end" fill="${esc(c.text)}">${esc(tokenLabel(tok.text))}</text>`);
+    parts.push(`<text x="${COL + GAP + 6}" y="${y}" fill="${esc(c.text)}">${esc(tokenLabel(tok.text))}</text>`);
+  });
+  parts.push('</g>', '</svg>');
+  return parts.join('\n');
+}
+
+/** The heatmap as drawn (at the screen's pixel ratio), under the title and the caption naming layer and head. */
+function matrixCanvas(page: Page): HTMLCanvasElement | undefined {
+  const heat = page.main.querySelector<HTMLCanvasElement>('.matrix-view canvas');
+  if (!heat) return undefined;
+  const scale = window.devicePixelRatio || 1;
+  const caption = page.main.querySelector('.matrix-view .caption')?.textContent ?? '';
+  const { canvas, g } = titledCanvas(page, heat.width / scale, heat.height / scale + CAPTION + 4, scale);
+  g.font = '12px sans-serif';
+  g.fillText(caption, 8, CAPTION / 2);
+  g.drawImage(heat, 0, CAPTION + 4, heat.width / scale, heat.height / scale);
+  return canvas;
+}
+
+/** Every head's thumbnail with gaps, head numbers above, layer numbers beside and each head's caption below. */
+function modelCanvas(page: Page): HTMLCanvasElement | undefined {
+  const { payload: p, strings: S } = page;
+  const thumbs = [...page.main.querySelectorAll<HTMLElement>('.thumb')];
+  if (!thumbs.length) return undefined;
+  const cell = THUMB + THUMB_GAP;
+  const width = AXIS + p.numHeads * cell;
+  const height = CAPTION + p.numLayers * (cell + CAPTION);
+  const { canvas, g } = titledCanvas(page, width, height);
+  g.font = '12px sans-serif';
+  g.textAlign = 'center';
+  for (let h = 0; h < p.numHeads; h++) g.fillText(fmt(S.headN, h + 1), AXIS + h * cell + THUMB / 2, CAPTION / 2);
+  for (let l = 0; l < p.numLayers; l++) {
+    g.textAlign = 'left';
+    g.fillText(fmt(S.layerN, l + 1), 4, CAPTION + l * (cell + CAPTION) + THUMB / 2);
+  }
+  g.font = '11px sans-serif';
+  g.textAlign = 'center';
+  for (const el of thumbs) {
+    const l = Number(el.dataset.layer), h = Number(el.dataset.head);
+    const x = AXIS + h * cell, y = CAPTION + l * (cell + CAPTION);
+    const thumb = el.querySelector('canvas');
+    if (thumb) g.drawImage(thumb, x, y, THUMB, THUMB);
+    g.fillText(el.querySelector('.pattern')?.textContent ?? '', x + THUMB / 2, y + THUMB + CAPTION / 2 + 2, cell - 2);
+  }
+  return canvas;
 }

@@ -1,4 +1,5 @@
-import { attentionRow, topK } from '../../shared/attentionMath';
+import { attentionRow } from '../../shared/attentionMath';
+import { headLines, LINE_LEVELS, levelAlpha, lineLevel, strongest } from '../../shared/headLines';
 import { headColor, SEGMENT_COLORS } from './palette';
 import { activeHeads } from './state';
 import { fmt, setupCanvas, tokenLabel, type ViewContext } from './viewContext';
@@ -85,38 +86,22 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
     const focus = preview ?? (state.locked !== null ? { side: 'q' as const, index: state.locked } : null);
     const y = (i: number) => i * ROW + ROW / 2;
     g.lineWidth = 2;
-    const at = (h: number, q: number, k: number) => p.attention[((state.layer * p.numHeads + h) * t + q) * t + k];
-    // opacity relative to the strongest line drawn, so diffuse heads still show their shape
-    const edges: [number, number, number, number][] = [];
-    if (focus?.side === 'q') {
-      for (const h of heads) for (let k = 0; k < t; k++) edges.push([focus.index, k, at(h, focus.index, k), h]);
-    } else if (focus?.side === 'k') {
-      for (const h of heads) for (let q = 0; q < t; q++) edges.push([q, focus.index, at(h, q, focus.index), h]);
-    } else {
-      const k = t <= 48 ? t : 6;
-      for (const h of heads)
-        for (let q = 0; q < t; q++) {
-          const row = p.attention.subarray(((state.layer * p.numHeads + h) * t + q) * t, ((state.layer * p.numHeads + h) * t + q + 1) * t);
-          for (const key of topK(row, k)) edges.push([q, key, row[key], h]);
-        }
-    }
-    let top = 1e-9;
-    for (const e of edges) top = Math.max(top, e[2]);
-    // one path per (head, opacity level): thousands of lines cost a few dozen strokes
-    const LEVELS = 12;
+    // one path per (head, opacity step): thousands of lines cost a few dozen strokes
+    const lines = headLines(p, state.layer, heads, focus);
+    const top = strongest(lines);
     const paths = new Map<number, Path2D>();
-    for (const [q, k, w, h] of edges) {
-      const level = Math.round((w / top) * LEVELS);
+    for (const { q, k, w, h } of lines) {
+      const level = lineLevel(w, top);
       if (level === 0) continue;
-      const key = h * (LEVELS + 1) + level;
+      const key = h * (LINE_LEVELS + 1) + level;
       let path = paths.get(key);
       if (!path) paths.set(key, (path = new Path2D()));
       path.moveTo(0, y(q));
       path.lineTo(width, y(k));
     }
     for (const [key, path] of paths) {
-      g.globalAlpha = (0.9 * (key % (LEVELS + 1))) / LEVELS;
-      g.strokeStyle = headColor(Math.floor(key / (LEVELS + 1)));
+      g.globalAlpha = levelAlpha(key % (LINE_LEVELS + 1));
+      g.strokeStyle = headColor(Math.floor(key / (LINE_LEVELS + 1)));
       g.stroke(path);
     }
     g.globalAlpha = 1;

@@ -53,7 +53,7 @@ const toolbar: Toolbar = buildToolbar(S, {
   onWindow: (delta) => vscode.postMessage({ type: 'moveWindow', delta }),
   onExport: (format) => {
     if (!payload) return;
-    const data = exportView(format, payload, state, main);
+    const data = exportView(format, { payload, state, main, strings: S, labs });
     if (data) vscode.postMessage({ type: 'export', format, data });
   },
 });

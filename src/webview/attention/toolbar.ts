@@ -1,5 +1,6 @@
 import type { EncodingPayload } from '../../shared/encoding';
 import type { ViewKind } from '../../shared/protocol';
+import { IMAGE_VIEWS } from './exporters';
 import { headColor } from './palette';
 import type { PanelState } from './state';
 import { fmt } from './viewContext';
@@ -77,6 +78,7 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
 
   const exp = document.createElement('div');
   exp.className = 'exports';
+  const imageButtons: HTMLElement[] = [];
   for (const f of ['png', 'svg', 'json'] as const) {
     const b = document.createElement('vscode-button');
     b.setAttribute('secondary', '');
@@ -85,6 +87,7 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
     b.setAttribute('aria-label', fmt(S.exportAs, f.toUpperCase()));
     b.title = fmt(S.exportAs, f.toUpperCase());
     b.addEventListener('click', () => ev.onExport(f));
+    if (f !== 'json') imageButtons.push(b);
     exp.append(b);
   }
 
@@ -105,6 +108,13 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
       for (const part of [layerWrap, heads, exp]) part.hidden = !p;
       win.hidden = !p?.window;
       if (!p) return;
+      // step by step and the labs are text and tables: they export their numbers, not a picture
+      const image = IMAGE_VIEWS.includes(state.view);
+      imageButtons.forEach((b, i) => {
+        b.toggleAttribute('disabled', !image);
+        const name = i === 0 ? 'PNG' : 'SVG';
+        b.title = image ? fmt(S.exportAs, name) : S.exportImageViews;
+      });
       // rebuild layer options and head toggles only when the model's shape changes
       const key = `${p.numLayers}x${p.numHeads}`;
       if (key !== shape) {
