@@ -1,11 +1,16 @@
 // Builds a platform-specific VSIX: the bundles, the model, and only the target platform's
 // onnxruntime-node binaries. Usage: npm run package [-- --target linux-x64|linux-arm64|darwin-arm64|darwin-x64|win32-x64|win32-arm64]
 import { execFileSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './codeServer.mjs';
 
 const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
+/** The package suffix of @open-spaced-repetition/binding's binary for each target. */
+const FSRS_BINARY = {
+  'linux-x64': 'linux-x64-gnu', 'linux-arm64': 'linux-arm64-gnu', 'darwin-x64': 'darwin-x64', 'darwin-arm64': 'darwin-arm64',
+  'win32-x64': 'win32-x64-msvc', 'win32-arm64': 'win32-arm64-msvc',
+};
 
 /** The ignore file for one target: everything of src/tests/other platforms out. */
 function ignoreFor(target) {
@@ -23,6 +28,9 @@ function ignoreFor(target) {
     '!node_modules/onnxruntime-web/package.json', '!node_modules/onnxruntime-web/dist/ort.node.min.js',
     '!node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', '!node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs',
     '!node_modules/onnxruntime-web/dist/ort.node.min.mjs',
+    // the FSRS optimizer: its loader and this target's binary
+    '!node_modules/@open-spaced-repetition/binding/package.json', '!node_modules/@open-spaced-repetition/binding/dist/index.cjs',
+    `!node_modules/@open-spaced-repetition/binding-${FSRS_BINARY[target]}/**`,
     'node_modules/**/*.map', 'node_modules/**/*.d.ts',
   ];
   return lines.join('\n') + '\n';
@@ -31,6 +39,10 @@ function ignoreFor(target) {
 export function packageVsix({ target = 'linux-x64', quiet = false } = {}) {
   if (!TARGETS.includes(target)) throw new Error(`Unknown target ${target}; one of ${TARGETS.join(', ')}`);
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT, stdio: quiet ? 'ignore' : 'inherit' });
+  // npm installs only this machine's binary: another target's must be installed first, or the VSIX fits no schedules
+  if (!existsSync(join(ROOT, 'node_modules', '@open-spaced-repetition', `binding-${FSRS_BINARY[target]}`))) {
+    console.warn(`warning: @open-spaced-repetition/binding-${FSRS_BINARY[target]} is not installed: this VSIX cannot fit personal review schedules (install it with npm install --no-save --force @open-spaced-repetition/binding-${FSRS_BINARY[target]})`);
+  }
   const ignore = join(ROOT, '.vscode-test', `vscodeignore-${target}`);
   writeFileSync(ignore, ignoreFor(target));
   const out = join(ROOT, `transformer-tutor-${target}.vsix`);

@@ -11,5 +11,7 @@ export const enum Command {
   ExportProgress = 'transformerTutor.exportProgress',
   ImportProgress = 'transformerTutor.importProgress',
   ResetProgress = 'transformerTutor.resetProgress',
+  QuizStatistics = 'transformerTutor.quizStatistics',
+  FitSchedule = 'transformerTutor.fitSchedule',
   ShowLog = 'transformerTutor.showLog',
 }

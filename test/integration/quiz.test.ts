@@ -8,6 +8,8 @@ import type { Row } from '../../src/host/quiz/quizInput';
 import type { PreparedItem } from '../../src/shared/quiz/askedItem';
 import { answered, emptyProgress, type Progress, withItem } from '../../src/shared/quiz/progress';
 import { Rating } from '../../src/shared/quiz/scheduling';
+import type { FitOutcome } from '../../src/host/quiz/personalSchedule';
+import { simulateLearner } from '../fixtures/simulatedLearner';
 import { screenshot, sleep, tutor, waitFor } from './helpers';
 
 type Api = Awaited<ReturnType<typeof tutor>>;
@@ -102,7 +104,7 @@ class QuizDriver implements vscode.Disposable {
   }
 }
 
-async function exported(): Promise<{ items: Progress['items'] }> {
+async function exported(): Promise<{ items: Progress['items']; fitted?: Progress['fitted'] }> {
   const file = vscode.Uri.file(path.join(os.tmpdir(), `quiz-export-${process.pid}-${Date.now()}.json`));
   await vscode.commands.executeCommand('transformerTutor.exportProgress', file);
   return JSON.parse(fs.readFileSync(file.fsPath, 'utf8'));
@@ -238,17 +240,17 @@ suite('Quizzes', () => {
     await screenshot('quiz-scope');
     await drive.choose(scope, (v) => typeof v === 'object' && v.type === 'related');
     let q = await drive.next('question');
-    // answer until the live item comes, then stop with Escape
+    // answer wrong until the live item (new items come in a random mix, so it may be the first), then stop with Escape
     for (;;) {
       const item = q.item as PreparedItem;
       if (item.template) {
         assert.match(item.prompt, /your selection/);
         assert.doesNotMatch(item.prompt, /sample/);
-        break;
       }
       await drive.answer(q, false);
       const fb = await drive.next('feedback');
       assert.match(drive.labels(fb)[0], /Not right/);
+      if (item.template) break;
       await drive.choose(fb, (v) => v === 'next');
       q = await drive.next('question');
     }
@@ -368,6 +370,44 @@ suite('Quizzes', () => {
       api.quiz.useSeed(undefined);
       await config.update('quiz.itemsPerRun', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  test('a learner with enough spaced reviews gets their own FSRS parameters (fitted by the FSRS optimizer in a process of its own) and their schedule changes', async () => {
+    const day = 86_400_000;
+    const learner = simulateLearner({ items: 120, days: 90, seed: 1, start: Date.now() - 90 * day });
+    await api.quiz.store.save(emptyProgress());
+    const few = await vscode.commands.executeCommand<FitOutcome>('transformerTutor.fitSchedule');
+    assert.strictEqual(few?.type, 'not-enough');
+    assert.match(api.quiz.scheduleNote(), /needs 200 more spaced reviews/, 'the UI says how many more are needed');
+
+    await api.quiz.store.save(learner);
+    const outcome = await vscode.commands.executeCommand<FitOutcome>('transformerTutor.fitSchedule');
+    assert.ok(outcome?.type === 'fitted', `fitted, not ${outcome?.type}`);
+    const stored = api.quiz.store.progress;
+    assert.deepStrictEqual(stored.fitted?.w, outcome.fitted.w, 'kept with the progress (synced, exported)');
+    assert.ok(outcome.fitted.logLoss && outcome.fitted.logLoss.fitted < outcome.fitted.logLoss.default, JSON.stringify(outcome.fitted.logLoss));
+    const moved = Object.keys(learner.items).filter((k) => Math.abs(stored.items[k].card.due - learner.items[k].card.due) > 3_600_000);
+    assert.ok(moved.length > 20, `${moved.length} items moved`);
+    assert.strictEqual(outcome.rescheduled.earlier + outcome.rescheduled.later, moved.length, 'the message counts what moved');
+    console.log(`fit in the extension host: ${moved.length} of ${Object.keys(learner.items).length} items moved (${outcome.rescheduled.earlier} earlier, ${outcome.rescheduled.later} later), log loss ${JSON.stringify(outcome.fitted.logLoss)}`);
+    assert.deepStrictEqual(api.quiz.schedulerOptions().w, outcome.fitted.w, 'the scheduler now uses them');
+    assert.match(api.quiz.scheduleNote(), /your own parameters/);
+    assert.ok((await exported()).fitted, 'exported with the progress');
+
+    const drive = new QuizDriver(api);
+    const showing = vscode.commands.executeCommand('transformerTutor.quizStatistics');
+    const stats = await drive.next('statistics');
+    // the rows of one paragraph, joined back into its text
+    const text = drive.labels(stats).map((l) => l.replace(/^\$\([\w-]+\) /, '')).join(' ');
+    assert.match(text, /Your retention: \d+% of spaced reviews answered right/);
+    assert.match(text, /your own parameters, fitted .* from \d+ spaced reviews/);
+    assert.match(text, /Predicted workload at 0\.90 retention: about \d+ reviews in the next 7 days, \d+ in 30 days/);
+    assert.match(text, /With FSRS’s default parameters it would be about \d+ in 30 days/);
+    await screenshot('quiz-statistics');
+    await drive.enter();
+    await showing;
+    drive.dispose();
+    await api.quiz.store.save(emptyProgress());
   });
 
   test('importing a file whose only entry is damaged is refused: Replace cannot wipe the progress for nothing', async () => {

@@ -3,6 +3,7 @@ import type { QuestionProgress } from '../../shared/questions/progressSummary';
 import type { QuestionBank } from '../../shared/questions/types';
 import { dueKeys, nextDueAfter, questionProgress } from '../../shared/quiz/progress';
 import { itemSeed } from '../../shared/quiz/choiceOrder';
+import { fitStatus, shouldFitNow } from '../../shared/quiz/fsrsTraining';
 import { planReview, planRun } from '../../shared/quiz/quizPlan';
 import { seededRandom } from '../../shared/quiz/rng';
 import type { SchedulerOptions } from '../../shared/quiz/scheduling';
@@ -15,7 +16,9 @@ import { displayLanguage } from '../questions/language';
 import { registerSafeCommand } from '../safeCommand';
 import { DueStatusBar } from './dueStatusBar';
 import { exportProgressCommand, importProgressCommand, resetProgressCommand } from './progressCommands';
+import { type FitOutcome, fitMessage, fitSchedule, tzOffset } from './personalSchedule';
 import { ProgressStore } from './progressStore';
+import { showStatistics } from './quizStatistics';
 import { bankKeys, prepareEntries } from './quizEntries';
 import { type QuizStepEvent, runQuizFlow } from './quizFlow';
 import { pickScope, scopeKeys } from './quizScope';
@@ -45,6 +48,9 @@ export class QuizFeature implements vscode.Disposable {
   /** item keys in the bank, once it has been loaded for a quiz; until then every stored item counts */
   private knownKeys: ReadonlySet<string> | undefined;
   private fixedSeed: number | undefined;
+  private fitting: Promise<FitOutcome> | undefined;
+  /** why the last fit failed (the optimizer's binary missing on this platform, say), until one succeeds */
+  private lastFitError: string | undefined;
 
   constructor(
     context: vscode.ExtensionContext,
@@ -69,6 +75,8 @@ export class QuizFeature implements vscode.Disposable {
         importProgressCommand(this.store, uri instanceof vscode.Uri ? uri : undefined, mode === 'merge' || mode === 'replace' ? mode : undefined),
       ),
       registerSafeCommand(log, Command.ResetProgress, () => resetProgressCommand(this.store)),
+      registerSafeCommand(log, Command.QuizStatistics, () => this.statistics()),
+      registerSafeCommand(log, Command.FitSchedule, () => this.fitCommand()),
     );
     this.refreshDue();
   }
@@ -98,6 +106,15 @@ export class QuizFeature implements vscode.Disposable {
   schedulerOptions(): SchedulerOptions {
     const w = this.store.progress.fitted?.w;
     return { desiredRetention: readConfig().desiredRetention, ...(w ? { w } : {}) };
+  }
+
+  /** Whose parameters schedule the reviews, or how many more spaced reviews the learner's own need. */
+  scheduleNote(): string {
+    const t = vscode.l10n.t;
+    const s = fitStatus(this.store.progress, tzOffset());
+    if (s.fitted) return t('Reviews are scheduled with your own parameters, fitted from {0} spaced reviews.', s.fitted.reviews);
+    if (s.needed > 0) return t('Your own review schedule needs {0} more spaced reviews (answers a day or more after the previous one).', s.needed);
+    return t('You have enough spaced reviews for your own review schedule: it is fitted after this quiz.');
   }
 
   /** The status-bar text, undefined while it is hidden. */
@@ -156,7 +173,7 @@ export class QuizFeature implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('There are no quiz items to ask here.'));
       return undefined;
     }
-    return runQuizFlow(entries, {
+    const score = await runQuizFlow(entries, {
       store: this.store,
       knownKeys: this.knownKeys ?? new Set(keys),
       observe: (e) => this.stepShown.fire(e),
@@ -165,7 +182,67 @@ export class QuizFeature implements vscode.Disposable {
       seed,
       shuffle: readConfig().shuffleChoices,
       scheduler: () => this.schedulerOptions(),
+      scheduleNote: () => this.scheduleNote(),
     });
+    void this.fitWhenDue();
+    return score;
+  }
+
+  /**
+   * After a run: the first fit once there are enough spaced reviews, then again every REFIT_AFTER
+   * more. Runs in the background; a failure is logged, not shown (the statistics say why).
+   */
+  private async fitWhenDue(): Promise<void> {
+    if (this.fitting || !shouldFitNow(fitStatus(this.store.progress, tzOffset()))) return;
+    try {
+      const outcome = await this.fit();
+      if (outcome.type !== 'fitted') return;
+      const show = vscode.l10n.t('Show Statistics');
+      if ((await vscode.window.showInformationMessage(fitMessage(outcome), show)) === show) await this.statistics();
+    } catch (err) {
+      this.log.warn(`Fitting the scheduling parameters after a quiz failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** One fit at a time; every caller of a fit in flight gets its outcome. */
+  private fit(): Promise<FitOutcome> {
+    this.fitting ??= fitSchedule(this.store, readConfig().desiredRetention)
+      .then(
+        (outcome) => {
+          this.lastFitError = undefined;
+          return outcome;
+        },
+        (err: unknown) => {
+          this.lastFitError = err instanceof Error ? err.message : String(err);
+          throw err;
+        },
+      )
+      .finally(() => (this.fitting = undefined));
+    return this.fitting;
+  }
+
+  /** Fit My Review Schedule: fits now (when there are enough reviews) and says what changed. */
+  async fitCommand(): Promise<FitOutcome> {
+    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fitting your review schedule…') }, () => this.fit());
+    this.log.info(`Fit: ${outcome.type}${outcome.type === 'fitted' ? ` from ${outcome.fitted.reviews} spaced reviews, log loss ${JSON.stringify(outcome.fitted.logLoss)}` : ''}`);
+    void vscode.window.showInformationMessage(fitMessage(outcome));
+    return outcome;
+  }
+
+  /** Quiz Statistics; its buttons fit now or open the desired-retention setting. */
+  async statistics(): Promise<void> {
+    const now = Date.now();
+    const action = await showStatistics({
+      progress: this.store.progress,
+      status: fitStatus(this.store.progress, tzOffset(now)),
+      scheduler: this.schedulerOptions(),
+      unavailable: this.lastFitError,
+      now,
+      tzOffset: tzOffset(now),
+      observe: (e) => this.stepShown.fire(e),
+    });
+    if (action === 'fit') await this.fitCommand();
+    if (action === 'settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'transformerTutor.quiz.desiredRetention');
   }
 
   /** The question's live demonstration, through the command the hovers and the question panel use too. */

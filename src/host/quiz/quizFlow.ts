@@ -21,7 +21,7 @@ export interface QuizEntry {
   demo: LabId;
 }
 
-export type QuizPhase = 'scope' | 'question' | 'feedback' | 'summary';
+export type QuizPhase = 'scope' | 'question' | 'feedback' | 'summary' | 'statistics';
 
 /** Fired for every input the quiz shows; the integration tests answer through it. */
 export interface QuizStepEvent {
@@ -44,6 +44,8 @@ export interface FlowDeps {
   shuffle: boolean;
   /** desired retention and the learner's fitted parameters, read at each answer */
   scheduler: () => SchedulerOptions;
+  /** a line on whose parameters schedule the reviews, or how many more reviews personal ones need */
+  scheduleNote: () => string;
 }
 
 type Ask = { type: 'choice'; i: number } | { type: 'toggle'; i: number } | { type: 'submit' } | { type: 'skip' } | { type: 'bool'; v: boolean };
@@ -208,6 +210,7 @@ async function summary(entries: readonly QuizEntry[], run: QuizRun, deps: FlowDe
     { label: `$(star-full) ${t('{0} of {1} right', s.right, s.right + s.wrong)}`, description: s.skipped ? t('{0} skipped', s.skipped) : undefined, alwaysShow: true },
     ...textRows<Done>(t('Due now: {0} · in an hour: {1} · in a day: {2} · in a week: {3} · later: {4}', b.now, b.hour, b.day, b.week, b.later), 'calendar', 2),
     ...(next !== undefined ? textRows<Done>(t('Next review: {0}', dueIn(next, now)), 'clock', 1) : []),
+    ...textRows<Done>(deps.scheduleNote(), 'beaker', 2),
     done,
     separator<Done>(),
     ...answers,
