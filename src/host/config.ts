@@ -7,6 +7,8 @@ export interface TutorConfig {
   customModelPath: string;
   customTokenizerPath: string;
   runtimeBackend: 'auto' | 'wasm';
+  /** the encoder process exits after this many minutes without a request */
+  encoderIdleMinutes: number;
   hoversEnabled: boolean;
   hoverLanguages: string[];
   extraQuestionFolders: string[];
@@ -27,6 +29,7 @@ export function readConfig(): TutorConfig {
     customModelPath: trusted ? c.get('model.onnxPath', '') : '',
     customTokenizerPath: trusted ? c.get('model.tokenizerPath', '') : '',
     runtimeBackend: process.env.TUTOR_FORCE_WASM === '1' ? 'wasm' : c.get('runtime.backend', 'auto'),
+    encoderIdleMinutes: clamp(c.get('runtime.idleMinutes', 3), 0.1, 120, 3),
     hoversEnabled: c.get('hovers.enabled', true),
     hoverLanguages: c.get('hovers.languages', ['*']),
     extraQuestionFolders: trusted ? c.get('questions.extraFolders', []) : [],

@@ -31,7 +31,7 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
   readonly quiz: QuizFeature;
 
   constructor(context: vscode.ExtensionContext) {
-    this.encoder = new EncoderService(context.extensionUri, this.log);
+    this.encoder = new EncoderService(context.extensionUri, this.log, context.extensionMode === vscode.ExtensionMode.Test);
     this.panel = new AttentionPanel(context.extensionUri, this.log, {
       onWebviewMessage: (msg) => this.attention.onWebviewMessage(msg),
       onPanelRestored: (state) => this.attention.onPanelRestored(state),

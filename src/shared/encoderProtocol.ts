@@ -41,6 +41,17 @@ export type ToEncoder =
   | { type: 'testCrash' }
   | { type: 'testHang'; ms: number };
 
+/** The payload's flat arrays, which may travel out of band. */
+export type PayloadArray = 'attention' | 'q' | 'k' | 'v';
+export const PAYLOAD_ARRAYS: readonly PayloadArray[] = ['attention', 'q', 'k', 'v'];
+
+/** Where one array lies in a payload file: its byte offset and its length in floats. */
+export interface FileArray {
+  name: PayloadArray;
+  offset: number;
+  length: number;
+}
+
 export type EncodeFailureKind = 'input' | 'model' | 'other';
 
 /** encoder process → host */
@@ -48,6 +59,11 @@ export type FromEncoder =
   /** the model is loaded and the request's run begins: from here the run's time limit counts */
   | { type: 'started'; id: number }
   | { type: 'encoded'; id: number; payload: EncodingPayload }
+  /**
+   * A large payload: its flat arrays are in `file`, one after another, and the host reads them off its
+   * thread (the structured clone of a 512-token payload, 17 MB, would be deserialised on it)
+   */
+  | { type: 'encodedInFile'; id: number; payload: Omit<EncodingPayload, PayloadArray>; file: string; arrays: FileArray[] }
   | { type: 'failed'; id: number; kind: EncodeFailureKind; message: string }
   /** a model was loaded (once per model choice), with what it could not use on the way */
   | { type: 'loaded'; model: string; provider: string; loadMillis: number; runtimeFallback?: string; customRefused?: string };
@@ -68,6 +84,18 @@ export function parseFromEncoder(raw: unknown): FromEncoder {
         throw new EncoderProtocolError('encoded without a payload whose attention is a Float32Array');
       }
       return { type: 'encoded', id: id(), payload: m.payload as EncodingPayload };
+    case 'encodedInFile': {
+      const arrays = m.arrays;
+      const valid = (a: unknown): a is FileArray => {
+        const x = a as FileArray;
+        return typeof a === 'object' && a !== null && PAYLOAD_ARRAYS.includes(x.name) && Number.isInteger(x.offset) && x.offset >= 0 && Number.isInteger(x.length) && x.length >= 0;
+      };
+      if (typeof m.file !== 'string' || !Array.isArray(arrays) || !arrays.every(valid) || !arrays.some((a) => a.name === 'attention')) {
+        throw new EncoderProtocolError('encodedInFile without a file and the place of its attention array');
+      }
+      if (typeof m.payload !== 'object' || m.payload === null) throw new EncoderProtocolError('encodedInFile without the rest of its payload');
+      return { type: 'encodedInFile', id: id(), payload: m.payload as Omit<EncodingPayload, PayloadArray>, file: m.file, arrays };
+    }
     case 'failed': {
       const kind = m.kind === 'input' || m.kind === 'model' ? m.kind : 'other';
       return { type: 'failed', id: id(), kind, message: typeof m.message === 'string' ? m.message : 'the encoder process gave no reason' };

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert';
+import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { EncoderCore } from '../../src/host/encoder/encoderCore';
 import { EncodeFailure, type EncoderNotice, EncoderProcess, type EncoderProcessOptions } from '../../src/host/encoder/encoderProcess';
@@ -67,6 +68,24 @@ suite('the encoder process', function () {
     const q = await proc.encode(MODEL, { text: TEXT });
     assert.ok(q.q instanceof Float32Array && q.q.length > 0, 'q/k/v when asked for');
     assert.strictEqual(proc.starts, 1, 'one process for every request');
+  });
+
+  test('a large payload comes through a file, each array read into a buffer of its own, and the file is removed', async () => {
+    const { proc } = started({ spillBytes: 1 });
+    const core = await EncoderCore.load(BUNDLED, await loadRuntime());
+    try {
+      for (const input of [{ text: TEXT }, { text: TEXT, qkv: false }]) {
+        const remote = await proc.encode(MODEL, input);
+        assert.deepStrictEqual(remote, await core.encode(input));
+        for (const a of [remote.attention, remote.q, remote.k, remote.v]) if (a) assert.strictEqual(a.byteLength, a.buffer.byteLength, 'nothing else rides along when posted');
+      }
+    } finally {
+      await core.release();
+    }
+    const folder = (proc as unknown as { spillDir: string }).spillDir;
+    assert.deepStrictEqual(readdirSync(folder), [], 'no payload file is left behind');
+    await proc.dispose();
+    assert.ok(!existsSync(folder), 'the folder goes with the encoder');
   });
 
   test('a text that cannot be encoded fails with its reason; the process goes on', async () => {

@@ -54,7 +54,8 @@ export class AttentionController implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.queue = new LatestOnly(
-      async (request) => ({ request, payload: await (await this.encoder.get()).encode(request) }),
+      // in the encoder process: this thread never waits on ONNX Runtime
+      async (request) => ({ request, payload: await this.encoder.encode(request) }),
       (res) => this.dispatch({ type: 'encoded', request: res.request, payload: res.payload }),
       (err, request) => this.failed(err, request),
     );

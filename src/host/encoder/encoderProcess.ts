@@ -1,4 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { setPriority, tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { type EncodeFailureKind, type EncodeInput, type FromEncoder, type ModelChoice, parseFromEncoder, type ToEncoder } from '../../shared/encoderProtocol';
 import type { EncodingPayload } from '../../shared/encoding';
 
@@ -16,7 +20,18 @@ export interface EncoderProcessOptions {
   onNotice?: (notice: EncoderNotice) => void;
   /** what the process writes to stdout and stderr (ONNX Runtime's warnings, a crash's report), for the log */
   onOutput?: (text: string) => void;
+  /**
+   * Payloads of this many bytes and more come through a file that is read off the extension host's
+   * thread, instead of inline over IPC, whose structured clone is deserialised on it (bench/event-loop.ts
+   * measures both). Infinity: always inline.
+   */
+  spillBytes?: number;
+  /** how much lower than the extension host the process is scheduled (a nice increment, 0 to 19) */
+  niceness?: number;
 }
+
+/** Payloads from this size on come through a file by default (a 128-token payload's attention is 1 MB). */
+export const SPILL_BYTES = 1 << 20;
 
 export type EncoderNotice =
   | { kind: 'crashed'; detail: string; resent: number }
@@ -63,8 +78,15 @@ export class EncoderProcess {
   private readonly ended = new WeakSet<ChildProcess>();
   private disposed = false;
   private startCount = 0;
+  /** where the process writes large payloads (in memory where the system has /dev/shm), made on first start */
+  private spillDir: string | undefined;
 
-  constructor(private readonly options: EncoderProcessOptions) {}
+  /** the time limit of one run (options.runLimitMs at first; a test may shorten it) */
+  runLimitMs: number;
+
+  constructor(private readonly options: EncoderProcessOptions) {
+    this.runLimitMs = options.runLimitMs;
+  }
 
   /** The payload of one text, from the encoder process (started if it is not running). */
   encode(model: ModelChoice, input: EncodeInput): Promise<EncodingPayload> {
@@ -110,6 +132,7 @@ export class EncoderProcess {
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.restart();
+    if (this.spillDir) rmSync(this.spillDir, { recursive: true, force: true });
   }
 
   private send(p: Pending): void {
@@ -125,13 +148,30 @@ export class EncoderProcess {
 
   private start(): ChildProcess {
     const { testHooks, entry, execArgv } = this.options;
-    const env = { ...process.env, TUTOR_ENCODER_TEST_HOOKS: testHooks ? '1' : '0' };
+    const spillBytes = this.options.spillBytes ?? SPILL_BYTES;
+    if (Number.isFinite(spillBytes)) this.spillDir ??= mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'tutor-encoder-'));
+    const env = {
+      ...process.env,
+      // in desktop VS Code the extension host's executable is Electron: run it as plain Node, as language servers are
+      ELECTRON_RUN_AS_NODE: '1',
+      TUTOR_ENCODER_TEST_HOOKS: testHooks ? '1' : '0',
+      ...(this.spillDir ? { TUTOR_ENCODER_SPILL_DIR: this.spillDir, TUTOR_ENCODER_SPILL_BYTES: String(spillBytes) } : {}),
+    };
     // 'advanced' serialisation: typed arrays cross as typed arrays (the structured clone algorithm), not as JSON
     const child = fork(entry, [], { serialization: 'advanced', execArgv: execArgv ?? [], env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     const output = (chunk: Buffer) => this.options.onOutput?.(chunk.toString('utf8'));
     child.stdout?.on('data', output);
     child.stderr?.on('data', output);
     this.startCount++;
+    // below the extension host in the scheduler: where cores are few, its ORT threads would otherwise
+    // take turns from the thread every extension runs on
+    if (child.pid !== undefined && this.options.niceness) {
+      try {
+        setPriority(child.pid, this.options.niceness);
+      } catch {
+        // not permitted here: the process runs at the host's priority
+      }
+    }
     this.child = child;
     child.on('message', (raw) => this.onMessage(child, raw));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
@@ -155,6 +195,21 @@ export class EncoderProcess {
       case 'encoded':
         this.settle(m.id, (p) => p.resolve(m.payload));
         break;
+      case 'encodedInFile': {
+        // answered: taken out of the requests a crash would resend while the file is read
+        const p = this.pending.get(m.id);
+        this.settle(m.id, () => undefined);
+        const file = m.file;
+        if (path.dirname(file) !== this.spillDir) {
+          p?.reject(new EncodeFailure('other', `the encoder process answered through a file outside its folder (${file})`));
+          break;
+        }
+        readPayloadFile(m).then(
+          (payload) => p?.resolve(payload),
+          (err: Error) => p?.reject(new EncodeFailure('other', `the encoder's answer could not be read: ${err.message}`)),
+        );
+        break;
+      }
       case 'failed':
         this.settle(m.id, (p) => p.reject(new EncodeFailure(m.kind, m.message)));
         break;
@@ -181,10 +236,10 @@ export class EncoderProcess {
       if (this.child !== child) return;
       const p = this.pending.get(id);
       this.pending.delete(id);
-      p?.reject(new EncodeFailure('hung', `the encoder took more than ${Math.round(this.options.runLimitMs / 1000)} s on this text and was stopped`));
-      this.options.onNotice?.({ kind: 'hung', limitMs: this.options.runLimitMs });
+      p?.reject(new EncodeFailure('hung', `the encoder took more than ${Math.round(this.runLimitMs / 1000)} s on this text and was stopped`));
+      this.options.onNotice?.({ kind: 'hung', limitMs: this.runLimitMs });
       void this.stop('kill').then(() => this.resendPending());
-    }, this.options.runLimitMs);
+    }, this.runLimitMs);
     this.runTimer = { id, timer };
   }
 
@@ -246,5 +301,27 @@ export class EncoderProcess {
       if (how === 'idle' && child.connected) child.disconnect();
       else child.kill('SIGKILL');
     });
+  }
+}
+
+/** The payload of an encodedInFile answer: each array read into a buffer of its own, off this thread; the file is removed. */
+async function readPayloadFile(m: Extract<FromEncoder, { type: 'encodedInFile' }>): Promise<EncodingPayload> {
+  const fh = await open(m.file, 'r');
+  try {
+    const payload = { ...m.payload } as EncodingPayload;
+    for (const a of m.arrays) {
+      const array = new Float32Array(a.length);
+      const bytes = new Uint8Array(array.buffer);
+      for (let done = 0; done < bytes.length; ) {
+        const { bytesRead } = await fh.read(bytes, done, bytes.length - done, a.offset + done);
+        if (!bytesRead) throw new Error(`${a.name} ends after ${done} of ${bytes.length} bytes`);
+        done += bytesRead;
+      }
+      payload[a.name] = array;
+    }
+    return payload;
+  } finally {
+    await fh.close();
+    await rm(m.file, { force: true });
   }
 }

@@ -3,13 +3,19 @@
  * the model on its first request and then tokenises, windows, runs and packs every text it is sent,
  * one at a time, in order. It imports no `vscode`.
  */
-import type { EncodeFailureKind, FromEncoder, ModelChoice, ToEncoder } from '../../shared/encoderProtocol';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import * as path from 'node:path';
+import { type EncodeFailureKind, type FileArray, type FromEncoder, type ModelChoice, PAYLOAD_ARRAYS, type PayloadArray, type ToEncoder } from '../../shared/encoderProtocol';
+import type { EncodingPayload } from '../../shared/encoding';
 import { ModelFormatError } from './attentionTap';
 import { EncoderCore, InputError } from './encoderCore';
 import { loadRuntime } from './runtime';
 
 /** Set by the host for tests only: lets testCrash and testHang through. */
 const TEST_HOOKS = process.env.TUTOR_ENCODER_TEST_HOOKS === '1';
+/** Where payloads of SPILL_BYTES and more go as files (see EncoderProcessOptions.spillBytes); unset: always inline. */
+const SPILL_DIR = process.env.TUTOR_ENCODER_SPILL_DIR;
+const SPILL_BYTES = Number(process.env.TUTOR_ENCODER_SPILL_BYTES ?? Infinity);
 
 let loaded: { key: string; core: Promise<EncoderCore> } | undefined;
 const queue: Extract<ToEncoder, { type: 'encode' }>[] = [];
@@ -49,6 +55,31 @@ function coreFor(model: ModelChoice): Promise<EncoderCore> {
   return core;
 }
 
+/** The payload inline, or, when large, its arrays written to a file in the host's spill folder. */
+function answer(id: number, payload: EncodingPayload): FromEncoder {
+  const present = PAYLOAD_ARRAYS.filter((name) => payload[name] !== undefined);
+  const bytes = present.reduce((n, name) => n + (payload[name] as Float32Array).byteLength, 0);
+  if (!SPILL_DIR || bytes < SPILL_BYTES) return { type: 'encoded', id, payload };
+  const file = path.join(SPILL_DIR, `${id}.f32`);
+  const arrays: FileArray[] = [];
+  const fd = openSync(file, 'w');
+  try {
+    let offset = 0;
+    for (const name of present) {
+      const a = payload[name] as Float32Array;
+      writeSync(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      arrays.push({ name, offset, length: a.length });
+      offset += a.byteLength;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  // the arrays' keys stay, undefined, so the host's payload has the keys the in-process one has
+  const rest: Partial<EncodingPayload> = { ...payload };
+  for (const name of present) rest[name] = undefined;
+  return { type: 'encodedInFile', id, payload: rest as Omit<EncodingPayload, PayloadArray>, file, arrays };
+}
+
 function failureKind(err: unknown): EncodeFailureKind {
   if (err instanceof InputError) return 'input';
   if (err instanceof ModelFormatError) return 'model';
@@ -70,7 +101,7 @@ async function drain(): Promise<void> {
           hangNextRun = 0;
           while (Date.now() < until);
         }
-        send({ type: 'encoded', id, payload: await core.encode(input) });
+        send(answer(id, await core.encode(input)));
       } catch (err) {
         send({ type: 'failed', id, kind: failureKind(err), message: err instanceof Error ? err.message : String(err) });
       }
