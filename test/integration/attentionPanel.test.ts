@@ -300,7 +300,7 @@ suite('Attention panel: a state you can trust', () => {
     assert.strictEqual(v.tokens, 0);
     assert.strictEqual(api.attention.current, undefined, 'nothing is on show for the lab, the export or the editor shading');
     // a malformed message from the webview is ignored, not thrown
-    (api.panel as unknown as { receive(raw: unknown): void }).receive({ type: 'lockToken', index: 'x' });
+    (api.panel as unknown as { host: { receive(raw: unknown): void } }).host.receive({ type: 'lockToken', index: 'x' });
     assert.ok(await api.panel.ping(), 'still answering');
     await screenshot('trust-encoder-error');
   });

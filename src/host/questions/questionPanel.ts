@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { ProtocolError } from '../../shared/protocol';
 import {
   parseQuestionWebviewMessage,
   parseQuestionWebviewState,
@@ -7,8 +6,9 @@ import {
   type QuestionView,
   type QuestionWebviewMessage,
 } from '../../shared/questions/questionProtocol';
+import { Disposable } from '../dispose';
 import type { Log } from '../log';
-import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
+import { WebviewPanelHost } from '../webviewPanelHost';
 import { questionWebviewStrings } from './questionStrings';
 
 export const QUESTION_VIEW_TYPE = 'transformerTutor.question';
@@ -26,119 +26,83 @@ export type RenderReport = Extract<QuestionWebviewMessage, { type: 'rendered' }>
  * retainContextWhenHidden): it says `ready` and the host sends the current question again.
  * A serializer reopens the question it showed after VS Code restarts.
  */
-export class QuestionPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+export class QuestionPanel extends Disposable {
+  private readonly host: WebviewPanelHost<QuestionWebviewMessage, QuestionHostMessage>;
   private current: QuestionView | undefined;
-  private ready = false;
-  private readonly rendered = new vscode.EventEmitter<RenderReport>();
+  private readonly rendered = this.register(new vscode.EventEmitter<RenderReport>());
   /** fires when the page has typeset a question (the integration tests wait on it) */
   readonly onDidRender = this.rendered.event;
-  private readonly disposables: vscode.Disposable[] = [this.rendered];
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: Log,
-    private readonly handler: QuestionPanelHandler,
-  ) {
-    this.disposables.push(
-      vscode.window.registerWebviewPanelSerializer(QUESTION_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state) => {
-          const saved = parseQuestionWebviewState(state);
-          const view = saved && (await this.handler.view(saved.id));
-          if (!view) {
-            panel.dispose();
-            return;
-          }
-          this.adopt(panel);
-          this.show(view);
+  constructor(extensionUri: vscode.Uri, log: Log, handler: QuestionPanelHandler) {
+    super();
+    this.host = this.register(
+      new WebviewPanelHost<QuestionWebviewMessage, QuestionHostMessage>(
+        extensionUri,
+        log,
+        {
+          viewType: QUESTION_VIEW_TYPE,
+          name: 'the question webview',
+          page: () => ({
+            title: vscode.l10n.t('Question'),
+            script: 'webview/question.js',
+            styles: ['dist/media/katex/katex.min.css', 'dist/media/codicons/codicon.css', 'media/question.css'],
+            bootstrap: { strings: questionWebviewStrings() },
+          }),
+          parse: parseQuestionWebviewMessage,
+          extraOptions: { enableFindWidget: true },
         },
-      }),
+        {
+          onMessage: (msg) => {
+            switch (msg.type) {
+              case 'ready':
+                if (this.current) this.host.post({ type: 'show', view: this.current });
+                return;
+              case 'rendered':
+                this.rendered.fire(msg);
+                return;
+              case 'openQuestion':
+              case 'quiz':
+              case 'tryDemo':
+                handler.onWebviewMessage(msg);
+                return;
+              default: {
+                const never: never = msg;
+                void never;
+              }
+            }
+          },
+          onRestore: async (state) => {
+            const saved = parseQuestionWebviewState(state);
+            const view = saved && (await handler.view(saved.id));
+            if (!view) return false;
+            this.update(view);
+            return true;
+          },
+          onClosed: () => (this.current = undefined),
+        },
+      ),
     );
   }
 
   get isOpen(): boolean {
-    return this.panel !== undefined;
+    return this.host.isOpen;
   }
 
   get currentId(): string | undefined {
-    return this.panel && this.current?.id;
+    return this.host.isOpen ? this.current?.id : undefined;
   }
 
   /** Shows a question, opening the panel or bringing it to the front. */
   show(view: QuestionView): void {
-    if (!this.panel) this.adopt(vscode.window.createWebviewPanel(QUESTION_VIEW_TYPE, view.title, vscode.ViewColumn.Active, this.options()));
-    else if (!this.panel.visible) this.panel.reveal();
+    if (!this.host.isOpen || !this.host.isVisible) this.host.show(view.title, vscode.ViewColumn.Active, false);
     this.update(view);
   }
 
   /** Replaces what an open panel shows (after a reload or a progress change) without revealing it. */
   update(view: QuestionView): void {
-    if (!this.panel) return;
+    if (!this.host.isOpen) return;
     this.current = view;
-    this.panel.title = view.title;
-    if (this.ready) this.post({ type: 'show', view });
-  }
-
-  private post(msg: QuestionHostMessage): void {
-    void this.panel?.webview.postMessage(msg);
-  }
-
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return { ...webviewOptions(this.extensionUri), enableFindWidget: true };
-  }
-
-  private adopt(panel: vscode.WebviewPanel): void {
-    this.panel = panel;
-    this.ready = false;
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
-    panel.webview.options = this.options();
-    panel.webview.html = renderWebviewHtml(panel.webview, this.extensionUri, {
-      title: vscode.l10n.t('Question'),
-      script: 'webview/question.js',
-      styles: ['dist/media/katex/katex.min.css', 'dist/media/codicons/codicon.css', 'media/question.css'],
-      bootstrap: { strings: questionWebviewStrings() },
-    });
-    const subs: vscode.Disposable[] = [
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidChangeViewState(() => {
-        // a hidden webview is torn down; it says `ready` again when shown
-        if (!panel.visible) this.ready = false;
-      }),
-      panel.onDidDispose(() => {
-        subs.forEach((d) => d.dispose());
-        this.panel = undefined;
-        this.ready = false;
-      }),
-    ];
-  }
-
-  private receive(raw: unknown): void {
-    let msg: QuestionWebviewMessage;
-    try {
-      msg = parseQuestionWebviewMessage(raw);
-    } catch (err) {
-      // a message that does not fit the protocol is dropped and logged; the panel keeps working
-      this.log.warn(`Ignored a message from the question webview: ${err instanceof ProtocolError ? err.message : String(err)}`);
-      return;
-    }
-    switch (msg.type) {
-      case 'ready':
-        this.ready = true;
-        if (this.current) this.post({ type: 'show', view: this.current });
-        return;
-      case 'rendered':
-        this.rendered.fire(msg);
-        return;
-      case 'openQuestion':
-      case 'quiz':
-      case 'tryDemo':
-        this.handler.onWebviewMessage(msg);
-        return;
-    }
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    this.disposables.forEach((d) => d.dispose());
+    this.host.title = view.title;
+    this.host.post({ type: 'show', view });
   }
 }
