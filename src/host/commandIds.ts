@@ -1,5 +1,5 @@
 /** Every command the extension contributes; package.json mirrors this list (a unit test checks). */
-export const enum Command {
+export enum Command {
   ShowAttention = 'transformerTutor.showAttention',
   TogglePin = 'transformerTutor.togglePin',
   OpenQuestion = 'transformerTutor.openQuestion',

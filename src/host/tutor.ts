@@ -10,6 +10,7 @@ import { QuizFeature } from './quiz/quizFeature';
 import { PROGRESS_KEY } from './quiz/progressStore';
 import { SeenQuestions } from './questions/seenQuestions';
 import { LAB_IDS, type LabId } from '../shared/questions/types';
+import { labTitle } from './labs/labRunner';
 
 /** What the integration tests reach through the extension's exports. */
 export interface TutorTestApi {
@@ -68,7 +69,6 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
       if (!q) throw new Error(vscode.l10n.t('There is no question “{0}”.', arg));
       lab = (q.texts.en ?? q.texts['zh-cn'])?.demo;
     } else {
-      const { labTitle } = await import('./labs/labRunner');
       const pick = await vscode.window.showQuickPick(LAB_IDS.map((id) => ({ label: labTitle(id), id })), { placeHolder: vscode.l10n.t('Which concept lab?') });
       lab = pick?.id;
     }

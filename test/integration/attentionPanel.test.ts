@@ -230,7 +230,18 @@ suite('Attention panel in Chinese @zh', () => {
     await screenshot('zh-panel-model');
     api.attention.lastLab = undefined;
     await vscode.commands.executeCommand('transformerTutor.showInPanel', 'positional-encoding');
-    await waitFor('lab', () => api.attention.lastLab, 60000);
+    const lab = await waitFor('lab', () => api.attention.lastLab, 60000);
+    const chinese = /[\u4e00-\u9fff]/;
+    assert.match(lab.title, chinese, `the lab's title in Chinese: ${lab.title}`);
+    const claim = lab.blocks.find((b) => b.kind === 'claim') as { text: string };
+    assert.match(claim.text, chinese, 'its claim in Chinese');
+    if (hasWebviewDriver()) {
+      const page = await waitFor('the lab drawn in Chinese', async () => {
+        const shown = await inAttentionPanel<[string, string]>(`[document.querySelector('.lab-body h2')?.textContent ?? '', document.querySelector('.tab[aria-selected="true"]')?.textContent ?? '']`);
+        return shown[0] === lab.title ? shown : undefined;
+      });
+      assert.match(page[1], chinese, `the Labs tab in Chinese: ${page[1]}`);
+    }
     await screenshot('zh-lab-positional-encoding');
   });
 });

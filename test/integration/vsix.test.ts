@@ -1,4 +1,5 @@
 import * as assert from 'node:assert';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, screenshot, tutor, waitFor, workspaceFile } from './helpers';
 
@@ -7,7 +8,9 @@ suite('The packaged VSIX @vsix', () => {
   test('is installed from the VSIX, not from the source tree, and Show Attention works', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, 'installed');
-    assert.ok(!ext.extensionPath.endsWith('/work/main') && /exts|extensions/.test(ext.extensionPath), `installed copy at ${ext.extensionPath}`);
+    // this bundle runs from the source tree's dist/test/integration: the extension must not be that tree
+    const sourceTree = path.resolve(__dirname, '..', '..', '..');
+    assert.ok(path.resolve(ext.extensionPath) !== sourceTree && /exts|extensions/.test(ext.extensionPath), `installed copy at ${ext.extensionPath}`);
     const api = await tutor();
     const doc = await vscode.workspace.openTextDocument(workspaceFile('attention.md'));
     const editor = await vscode.window.showTextDocument(doc);
