@@ -19,6 +19,7 @@ import type { LabId } from '../../shared/questions/types';
 import { scopeForCursor } from '../../shared/selectionScope';
 import { parseViewKind } from '../../shared/viewKind';
 import { Command } from '../commandIds';
+import { Disposable } from '../dispose';
 import { readConfig } from '../config';
 import { InputError } from '../encoder/encoderCore';
 import type { EncoderService } from '../encoder/encoderService';
@@ -33,8 +34,7 @@ import { saveExport } from './saveExport';
  * session (src/shared/attentionSession.ts), which decides; this class carries out what it decides:
  * runs the encoder (newest wins), posts to the panel, draws the locked token's attention on the editor.
  */
-export class AttentionController implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class AttentionController extends Disposable {
   private readonly queue: LatestOnly<EncodeRequest, ShownEncoding>;
   private readonly decorations = new AttentionDecorations();
   private debounce: ReturnType<typeof setTimeout> | undefined;
@@ -53,13 +53,14 @@ export class AttentionController implements vscode.Disposable {
     private readonly encoder: EncoderService,
     private readonly log: Log,
   ) {
+    super();
     this.queue = new LatestOnly(
       // in the encoder process: this thread never waits on ONNX Runtime
       async (request) => ({ request, payload: await this.encoder.encode(request) }),
       (res) => this.dispatch({ type: 'encoded', request: res.request, payload: res.payload }),
       (err, request) => this.failed(err, request),
     );
-    this.disposables.push(
+    [
       this.decorations,
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
       vscode.window.onDidChangeActiveTextEditor((e) => {
@@ -69,7 +70,7 @@ export class AttentionController implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length) this.dispatch({ type: 'documentEdited', uri: e.document.uri.toString() });
       }),
-    );
+    ].forEach((d) => this.register(d));
   }
 
   /** The drawing on show (none while a message stands in its place). */
@@ -315,9 +316,9 @@ export class AttentionController implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     clearTimeout(this.debounce);
     this.queue.cancel();
-    this.disposables.forEach((d) => d.dispose());
+    super.dispose();
   }
 }
