@@ -5,15 +5,17 @@
  */
 import { fork } from 'node:child_process';
 import type { TrainingReview } from '../../shared/quiz/fsrsTraining';
+import type { CheckedFit } from './fsrsOptimizer';
 
+/** `items` in the time order of the reviews they predict (see checkedFit). */
 export type ToFit = { type: 'fit'; items: TrainingReview[][] };
-export type FromFit = { type: 'fitted'; w: number[]; logLoss?: { default: number; fitted: number } } | { type: 'failed'; message: string };
+export type FromFit = { type: 'fitted'; fit: CheckedFit } | { type: 'failed'; message: string };
 
 /** A fit of a few thousand reviews takes well under a second; this only ends a process that hangs. */
 const FIT_LIMIT_MS = 120_000;
 
 /** `execArgv` lets the tests start the TypeScript entry through tsx. */
-export function fitInChildProcess(entry: string, items: TrainingReview[][], execArgv: string[] = []): Promise<Extract<FromFit, { type: 'fitted' }>> {
+export function fitInChildProcess(entry: string, items: TrainingReview[][], execArgv: string[] = []): Promise<CheckedFit> {
   return new Promise((resolve, reject) => {
     let output = '';
     let settled = false;
@@ -29,7 +31,7 @@ export function fitInChildProcess(entry: string, items: TrainingReview[][], exec
     const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-2000));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    child.on('message', (m: FromFit) => settle(() => (m.type === 'fitted' ? resolve(m) : reject(new Error(m.message)))));
+    child.on('message', (m: FromFit) => settle(() => (m.type === 'fitted' ? resolve(m.fit) : reject(new Error(m.message)))));
     child.on('error', (err) => settle(() => reject(err)));
     child.on('exit', (code, signal) =>
       settle(() => reject(new Error(`the FSRS optimizer stopped (${signal ?? `exit code ${code}`})${output.trim() ? `: ${output.trim().split('\n').slice(-3).join(' ')}` : ''}`))),

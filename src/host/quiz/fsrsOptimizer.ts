@@ -4,6 +4,7 @@
  * so the fit bench runs the very same calls.
  */
 import type { TrainingReview } from '../../shared/quiz/fsrsTraining';
+import { DEFAULT_W } from '../../shared/quiz/scheduling';
 
 type Binding = typeof import('@open-spaced-repetition/binding');
 
@@ -43,4 +44,35 @@ export async function evaluateLogLoss(items: readonly TrainingReview[][], w?: re
   } catch {
     return undefined;
   }
+}
+
+/** The share of the latest spaced reviews a fit is checked on before it is used. */
+export const HELD_OUT_SHARE = 0.25;
+
+export type CheckedFit =
+  | { adopted: true; w: number[]; logLoss: { default: number; fitted: number } }
+  | { adopted: false; why: 'no-better' | 'kept-defaults'; logLoss?: { default: number; fitted: number } };
+
+/**
+ * A fit that must earn its place: parameters fitted to the earlier reviews (in time order) are
+ * scored on the latest HELD_OUT_SHARE against FSRS's defaults. Only when they predict those better
+ * are parameters fitted to every review adopted; the log losses reported are the held-out ones.
+ * With a few hundred reviews the optimizer often overfits: the fit bench saw fitted parameters
+ * score worse than the defaults on later reviews in most simulated logs of that size.
+ */
+export async function checkedFit(itemsInTimeOrder: readonly TrainingReview[][]): Promise<CheckedFit> {
+  const cut = Math.floor(itemsInTimeOrder.length * (1 - HELD_OUT_SHARE));
+  const [earlier, later] = [itemsInTimeOrder.slice(0, cut), itemsInTimeOrder.slice(cut)];
+  const trial = await fitParameters(earlier);
+  if (sameAsDefaults(trial)) return { adopted: false, why: 'kept-defaults' };
+  const [before, after] = [await evaluateLogLoss(later), await evaluateLogLoss(later, trial)];
+  if (before === undefined || after === undefined) return { adopted: false, why: 'kept-defaults' };
+  const logLoss = { default: before, fitted: after };
+  if (after >= before) return { adopted: false, why: 'no-better', logLoss };
+  const w = await fitParameters(itemsInTimeOrder);
+  return sameAsDefaults(w) ? { adopted: false, why: 'kept-defaults' } : { adopted: true, w, logLoss };
+}
+
+function sameAsDefaults(w: readonly number[]): boolean {
+  return w.every((x, i) => Math.abs(x - DEFAULT_W[i]) < 1e-6);
 }

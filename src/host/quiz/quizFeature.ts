@@ -3,7 +3,7 @@ import type { QuestionProgress } from '../../shared/questions/progressSummary';
 import type { QuestionBank } from '../../shared/questions/types';
 import { dueKeys, nextDueAfter, questionProgress } from '../../shared/quiz/progress';
 import { itemSeed } from '../../shared/quiz/choiceOrder';
-import { fitStatus, shouldFitNow } from '../../shared/quiz/fsrsTraining';
+import { fitStatus, REFIT_AFTER, shouldFitNow } from '../../shared/quiz/fsrsTraining';
 import { planReview, planRun } from '../../shared/quiz/quizPlan';
 import { seededRandom } from '../../shared/quiz/rng';
 import type { SchedulerOptions } from '../../shared/quiz/scheduling';
@@ -49,6 +49,8 @@ export class QuizFeature implements vscode.Disposable {
   private knownKeys: ReadonlySet<string> | undefined;
   private fixedSeed: number | undefined;
   private fitting: Promise<FitOutcome> | undefined;
+  /** spaced reviews at the last fit tried after a quiz, this session */
+  private autoFitTriedAt: number | undefined;
   /** why the last fit failed (the optimizer's binary missing on this platform, say), until one succeeds */
   private lastFitError: string | undefined;
 
@@ -193,7 +195,11 @@ export class QuizFeature implements vscode.Disposable {
    * more. Runs in the background; a failure is logged, not shown (the statistics say why).
    */
   private async fitWhenDue(): Promise<void> {
-    if (this.fitting || !shouldFitNow(fitStatus(this.store.progress, tzOffset()))) return;
+    const status = fitStatus(this.store.progress, tzOffset());
+    if (this.fitting || !shouldFitNow(status)) return;
+    // a fit that kept the defaults is not tried again on its own until REFIT_AFTER more reviews
+    if (this.autoFitTriedAt !== undefined && status.spaced - this.autoFitTriedAt < REFIT_AFTER) return;
+    this.autoFitTriedAt = status.spaced;
     try {
       const outcome = await this.fit();
       if (outcome.type !== 'fitted') return;

@@ -53,7 +53,7 @@ export async function showStatistics(s: StatisticsInput): Promise<StatisticsActi
       : t('Scheduling: FSRS’s default parameters. You have enough reviews to fit your own.');
   rows.push(...textRows<StatisticsAction>(parameters, 'beaker', 2));
   if (s.status.fitted?.logLoss) {
-    rows.push(...textRows<StatisticsAction>(t('They predict your answers with a log loss of {0}; the defaults {1} (lower is better).', s.status.fitted.logLoss.fitted.toFixed(3), s.status.fitted.logLoss.default.toFixed(3)), 'blank', 2));
+    rows.push(...textRows<StatisticsAction>(t('On your latest reviews, held out from the check fit, they scored a log loss of {0}; the defaults {1} (lower is better).', s.status.fitted.logLoss.fitted.toFixed(3), s.status.fitted.logLoss.default.toFixed(3)), 'blank', 2));
   }
   const week = workload(s.scheduler, 7);
   const month = workload(s.scheduler, 30);

@@ -38,11 +38,15 @@ export function hasWholeLog(it: ItemProgress): boolean {
   return it.log.length > 0 && it.log.length === it.attempts;
 }
 
+function historyOf(it: ItemProgress, tzOffsetMinutes: number): TrainingReview[] {
+  return it.log.map((e, k) => ({ rating: e.rating, deltaT: k === 0 ? 0 : dayOf(e.at, tzOffsetMinutes) - dayOf(it.log[k - 1].at, tzOffsetMinutes) }));
+}
+
 /** Every item's whole history, in item order. */
 export function histories(p: Progress, tzOffsetMinutes: number): TrainingReview[][] {
   return Object.values(p.items)
     .filter(hasWholeLog)
-    .map((it) => it.log.map((e, k) => ({ rating: e.rating, deltaT: k === 0 ? 0 : dayOf(e.at, tzOffsetMinutes) - dayOf(it.log[k - 1].at, tzOffsetMinutes) })));
+    .map((it) => historyOf(it, tzOffsetMinutes));
 }
 
 /**
@@ -53,6 +57,24 @@ export function histories(p: Progress, tzOffsetMinutes: number): TrainingReview[
  */
 export function trainingItems(hs: readonly TrainingReview[][]): TrainingReview[][] {
   return hs.flatMap((h) => h.flatMap((r, k) => (k > 0 && r.deltaT >= 1 ? [h.slice(0, k + 1)] : [])));
+}
+
+/** A spaced review to predict: the item's history up to it, with the time of each answer. */
+export interface SpacedExample {
+  history: TrainingReview[];
+  times: number[];
+}
+
+/** Every training item with its answer times, in the order the predicted reviews happened. */
+export function spacedExamples(p: Progress, tzOffsetMinutes: number): SpacedExample[] {
+  const out: SpacedExample[] = [];
+  for (const it of Object.values(p.items).filter(hasWholeLog)) {
+    const history = historyOf(it, tzOffsetMinutes);
+    history.forEach((r, k) => {
+      if (k > 0 && r.deltaT >= 1) out.push({ history: history.slice(0, k + 1), times: it.log.slice(0, k + 1).map((e) => e.at) });
+    });
+  }
+  return out.sort((a, b) => a.times[a.times.length - 1] - b.times[b.times.length - 1]);
 }
 
 export function spacedReviews(hs: readonly TrainingReview[][]): number {
