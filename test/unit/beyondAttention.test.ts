@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import type { TokenInfo } from '../../src/shared/encoding';
+import { attentionFlow, attentionRollout } from '../../src/shared/beyond/attentionRollout';
+import { groupWords, mergeAttention } from '../../src/shared/beyond/wordGroups';
+
+/** Tokens for `text` from piece strings: a `##` piece continues at the previous end, others after spaces. */
+function tokensOf(text: string, pieces: string[]): TokenInfo[] {
+  let at = 0;
+  return pieces.map((p) => {
+    if (p === '[CLS]' || p === '[SEP]') return { text: p, start: at, end: at, segment: 0, special: true };
+    const bare = p.replace(/^##/, '');
+    const start = text.indexOf(bare, at);
+    at = start + bare.length;
+    return { text: p, start, end: at, segment: 0, special: false };
+  });
+}
+
+/** Attention of one layer and head from rows. */
+const flat = (...rows: number[][]) => Float32Array.from(rows.flat());
+
+suite('beyond raw attention: words and rollout', () => {
+  test('word pieces join the word before them; specials and punctuation stay words of their own', () => {
+    const text = "The animal didn't cross.";
+    const toks = tokensOf(text, ['[CLS]', 'The', 'an', '##imal', 'didn', "'", 't', 'cross', '.', '[SEP]']);
+    const words = groupWords(toks, text).map((g) => g.text);
+    assert.deepEqual(words, ['[CLS]', 'The', 'animal', 'didn', "'", 't', 'cross', '.', '[SEP]']);
+  });
+
+  test('Chinese characters are joined into the words Intl.Segmenter finds', () => {
+    const text = '昨天妈妈买了苹果';
+    const toks = tokensOf(text, ['[CLS]', ...text, '[SEP]']);
+    const expected = [...new Intl.Segmenter('zh', { granularity: 'word' }).segment(text)].map((s) => s.segment);
+    const groups = groupWords(toks, text);
+    assert.deepEqual(groups.slice(1, -1).map((g) => g.text), expected);
+    assert.ok(groups.some((g) => g.text === '妈妈' && g.tokens.length === 2), 'a two-character word is one group');
+  });
+
+  test('attention between words: to a word sums its pieces, from a word averages them, rows still sum to 1', () => {
+    const text = 'an animal';
+    const toks = tokensOf(text, ['an', 'an', '##imal']);
+    const groups = groupWords(toks, text);
+    assert.equal(groups.length, 2);
+    const att = flat([0.2, 0.5, 0.3], [0.6, 0.1, 0.3], [0.0, 0.4, 0.6]);
+    const w = mergeAttention(att, 1, 1, groups);
+    // word 0 ("an") attends to word 1 with 0.5 + 0.3; word 1 is the mean of rows 1 and 2
+    assert.deepEqual(Array.from(w).map((x) => +x.toFixed(6)), [0.2, 0.8, 0.3, 0.7]);
+    for (let r = 0; r < 2; r++) assert.ok(Math.abs(w[r * 2] + w[r * 2 + 1] - 1) < 1e-6);
+  });
+
+  test('rollout multiplies the residual-mixed layers: 0.5·A + 0.5·I, head-averaged, rows sum to 1', () => {
+    // one head per layer, two tokens, both layers attend fully to token 0
+    const layer = [[1, 0], [1, 0]];
+    const r = attentionRollout(flat(...layer, ...layer), 2, 1, 2);
+    // Â = [[1, 0], [0.5, 0.5]]; Â·Â = [[1, 0], [0.75, 0.25]]
+    assert.deepEqual(Array.from(r.subarray(0, 4)), [1, 0, 0.5, 0.5]);
+    assert.deepEqual(Array.from(r.subarray(4, 8)), [1, 0, 0.75, 0.25]);
+    // two heads that disagree average out
+    const two = attentionRollout(flat([1, 0], [0, 1], [0, 1], [1, 0]), 1, 2, 2);
+    assert.deepEqual(Array.from(two), [0.75, 0.25, 0.25, 0.75]);
+  });
+
+  test('attention flow: one layer gives the residual-mixed weight itself; two layers are capped by the narrowest cut', () => {
+    const att = flat([0.9, 0.1], [0.2, 0.8]);
+    const one = attentionFlow(att, 1, 1, 2, 0, 1);
+    assert.ok(Math.abs(one[0] - 0.1) < 1e-6 && Math.abs(one[1] - 0.9) < 1e-6, `got ${Array.from(one)}`);
+    // layer 1 sends token 1 nothing from token 0 (Â₁ = I); layer 2 mixes
+    const stacked = flat([1, 0], [0, 1], [0.5, 0.5], [0.5, 0.5]);
+    const flow = attentionFlow(stacked, 2, 1, 2, 1, 1);
+    // paths from (2,1) to (0,0): via (1,0) capacity min(0.25, 1) = 0.25; via (1,1) then (0,0): Â₁[1][0] = 0
+    assert.ok(Math.abs(flow[0] - 0.25) < 1e-6, `got ${flow[0]}`);
+    const rollout = attentionRollout(stacked, 2, 1, 2);
+    assert.ok(flow[0] <= rollout[4 + 2] + 1e-12, 'flow never exceeds what rollout routes here');
+  });
+});
