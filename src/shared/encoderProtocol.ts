@@ -4,6 +4,7 @@
  * only that process. One discriminated union per direction, each side switching over `type`.
  */
 import type { EncodingPayload } from './encoding';
+import { isModelProblem, type ModelProblem } from './modelProblem';
 
 /** One text to encode: what the attention panel asks for. */
 export interface EncodeInput {
@@ -64,9 +65,9 @@ export type FromEncoder =
    * thread (the structured clone of a 512-token payload, 17 MB, would be deserialised on it)
    */
   | { type: 'encodedInFile'; id: number; payload: Omit<EncodingPayload, PayloadArray>; file: string; arrays: FileArray[] }
-  | { type: 'failed'; id: number; kind: EncodeFailureKind; message: string }
+  | { type: 'failed'; id: number; kind: EncodeFailureKind; message: string; problem?: ModelProblem }
   /** a model was loaded (once per model choice), with what it could not use on the way */
-  | { type: 'loaded'; model: string; provider: string; loadMillis: number; runtimeFallback?: string; customRefused?: string };
+  | { type: 'loaded'; model: string; provider: string; loadMillis: number; runtimeFallback?: string; customRefused?: ModelProblem };
 
 /** A message from the encoder process, checked at the boundary: anything else is a ProtocolError. */
 export function parseFromEncoder(raw: unknown): FromEncoder {
@@ -98,7 +99,8 @@ export function parseFromEncoder(raw: unknown): FromEncoder {
     }
     case 'failed': {
       const kind = m.kind === 'input' || m.kind === 'model' ? m.kind : 'other';
-      return { type: 'failed', id: id(), kind, message: typeof m.message === 'string' ? m.message : 'the encoder process gave no reason' };
+      const message = typeof m.message === 'string' ? m.message : 'the encoder process gave no reason';
+      return { type: 'failed', id: id(), kind, message, ...(isModelProblem(m.problem) ? { problem: m.problem } : {}) };
     }
     case 'loaded':
       if (typeof m.model !== 'string' || typeof m.provider !== 'string' || typeof m.loadMillis !== 'number') throw new EncoderProtocolError('loaded without model, provider and load time');
@@ -108,7 +110,7 @@ export function parseFromEncoder(raw: unknown): FromEncoder {
         provider: m.provider,
         loadMillis: m.loadMillis,
         runtimeFallback: typeof m.runtimeFallback === 'string' ? m.runtimeFallback : undefined,
-        customRefused: typeof m.customRefused === 'string' ? m.customRefused : undefined,
+        customRefused: isModelProblem(m.customRefused) ? m.customRefused : undefined,
       };
     default:
       throw new EncoderProtocolError(`an unknown message type ${JSON.stringify(m.type)}`);

@@ -1,3 +1,5 @@
+import { ModelFormatError, modelProblem } from './modelProblem';
+
 /** What the extension reads from a model's config.json (the bundled model writes all of it). */
 export interface ModelConfig {
   num_layers: number;
@@ -9,10 +11,10 @@ export interface ModelConfig {
 }
 
 export function parseModelConfig(raw: unknown): ModelConfig {
-  if (typeof raw !== 'object' || raw === null) throw new Error('config.json is not a JSON object');
+  if (typeof raw !== 'object' || raw === null) throw new ModelFormatError(modelProblem('configNotObject'));
   const c = raw as Record<string, unknown>;
   for (const k of ['num_layers', 'num_heads', 'hidden_size', 'max_position_embeddings', 'vocab_size']) {
-    if (!Number.isInteger(c[k]) || (c[k] as number) <= 0) throw new Error(`config.json: "${k}" must be a positive integer`);
+    if (!Number.isInteger(c[k]) || (c[k] as number) <= 0) throw new ModelFormatError(modelProblem('configField', k));
   }
   const s = c.special_tokens as Record<string, unknown> | undefined;
   const special = { pad: 0, unk: 1, cls: 2, sep: 3, mask: 4, ...(s && typeof s === 'object' ? s : {}) } as ModelConfig['special_tokens'];

@@ -5,6 +5,7 @@
  * the original BERT and TensorFlow exports: input_ids / input_mask / segment_ids, often with a ":0"
  * suffix and int32), some leave the segment input out, and some fix the sequence length.
  */
+import { type ModelProblem, modelProblem } from './modelProblem';
 
 /** An input as the graph declares it: ONNX element type name and shape (numbers fixed, strings symbolic). */
 export interface DeclaredInput {
@@ -47,53 +48,51 @@ function bareName(name: string): string {
   return name.replace(/:\d+$/, '').split('/').pop()!.toLowerCase();
 }
 
-const WHAT_IS_FED = 'token ids (input_ids), an attention mask (attention_mask or input_mask), segments (token_type_ids or segment_ids) and positions (position_ids)';
-
 /** The inputs mapped to what they take, or in words why this export cannot be fed. */
-export function mapModelInputs(declared: readonly DeclaredInput[]): { inputs: ModelInputs } | { problem: string } {
+export function mapModelInputs(declared: readonly DeclaredInput[]): { inputs: ModelInputs } | { problem: ModelProblem } {
   const byRole: Partial<Record<Role, DeclaredInput>> = {};
   const unknown: string[] = [];
   for (const input of declared) {
     const bare = bareName(input.name);
     const role = (Object.keys(ROLES) as Role[]).find((r) => (ROLES[r] as readonly string[]).includes(bare));
     if (!role) unknown.push(input.name);
-    else if (byRole[role]) return { problem: `two of its inputs, ${byRole[role].name} and ${input.name}, both look like the ${role} input` };
+    else if (byRole[role]) return { problem: modelProblem('inputsAmbiguous', byRole[role].name, input.name, role) };
     else byRole[role] = input;
   }
   const names = declared.map((d) => d.name).join(', ');
-  if (!byRole.ids) return { problem: `its inputs are [${names}], and none of them takes token ids (expected input_ids, or input_word_ids)` };
-  if (unknown.length) return { problem: `it needs inputs this extension cannot provide: ${unknown.join(', ')} (it feeds ${WHAT_IS_FED})` };
+  if (!byRole.ids) return { problem: modelProblem('noIdsInput', names) };
+  if (unknown.length) return { problem: modelProblem('unknownInputs', unknown.join(', ')) };
 
   const intTypes: Record<string, IntType> = {};
   for (const role of ['ids', 'mask', 'segments', 'positions'] as const) {
     const input = byRole[role];
     if (!input) continue;
     if (input.type !== 'int64' && input.type !== 'int32') {
-      return { problem: `its ${role === 'ids' ? 'token id' : role} input ${input.name} takes ${input.type ?? 'a non-tensor value'}, where int64 or int32 would work` };
+      return { problem: modelProblem('inputNotInteger', role === 'ids' ? 'token id' : role, input.name, input.type ?? 'a non-tensor value') };
     }
     intTypes[input.name] = input.type;
   }
   const posScale = byRole.posScale;
-  if (posScale && posScale.type !== 'float32') return { problem: `its pos_scale input takes ${posScale.type ?? 'a non-tensor value'}, where float32 would work` };
+  if (posScale && posScale.type !== 'float32') return { problem: modelProblem('posScaleNotFloat', posScale.type ?? 'a non-tensor value') };
 
   // [batch, sequence] for every per-token input, each axis fixed or not, the same across inputs
   const perToken = (['ids', 'mask', 'segments', 'positions'] as const).flatMap((r) => (byRole[r] ? [byRole[r]] : []));
   let fixedBatch: number | undefined;
   let fixedLength: number | undefined;
   for (const input of perToken) {
-    if (input.dims.length !== 2) return { problem: `its input ${input.name} has shape [${input.dims.join(', ')}], where [batch, sequence] would work` };
+    if (input.dims.length !== 2) return { problem: modelProblem('inputShape', input.name, input.dims.join(', ')) };
     const [batch, length] = input.dims;
     if (typeof batch === 'number' && batch > 0) {
-      if (fixedBatch !== undefined && fixedBatch !== batch) return { problem: `its inputs disagree on the batch size (${fixedBatch} and ${batch})` };
+      if (fixedBatch !== undefined && fixedBatch !== batch) return { problem: modelProblem('batchDisagrees', fixedBatch, batch) };
       fixedBatch = batch;
     }
     if (typeof length === 'number' && length > 0) {
-      if (fixedLength !== undefined && fixedLength !== length) return { problem: `its inputs disagree on the sequence length (${fixedLength} and ${length})` };
+      if (fixedLength !== undefined && fixedLength !== length) return { problem: modelProblem('lengthDisagrees', fixedLength, length) };
       fixedLength = length;
     }
   }
   // [CLS] one token [SEP] is the shortest text
-  if (fixedLength !== undefined && fixedLength < 3) return { problem: `it was exported for sequences of ${fixedLength} tokens, too few for [CLS], a token and [SEP]: export it with a dynamic sequence axis` };
+  if (fixedLength !== undefined && fixedLength < 3) return { problem: modelProblem('lengthTooShort', fixedLength) };
 
   return {
     inputs: {

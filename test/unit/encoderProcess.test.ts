@@ -6,6 +6,7 @@ import { EncodeFailure, type EncoderNotice, EncoderProcess, type EncoderProcessO
 import { loadRuntime } from '../../src/host/encoder/runtime';
 import type { ModelChoice } from '../../src/shared/encoderProtocol';
 import { BUNDLED } from './modelFiles';
+import { modelProblemEnglish } from '../../src/shared/modelProblem';
 
 /** The process runs the TypeScript source under tsx, as the built extension runs dist/host/encoderProcess.js. */
 const ENTRY = path.resolve(__dirname, '../../src/host/encoder/encoderProcessMain.ts');
@@ -153,7 +154,7 @@ suite('the encoder process', function () {
     const payload = await proc.encode({ ...MODEL, custom: { name: 'fused', modelPath: fused, tokenizerPath: BUNDLED.tokenizerPath } }, { text: TEXT });
     assert.strictEqual(payload.modelName, BUNDLED.name);
     const loaded = notices.find((n) => n.kind === 'loaded');
-    assert.ok(loaded?.kind === 'loaded' && /fused into 2 com\.microsoft Attention nodes/.test(loaded.customRefused ?? ''), JSON.stringify(loaded));
+    assert.ok(loaded?.kind === 'loaded' && /fused into 2 com\.microsoft Attention nodes/.test(loaded.customRefused ? modelProblemEnglish(loaded.customRefused) : ''), JSON.stringify(loaded));
   });
 
   test('after dispose, requests fail at once and no process is left', async () => {

@@ -7,14 +7,28 @@ suite('encoder process protocol: messages from the process are checked at the bo
     assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 4, kind: 'input', message: 'the text is empty' }), { type: 'failed', id: 4, kind: 'input', message: 'the text is empty' });
     const payload = { attention: new Float32Array(4), tokens: [] };
     assert.strictEqual((parseFromEncoder({ type: 'encoded', id: 5, payload }) as { payload: unknown }).payload, payload);
-    assert.deepStrictEqual(parseFromEncoder({ type: 'loaded', model: 'm', provider: 'p', loadMillis: 12, customRefused: 'why' }), {
+    const why = { code: 'modelEmpty', args: ['/m.onnx'] };
+    assert.deepStrictEqual(parseFromEncoder({ type: 'loaded', model: 'm', provider: 'p', loadMillis: 12, customRefused: why }), {
       type: 'loaded',
       model: 'm',
       provider: 'p',
       loadMillis: 12,
       runtimeFallback: undefined,
-      customRefused: 'why',
+      customRefused: why,
     });
+    assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 6, kind: 'model', message: 'the ONNX file has no graph', problem: { code: 'noGraph', args: [] } }), {
+      type: 'failed',
+      id: 6,
+      kind: 'model',
+      message: 'the ONNX file has no graph',
+      problem: { code: 'noGraph', args: [] },
+    });
+  });
+
+  test('a model problem the host cannot name (an unknown code, arguments that are not strings) is left out, the English message kept', () => {
+    assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 2, kind: 'model', message: 'm', problem: { code: 'noSuchCode', args: [] } }), { type: 'failed', id: 2, kind: 'model', message: 'm' });
+    const loaded = parseFromEncoder({ type: 'loaded', model: 'm', provider: 'p', loadMillis: 1, customRefused: { code: 'modelEmpty', args: [3] } });
+    assert.strictEqual(loaded.type === 'loaded' && loaded.customRefused, undefined);
   });
 
   test('a failure of an unknown kind is kept as "other", with its message', () => {

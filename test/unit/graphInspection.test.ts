@@ -2,6 +2,9 @@ import * as assert from 'node:assert';
 import { onnx } from 'onnx-proto';
 import { fusedAttentionProblem, inspectGraph, vocabularyMismatch } from '../../src/host/encoder/graphInspection';
 import { attentionAs4d } from '../../src/host/encoder/graphRun';
+import { type ModelProblem, modelProblemEnglish } from '../../src/shared/modelProblem';
+
+const englishOf = (p: ModelProblem | undefined) => (p ? modelProblemEnglish(p) : '');
 
 const table = (name: string, rows: number, cols = 4) => onnx.TensorProto.create({ name, dims: [rows, cols], dataType: onnx.TensorProto.DataType.FLOAT });
 const node = (opType: string, input: string[], output: string[], domain = '') => onnx.NodeProto.create({ opType, input, output, domain });
@@ -54,7 +57,7 @@ suite('graph inspection before the first run', () => {
         { opType: 'MultiHeadAttention', domain: 'ai.onnx.contrib', count: 1 },
         { opType: 'Attention', domain: 'ai.onnx', count: 1 },
       ]);
-      assert.match(fusedAttentionProblem(facts.fusedAttention), /^its attention is fused into 2 com\.microsoft Attention nodes and 1 ai\.onnx\.contrib MultiHeadAttention node and 1 ai\.onnx Attention node, which compute/);
+      assert.match(modelProblemEnglish(fusedAttentionProblem(facts.fusedAttention)), /^its attention is fused into 2 com\.microsoft Attention nodes and 1 ai\.onnx\.contrib MultiHeadAttention node and 1 ai\.onnx Attention node, which compute/);
     });
 
     test('a node merely named after attention is not fused attention', () => {
@@ -71,12 +74,12 @@ suite('graph inspection before the first run', () => {
     });
 
     test('a table smaller than the tokenizer: ids would fall outside it', () => {
-      assert.match(vocabularyMismatch(30522, 8192) ?? '', /30,522 entries but the model's embedding table has 8,192 rows, so ids from 8,192 on would fall outside it/);
+      assert.match(englishOf(vocabularyMismatch(30522, 8192)), /30,522 entries but the model's embedding table has 8,192 rows, so ids from 8,192 on would fall outside it/);
     });
 
     test("a table much larger: another model's tokenizer", () => {
-      assert.match(vocabularyMismatch(8192, 30522) ?? '', /8,192 entries but the model's embedding table has 30,522 rows, so the tokenizer belongs to another model/);
-      assert.match(vocabularyMismatch(28996, 30522) ?? '', /belongs to another model/, 'bert-base-cased with bert-base-uncased');
+      assert.match(englishOf(vocabularyMismatch(8192, 30522)), /8,192 entries but the model's embedding table has 30,522 rows, so the tokenizer belongs to another model/);
+      assert.match(englishOf(vocabularyMismatch(28996, 30522)), /belongs to another model/, 'bert-base-cased with bert-base-uncased');
     });
   });
 

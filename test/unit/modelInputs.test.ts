@@ -1,19 +1,20 @@
 import * as assert from 'node:assert';
 import { type DeclaredInput, mapModelInputs, type ModelInputs } from '../../src/shared/modelInputs';
+import { modelProblemEnglish } from '../../src/shared/modelProblem';
 
 const dyn = ['batch', 'sequence'];
 const input = (name: string, type = 'int64', dims: readonly (number | string)[] = dyn): DeclaredInput => ({ name, type, dims });
 
 function mapped(declared: DeclaredInput[]): ModelInputs {
   const r = mapModelInputs(declared);
-  if ('problem' in r) assert.fail(`refused: ${r.problem}`);
+  if ('problem' in r) assert.fail(`refused: ${modelProblemEnglish(r.problem)}`);
   return r.inputs;
 }
 
 function problem(declared: DeclaredInput[]): string {
   const r = mapModelInputs(declared);
   if (!('problem' in r)) assert.fail(`accepted: ${JSON.stringify(r.inputs)}`);
-  return r.problem;
+  return modelProblemEnglish(r.problem);
 }
 
 suite('mapModelInputs: which input takes what, from the graph alone', () => {

@@ -28,6 +28,7 @@ import type { Log } from '../log';
 import { AttentionDecorations } from './attentionDecorations';
 import type { AttentionPanel } from './attentionPanel';
 import { saveExport } from './saveExport';
+import { errorText } from '../errorText';
 
 /**
  * Turns VS Code events (the command, selections, the panel's messages) into events of the attention
@@ -312,7 +313,7 @@ export class AttentionController extends Disposable {
       this.panel.post({ type: 'labResult', requestId, result });
     } catch (err) {
       this.log.error(`Lab ${lab} failed`, err);
-      this.panel.post({ type: 'labError', requestId, lab, message: vscode.l10n.t('The lab could not run: {0}', err instanceof Error ? err.message : String(err)) });
+      this.panel.post({ type: 'labError', requestId, lab, message: vscode.l10n.t('The lab could not run: {0}', errorText(err)) });
     }
   }
 

@@ -1,6 +1,7 @@
 import type { onnx as OnnxNs } from 'onnx-proto';
+import { ModelFormatError, modelProblem } from '../../shared/modelProblem';
 import { fusedAttentionProblem, inspectGraph } from './graphInspection';
-import { decodeModel, loadOnnxProto, ModelFormatError, type Onnx } from './onnxGraph';
+import { decodeModel, loadOnnxProto, type Onnx } from './onnxGraph';
 
 export { ModelFormatError };
 
@@ -38,7 +39,7 @@ export function tapDecoded(onnx: Onnx, model: OnnxNs.ModelProto & { graph: OnnxN
     .map((n) => n.output![0])
     .filter((out) => (consumers.get(out) ?? []).some((op) => TIMES_V.test(op)));
   if (!softmaxOutputs.length) {
-    throw new ModelFormatError('no attention Softmax was found (expected Softmax nodes whose output multiplies V), so its attention cannot be read');
+    throw new ModelFormatError(modelProblem('noSoftmax'));
   }
   const existing = new Set((graph.output ?? []).map((o) => o.name));
   for (const name of softmaxOutputs) {

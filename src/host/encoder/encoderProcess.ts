@@ -5,6 +5,7 @@ import { setPriority, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type EncodeFailureKind, type EncodeInput, type FromEncoder, type ModelChoice, parseFromEncoder, type ToEncoder } from '../../shared/encoderProtocol';
 import type { EncodingPayload } from '../../shared/encoding';
+import type { ModelProblem } from '../../shared/modelProblem';
 
 export interface EncoderProcessOptions {
   /** the script the process runs (dist/host/encoderProcess.js; the TypeScript source under tsx in tests) */
@@ -36,13 +37,15 @@ export const SPILL_BYTES = 1 << 20;
 export type EncoderNotice =
   | { kind: 'crashed'; detail: string; resent: number }
   | { kind: 'hung'; limitMs: number }
-  | { kind: 'loaded'; model: string; provider: string; loadMillis: number; runtimeFallback?: string; customRefused?: string };
+  | { kind: 'loaded'; model: string; provider: string; loadMillis: number; runtimeFallback?: string; customRefused?: ModelProblem };
 
 /** A request the encoder process could not answer, with why: the text, the model, or the process itself. */
 export class EncodeFailure extends Error {
   constructor(
     readonly kind: EncodeFailureKind | 'crashed' | 'hung' | 'stopped',
     message: string,
+    /** what was wrong with the model, for the host to say in the user's language */
+    readonly problem?: ModelProblem,
   ) {
     super(message);
   }
@@ -211,7 +214,7 @@ export class EncoderProcess {
         break;
       }
       case 'failed':
-        this.settle(m.id, (p) => p.reject(new EncodeFailure(m.kind, m.message)));
+        this.settle(m.id, (p) => p.reject(new EncodeFailure(m.kind, m.message, m.problem)));
         break;
       case 'loaded':
         this.options.onNotice?.({ kind: 'loaded', model: m.model, provider: m.provider, loadMillis: m.loadMillis, runtimeFallback: m.runtimeFallback, customRefused: m.customRefused });

@@ -10,6 +10,7 @@ import type { EncodingPayload } from '../../shared/encoding';
 import { ModelFormatError } from './attentionTap';
 import { EncoderCore, InputError } from './encoderCore';
 import { loadRuntime } from './runtime';
+import { type ModelProblem, problemOf } from '../../shared/modelProblem';
 
 /** Set by the host for tests only: lets testCrash and testHang through. */
 const TEST_HOOKS = process.env.TUTOR_ENCODER_TEST_HOOKS === '1';
@@ -34,13 +35,13 @@ function coreFor(model: ModelChoice): Promise<EncoderCore> {
   const core = (async () => {
     await previous?.then((c) => c.release()).catch(() => undefined);
     const runtime = await loadRuntime(model.wasm);
-    let customRefused: string | undefined;
+    let customRefused: ModelProblem | undefined;
     let core: EncoderCore | undefined;
     if (model.custom) {
       try {
         core = await EncoderCore.load(model.custom, runtime);
       } catch (err) {
-        customRefused = err instanceof Error ? err.message : String(err);
+        customRefused = problemOf(err);
       }
     }
     core ??= await EncoderCore.load(model.bundled, runtime);
@@ -103,7 +104,8 @@ async function drain(): Promise<void> {
         }
         send(answer(id, await core.encode(input)));
       } catch (err) {
-        send({ type: 'failed', id, kind: failureKind(err), message: err instanceof Error ? err.message : String(err) });
+        const problem = err instanceof ModelFormatError ? err.problem : undefined;
+        send({ type: 'failed', id, kind: failureKind(err), message: err instanceof Error ? err.message : String(err), problem });
       }
     }
   } finally {

@@ -6,6 +6,8 @@ import type { Log } from '../log';
 import { EncoderCore, type EncodeRequest, InputError, type ModelFiles } from './encoderCore';
 import { EncodeFailure, type EncoderNotice, EncoderProcess } from './encoderProcess';
 import { loadRuntime, type LoadedRuntime } from './runtime';
+import { type ModelProblem, modelProblem, modelProblemEnglish } from '../../shared/modelProblem';
+import { errorText, modelProblemText } from '../errorText';
 
 /** A run longer than this is taken for a hang (the WASM fallback takes a few seconds at 512 tokens). */
 const RUN_LIMIT_MS = 30_000;
@@ -81,7 +83,7 @@ export class EncoderService implements vscode.Disposable {
   private modelChoice(): ModelChoice {
     const cfg = readConfig();
     const custom = cfg.customModelPath && cfg.customTokenizerPath ? { name: cfg.customModelPath.split(/[\\/]/).pop() ?? 'custom', modelPath: cfg.customModelPath, tokenizerPath: cfg.customTokenizerPath } : undefined;
-    if (cfg.customModelPath && !cfg.customTokenizerPath) this.showRefusal(cfg.customModelPath, 'set transformerTutor.model.tokenizerPath to the model\'s tokenizer.json as well');
+    if (cfg.customModelPath && !cfg.customTokenizerPath) this.showRefusal(cfg.customModelPath, modelProblem('tokenizerPathMissing'));
     return { bundled: this.bundledFiles, custom, wasm: cfg.runtimeBackend === 'wasm' };
   }
 
@@ -125,13 +127,13 @@ export class EncoderService implements vscode.Disposable {
   }
 
   /** Tells the user once per model and reason that their model is not used, and why. */
-  private showRefusal(modelPath: string, reason: string): void {
-    const key = `${modelPath}\n${reason}`;
+  private showRefusal(modelPath: string, reason: ModelProblem): void {
+    const key = `${modelPath}\n${JSON.stringify(reason)}`;
     if (this.refusalsShown.has(key)) return;
     this.refusalsShown.add(key);
-    this.log.error(`Could not load the model ${modelPath}`, new Error(reason));
+    this.log.error(`Could not load the model ${modelPath}`, new Error(modelProblemEnglish(reason)));
     void vscode.window.showErrorMessage(
-      vscode.l10n.t('Transformer Tutor could not use your model: {0}. Expected a BERT-family ONNX export with an input_ids input and attention Softmax nodes (or attn_N outputs), and its tokenizer.json. Using the bundled model instead.', reason),
+      vscode.l10n.t('Transformer Tutor could not use your model: {0}. Expected a BERT-family ONNX export with an input_ids input and attention Softmax nodes (or attn_N outputs), and its tokenizer.json. Using the bundled model instead.', modelProblemText(reason)),
     );
   }
 
@@ -170,7 +172,7 @@ export class EncoderService implements vscode.Disposable {
           } catch (err) {
             this.log.error(`Could not load the model ${cfg.customModelPath}`, err);
             void vscode.window.showErrorMessage(
-              vscode.l10n.t('Transformer Tutor could not use your model: {0}. Expected a BERT-family ONNX export with an input_ids input and attention Softmax nodes (or attn_N outputs), and its tokenizer.json. Using the bundled model instead.', err instanceof Error ? err.message : String(err)),
+              vscode.l10n.t('Transformer Tutor could not use your model: {0}. Expected a BERT-family ONNX export with an input_ids input and attention Softmax nodes (or attn_N outputs), and its tokenizer.json. Using the bundled model instead.', errorText(err)),
             );
           }
         }

@@ -1,4 +1,5 @@
 import type { onnx as OnnxNs } from 'onnx-proto';
+import { type ModelProblem, modelProblem } from '../../shared/modelProblem';
 
 /**
  * What the loader reads off a decoded graph before running it: attention fused into single operators
@@ -71,19 +72,16 @@ function toNumber(x: number | Long): number {
  * rows larger than the vocabulary is common (padded to a multiple of 8 or 64, or with room for added
  * tokens); one smaller would be indexed past its end; one much larger belongs to another tokenizer.
  */
-export function vocabularyMismatch(tokenizerSize: number, rows: number): string | undefined {
+export function vocabularyMismatch(tokenizerSize: number, rows: number): ModelProblem | undefined {
   const fmt = (n: number) => n.toLocaleString('en-US');
-  if (tokenizerSize > rows) {
-    return `the tokenizer has ${fmt(tokenizerSize)} entries but the model's embedding table has ${fmt(rows)} rows, so ids from ${fmt(rows)} on would fall outside it: use the tokenizer.json exported with this model`;
-  }
-  if (rows - tokenizerSize > Math.max(128, Math.ceil(rows * 0.01))) {
-    return `the tokenizer has ${fmt(tokenizerSize)} entries but the model's embedding table has ${fmt(rows)} rows, so the tokenizer belongs to another model (the two differ by a few padding rows at most): use the tokenizer.json exported with this model`;
-  }
+  if (tokenizerSize > rows) return modelProblem('vocabularyTooLarge', fmt(tokenizerSize), fmt(rows));
+  if (rows - tokenizerSize > Math.max(128, Math.ceil(rows * 0.01))) return modelProblem('vocabularyForeign', fmt(tokenizerSize), fmt(rows));
   return undefined;
 }
 
 /** In words, for a refusal: what fused attention was found and what export would work. */
-export function fusedAttentionProblem(fused: GraphFacts['fusedAttention']): string {
+export function fusedAttentionProblem(fused: GraphFacts['fusedAttention']): ModelProblem {
+  // operator names stay English in every language: they are what the export tools print
   const found = fused.map((f) => `${f.count} ${f.domain} ${f.opType} node${f.count === 1 ? '' : 's'}`).join(' and ');
-  return `its attention is fused into ${found}, which compute the attention weights inside the operator and never hand them out, so there is nothing to draw; export it again without attention fusion (optimum-cli export onnx without --optimize, or with --optimize O1 at most), which keeps a Softmax per layer`;
+  return modelProblem('fusedAttention', found);
 }

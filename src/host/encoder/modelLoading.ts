@@ -3,7 +3,8 @@ import type { Tokenizer } from '@huggingface/tokenizers';
 import { type ModelConfig, parseModelConfig } from '../../shared/modelConfig';
 import { type DeclaredInput, mapModelInputs, type ModelInputs } from '../../shared/modelInputs';
 import { charNormalizer } from '../../shared/tokenAlignment';
-import { ModelFormatError, tapDecoded } from './attentionTap';
+import { ModelFormatError, modelProblem } from '../../shared/modelProblem';
+import { tapDecoded } from './attentionTap';
 import { fusedAttentionProblem, inspectGraph, vocabularyMismatch } from './graphInspection';
 import { GraphRun } from './graphRun';
 import { decodeModel, loadOnnxProto } from './onnxGraph';
@@ -51,33 +52,33 @@ interface TokenizerJson {
 
 async function readTokenizer(files: ModelFiles): Promise<{ json: TokenizerJson & { model: { vocab: Record<string, number> } }; tokenizer: Tokenizer }> {
   const text = await readFile(files.tokenizerPath, 'utf8').catch((e) => {
-    throw new ModelFormatError(`cannot read the tokenizer file ${files.tokenizerPath}: ${e.message}`);
+    throw new ModelFormatError(modelProblem('tokenizerUnreadable', files.tokenizerPath, e.message));
   });
   let json: TokenizerJson;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ModelFormatError(`the tokenizer file is not valid JSON: ${(e as Error).message}`);
+    throw new ModelFormatError(modelProblem('tokenizerNotJson', (e as Error).message));
   }
   if (json.model?.type !== 'WordPiece' || !json.model.vocab) {
-    throw new ModelFormatError('the tokenizer must be a HuggingFace tokenizer.json with a WordPiece model (BERT family)');
+    throw new ModelFormatError(modelProblem('tokenizerNotWordPiece'));
   }
   // imported here, not at the top: nothing of the tokenizer or ONNX is loaded when the extension activates
   const { Tokenizer } = await import('@huggingface/tokenizers');
   try {
     return { json: json as TokenizerJson & { model: { vocab: Record<string, number> } }, tokenizer: new Tokenizer(json, {}) };
   } catch (e) {
-    throw new ModelFormatError(`the tokenizer file cannot be used: ${(e as Error).message}`);
+    throw new ModelFormatError(modelProblem('tokenizerUnusable', (e as Error).message));
   }
 }
 
-async function createSession(runtime: LoadedRuntime, bytes: Uint8Array, files: ModelFiles, what = ''): Promise<Session> {
+async function createSession(runtime: LoadedRuntime, bytes: Uint8Array, files: ModelFiles, tapped = false): Promise<Session> {
   try {
     return await runtime.ort.InferenceSession.create(bytes, SESSION_OPTIONS);
   } catch (e) {
     const why = (e as Error).message;
-    const hint = /protobuf/i.test(why) ? ' (not an ONNX file, or a truncated or corrupt copy: export or download it again)' : '';
-    throw new ModelFormatError(`ONNX Runtime cannot load ${files.modelPath}${what}: ${why}${hint}`);
+    const code = tapped ? 'runtimeCannotLoadTapped' : /protobuf/i.test(why) ? 'runtimeCannotLoadCorrupt' : 'runtimeCannotLoad';
+    throw new ModelFormatError(modelProblem(code, files.modelPath, why));
   }
 }
 
@@ -104,14 +105,14 @@ export async function loadModel(files: ModelFiles, runtime: LoadedRuntime): Prom
   const t0 = performance.now();
   const [modelBytes, tok, cfgText] = await Promise.all([
     readFile(files.modelPath).catch((e) => {
-      throw new ModelFormatError(`cannot read the model file ${files.modelPath}: ${e.message}`);
+      throw new ModelFormatError(modelProblem('modelUnreadable', files.modelPath, e.message));
     }),
     readTokenizer(files),
     files.configPath ? readFile(files.configPath, 'utf8') : Promise.resolve(undefined),
   ]);
   const vocab = tok.json.model.vocab;
   const vocabSize = tokenizerSize(tok.json);
-  if (!modelBytes.length) throw new ModelFormatError(`the model file ${files.modelPath} is empty`);
+  if (!modelBytes.length) throw new ModelFormatError(modelProblem('modelEmpty', files.modelPath));
   const fileConfig = cfgText ? parseModelConfig(JSON.parse(cfgText) as unknown) : undefined;
   // Probe the graph: the bundled model names its attention outputs; another export gets tapped.
   let session: Session | undefined = await createSession(runtime, modelBytes, files);
@@ -137,7 +138,7 @@ export async function loadModel(files: ModelFiles, runtime: LoadedRuntime): Prom
       const probe = session;
       session = undefined;
       await probe.release();
-      session = await createSession(runtime, tapped.bytes, files, ' with its attention exposed');
+      session = await createSession(runtime, tapped.bytes, files, true);
       attentionOutputs = tapped.attentionOutputs;
       tappedBytes = tapped.bytes;
     } else {
@@ -201,13 +202,13 @@ async function probeRun(graph: GraphRun, attentionOutputs: string[], special: Mo
   try {
     out = await graph.run(graph.feeds([special.cls, special.unk, special.sep], [0, 0, 0]), attentionOutputs);
   } catch (e) {
-    throw new ModelFormatError(`it loads, but a first run on three tokens failed: ${(e as Error).message}`);
+    throw new ModelFormatError(modelProblem('firstRunFailed', (e as Error).message));
   }
   const dims = out[attentionOutputs[0]].dims;
   for (const name of attentionOutputs) {
     const d = out[name].dims;
     if (d.length !== 4 || d[0] !== 1 || d[2] !== 3 || d[3] !== 3 || d[1] !== dims[1]) {
-      throw new ModelFormatError(`on three tokens its attention output ${name} has shape [${d.join(', ')}], where [1, heads, 3, 3] (the same heads in every layer) was expected: it does not look like attention over the tokens`);
+      throw new ModelFormatError(modelProblem('attentionShape', name, d.join(', ')));
     }
   }
   return dims[1];

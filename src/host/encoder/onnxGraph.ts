@@ -1,11 +1,12 @@
 import type { onnx as OnnxNs } from 'onnx-proto';
+import { ModelFormatError, modelProblem } from '../../shared/modelProblem';
 
 /**
  * Decoding and re-encoding an ONNX model in memory, for the changes the encoder makes to a graph
  * before ONNX Runtime sees it. The file on disk is never touched. `onnx-proto` is imported on first
  * use, so activating the extension loads none of it.
  */
-export class ModelFormatError extends Error {}
+export { ModelFormatError };
 
 export type Onnx = typeof OnnxNs;
 
@@ -20,9 +21,9 @@ export function decodeModel(onnx: Onnx, bytes: Uint8Array): OnnxNs.ModelProto & 
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (err) {
-    throw new ModelFormatError(`not an ONNX model (protobuf decoding failed: ${err instanceof Error ? err.message : String(err)})`);
+    throw new ModelFormatError(modelProblem('notOnnx', err instanceof Error ? err.message : String(err)));
   }
-  if (!model.graph || !model.graph.node?.length) throw new ModelFormatError('the ONNX file has no graph');
+  if (!model.graph || !model.graph.node?.length) throw new ModelFormatError(modelProblem('noGraph'));
   return model as OnnxNs.ModelProto & { graph: OnnxNs.GraphProto };
 }
 
@@ -40,7 +41,7 @@ export async function restrictOutputs(bytes: Uint8Array, keep: readonly string[]
   const wanted = new Set(keep);
   const present = new Set((graph.output ?? []).map((o) => o.name ?? ''));
   const missing = keep.filter((n) => !present.has(n));
-  if (missing.length) throw new ModelFormatError(`the model has no output named ${missing.join(', ')}`);
+  if (missing.length) throw new ModelFormatError(modelProblem('missingOutputs', missing.join(', ')));
   graph.output = (graph.output ?? []).filter((o) => wanted.has(o.name ?? ''));
   // a node with a subgraph (If, Loop, Scan) may read outer names implicitly: leave such graphs whole
   const hasSubgraphs = graph.node.some((n) => (n.attribute ?? []).some((a) => a.g || a.graphs?.length));
@@ -61,8 +62,8 @@ export async function restrictOutputs(bytes: Uint8Array, keep: readonly string[]
   }
   for (const { name, parts } of stacks) {
     const first = graph.output.find((o) => o.name === parts[0]);
-    if (!first || parts.some((p) => !wanted.has(p))) throw new ModelFormatError(`cannot stack ${name}: ${parts.join(', ')} must all be kept outputs`);
-    if ((graph.node ?? []).some((n) => n.output?.includes(name)) || present.has(name)) throw new ModelFormatError(`cannot stack into ${name}: the model already has that name`);
+    if (!first || parts.some((p) => !wanted.has(p))) throw new ModelFormatError(modelProblem('cannotStack', name, parts.join(', ')));
+    if ((graph.node ?? []).some((n) => n.output?.includes(name)) || present.has(name)) throw new ModelFormatError(modelProblem('stackNameTaken', name));
     graph.node.push(onnx.NodeProto.create({
       name: `${name}/Concat`,
       opType: 'Concat',

@@ -10,6 +10,7 @@ import { LiveItemSource } from './liveItems';
 import { liveTextFromEditor } from './liveText';
 import { modelItemWords } from './modelItemText';
 import type { QuizEntry } from './quizFlow';
+import { errorText } from '../errorText';
 
 /** Every item key in the bank, in bank order (topic, then order), across languages. */
 export function bankKeys(bank: QuestionBank, questionIds?: ReadonlySet<string>): string[] {
@@ -43,7 +44,7 @@ export async function prepareEntries(keys: readonly string[], bank: QuestionBank
       source = new LiveItemSource(await encoder.get(), liveTextFromEditor(), seededRandom(seed));
     } catch (err) {
       log.error('The encoder could not load; the quiz leaves out its live model items', err);
-      void vscode.window.showWarningMessage(vscode.l10n.t('The encoder could not load, so this quiz leaves out the questions computed on your text: {0}', err instanceof Error ? err.message : String(err)));
+      void vscode.window.showWarningMessage(vscode.l10n.t('The encoder could not load, so this quiz leaves out the questions computed on your text: {0}', errorText(err)));
     }
   }
   const entries: QuizEntry[] = [];
