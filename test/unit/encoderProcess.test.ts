@@ -1,8 +1,9 @@
 import * as assert from 'node:assert';
-import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EncoderCore } from '../../src/host/encoder/encoderCore';
-import { EncodeFailure, type EncoderNotice, EncoderProcess, type EncoderProcessOptions } from '../../src/host/encoder/encoderProcess';
+import { EncodeFailure, type EncoderNotice, EncoderProcess, type EncoderProcessOptions, spillBase } from '../../src/host/encoder/encoderProcess';
 import { loadRuntime } from '../../src/host/encoder/runtime';
 import type { ModelChoice } from '../../src/shared/encoderProtocol';
 import { BUNDLED } from './modelFiles';
@@ -87,6 +88,23 @@ suite('the encoder process', function () {
     assert.deepStrictEqual(readdirSync(folder), [], 'no payload file is left behind');
     await proc.dispose();
     assert.ok(!existsSync(folder), 'the folder goes with the encoder');
+  });
+
+  test("a payload folder left by an extension host that is gone is removed; a live one's is kept", async () => {
+    // a process id that has just ended, and this process's own
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const stale = mkdtempSync(path.join(spillBase(), `tutor-encoder-${gone}-`));
+    writeFileSync(path.join(stale, '7.f32'), 'left over');
+    const live = mkdtempSync(path.join(spillBase(), `tutor-encoder-${process.pid}-`));
+    try {
+      const { proc } = started();
+      await proc.encode(MODEL, { text: TEXT, qkv: false });
+      assert.ok(!existsSync(stale), 'the folder of a host that is gone');
+      assert.ok(existsSync(live), 'a running host keeps its folder');
+    } finally {
+      rmSync(stale, { recursive: true, force: true });
+      rmSync(live, { recursive: true, force: true });
+    }
   });
 
   test('a text that cannot be encoded fails with its reason; the process goes on', async () => {

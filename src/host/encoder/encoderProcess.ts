@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -152,7 +152,7 @@ export class EncoderProcess {
   private start(): ChildProcess {
     const { testHooks, entry, execArgv } = this.options;
     const spillBytes = this.options.spillBytes ?? SPILL_BYTES;
-    if (Number.isFinite(spillBytes)) this.spillDir ??= mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'tutor-encoder-'));
+    if (Number.isFinite(spillBytes)) this.spillDir ??= makeSpillDir();
     const env = {
       ...process.env,
       // in desktop VS Code the extension host's executable is Electron: run it as plain Node, as language servers are
@@ -304,6 +304,42 @@ export class EncoderProcess {
       if (how === 'idle' && child.connected) child.disconnect();
       else child.kill('SIGKILL');
     });
+  }
+}
+
+/** Where payload files go: in memory where the system has /dev/shm. */
+export function spillBase(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
+
+/**
+ * A folder of this extension host's own for payload files, named after its process id. Folders left by
+ * extension hosts that are gone (killed before they could remove theirs) are removed first.
+ */
+function makeSpillDir(): string {
+  const base = spillBase();
+  for (const name of readdirSafe(base)) {
+    const owner = /^tutor-encoder-(\d+)-/.exec(name)?.[1];
+    if (owner && !isAlive(Number(owner))) rmSync(path.join(base, name), { recursive: true, force: true });
+  }
+  return mkdtempSync(path.join(base, `tutor-encoder-${process.pid}-`));
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
