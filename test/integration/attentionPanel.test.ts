@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostMessage, ViewKind } from '../../src/shared/protocol';
 import { LAB_IDS } from '../../src/shared/questions/types';
-import { hasWebviewDriver, inAttentionPanel, inWebview, panelShows, readPanel, screenshot, sleep, tutor, waitFor, workspaceFile } from './helpers';
+import { hasWebviewDriver, inAttentionPanel, inWebview, panelShows, readPanel, screenshot, tutor, waitFor, workspaceFile } from './helpers';
 
 async function selectAndShow(file: string, range?: vscode.Range): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(workspaceFile(file));
@@ -190,16 +190,20 @@ suite('Attention panel', () => {
     const doc = editor.document;
     const posted = api.attention.encodingsPosted;
     // away and back within the debounce: what settles is the text already shown
+    const asked = api.attention.session.asked;
+    const settled = api.attention.selectionsSettled;
     editor.selection = other;
     editor.selection = first;
-    await sleep(2000);
-    assert.strictEqual(api.attention.encodingsPosted, posted, 'the shown text was not run again');
+    await waitFor('the selection settled', () => api.attention.selectionsSettled > settled || undefined);
+    // the session decides at once: a new run would be asked for now
+    assert.strictEqual(api.attention.session.asked, asked, 'the shown text was not run again');
+    assert.strictEqual(api.attention.encodingsPosted, posted);
     editor.selection = other;
     const next = await waitFor('the new selection', () => (api.attention.encodingsPosted > posted ? api.attention.current : undefined), 60000);
     assert.strictEqual(next.request.text, doc.getText(other));
     // a message took the drawing's place (a blank selection): coming back to the text draws it again
     editor.selection = new vscode.Selection(1, 0, 2, 0);
-    await sleep(1000);
+    await waitFor('the message for the blank selection', () => api.attention.session.message?.kind === 'blank' || undefined);
     const afterBlank = api.attention.encodingsPosted;
     editor.selection = other;
     await waitFor('the text drawn again after the message', () => api.attention.encodingsPosted > afterBlank || undefined, 60000);

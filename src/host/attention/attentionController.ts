@@ -44,6 +44,8 @@ export class AttentionController extends Disposable {
   private lastEditor: vscode.TextEditor | undefined;
   /** every encoding posted, for tests and the status line */
   encodingsPosted = 0;
+  /** selections that settled after the debounce and went to the session (tests wait on it instead of sleeping) */
+  selectionsSettled = 0;
   /** the webview's last report of a finished render (view, token count, milliseconds) */
   lastRendered: { view: string; tokens: number; millis: number; theme: string } | undefined;
   /** the last lab result posted (tests read it) */
@@ -298,7 +300,9 @@ export class AttentionController extends Disposable {
     clearTimeout(this.debounce);
     const editor = e.textEditor;
     this.debounce = setTimeout(() => {
-      if (!editor.selection.isEmpty) this.dispatch({ type: 'selection', text: this.textOf(editor) });
+      if (editor.selection.isEmpty) return;
+      this.selectionsSettled++;
+      this.dispatch({ type: 'selection', text: this.textOf(editor) });
     }, readConfig().debounceMs);
   }
 
