@@ -1,9 +1,15 @@
 import * as vscode from 'vscode';
 import { isModelProblem, MODEL_PROBLEM_TEXT, type ModelProblem } from '../shared/modelProblem';
+import { PROGRESS_PROBLEM_TEXT, type ProgressProblem } from '../shared/quiz/progressFormat';
 
 /** A model problem in the user's language; the English text of each code is its l10n key. */
 export function modelProblemText(p: ModelProblem): string {
   return vscode.l10n.t(MODEL_PROBLEM_TEXT[p.code], ...p.args);
+}
+
+/** A problem with stored or imported quiz progress, in the user's language. */
+export function progressProblemText(p: ProgressProblem): string {
+  return vscode.l10n.t(PROGRESS_PROBLEM_TEXT[p.code], ...p.args);
 }
 
 /**

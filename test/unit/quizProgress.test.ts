@@ -1,14 +1,16 @@
 import * as assert from 'node:assert';
 import type { PreparedItem } from '../../src/shared/quiz/askedItem';
 import { answered, dueBuckets, dueKeys, emptyProgress, mergeProgress, nextDueAfter, type Progress, questionProgress, withItem } from '../../src/shared/quiz/progress';
-import { EXPORT_FORMAT, exportProgress, importDecision, parseExport, parseProgress } from '../../src/shared/quiz/progressFormat';
+import { EXPORT_FORMAT, exportProgress, importDecision, type LoadedProgress, parseExport, parseProgress, PROGRESS_PROBLEM_TEXT, progressProblemEnglish } from '../../src/shared/quiz/progressFormat';
 import { planReview, planRun } from '../../src/shared/quiz/quizPlan';
 import { QuizRun } from '../../src/shared/quiz/quizRun';
 import { Rating, review } from '../../src/shared/quiz/scheduling';
+import { untranslated } from './l10nBundle';
 
 const T0 = Date.UTC(2025, 2, 3, 8, 0, 0);
 const MIN = 60_000;
 const DAY = 86_400_000;
+const english = (loaded: LoadedProgress) => loaded.problems.map(progressProblemEnglish);
 
 function sample(): Progress {
   let p = emptyProgress();
@@ -109,9 +111,9 @@ suite('quiz progress: stored data, migration and corruption', () => {
     assert.deepStrictEqual(Object.keys(r.progress.items), ['padding-mask#which-axis']);
     assert.strictEqual('extra' in r.progress.items['padding-mask#which-axis'], false, 'unknown fields are not carried on');
     assert.strictEqual(r.problems.length, 4);
-    assert.ok(r.problems.some((m) => m.startsWith('padding-mask#all-masked: card.due')), r.problems.join('\n'));
-    assert.ok(r.problems.some((m) => m.startsWith('why-scale-sqrt-dk#variance: attempts/correct')));
-    assert.ok(r.problems.some((m) => m.startsWith('not a key: the key')));
+    assert.ok(english(r).some((m) => m.startsWith('padding-mask#all-masked: card.due')), english(r).join('\n'));
+    assert.ok(english(r).some((m) => m.startsWith('why-scale-sqrt-dk#variance: attempts/correct')));
+    assert.ok(english(r).some((m) => m.startsWith('not a key: the key')));
   });
 
   test('unreadable data starts afresh with a reason, and never throws', () => {
@@ -127,7 +129,7 @@ suite('quiz progress: stored data, migration and corruption', () => {
       const r = parseProgress(raw);
       assert.strictEqual(r.outcome, 'unreadable', JSON.stringify(raw));
       assert.deepStrictEqual(r.progress, emptyProgress());
-      assert.match(r.problems[0], why);
+      assert.match(english(r)[0], why);
     }
   });
 
@@ -144,7 +146,7 @@ suite('quiz progress: stored data, migration and corruption', () => {
     };
     const r = parseProgress(v1);
     assert.strictEqual(r.outcome, 'recovered', 'migrated, but one card was broken');
-    assert.deepStrictEqual(r.problems, ['causal-mask#broken: card.due is not a time']);
+    assert.deepStrictEqual(english(r), ['causal-mask#broken: card.due is not a time']);
     const a = r.progress.items['padding-mask#which-axis'];
     assert.deepStrictEqual(a.card, { due: T0 + 3 * DAY, stability: 3.2, difficulty: 5.1, scheduledDays: 3, learningSteps: 0, reps: 2, lapses: 0, state: 2, lastReview: T0 });
     assert.deepStrictEqual([a.attempts, a.correct, a.lastCorrect, a.lastAnsweredAt], [2, 2, true, T0]);
@@ -154,6 +156,10 @@ suite('quiz progress: stored data, migration and corruption', () => {
     assert.strictEqual(parseProgress(v1).outcome, 'migrated');
     // the migrated card schedules on with ts-fsrs
     assert.ok(review(a.card, Rating.Good, T0 + 3 * DAY).due > T0 + 3 * DAY);
+  });
+
+  test('every problem with stored or imported progress has an English text and a Chinese translation with the same placeholders', () => {
+    assert.deepStrictEqual(untranslated(PROGRESS_PROBLEM_TEXT), []);
   });
 
   test('export files round-trip; other JSON is refused with a reason', () => {
@@ -166,16 +172,16 @@ suite('quiz progress: stored data, migration and corruption', () => {
     assert.deepStrictEqual(back.progress, p);
     const other = parseExport({ format: 'anki-deck', version: 2, items: {} });
     assert.strictEqual(other.outcome, 'unreadable');
-    assert.match(other.problems[0], /not a Transformer Tutor progress export/);
+    assert.match(english(other)[0], /not a Transformer Tutor progress export/);
   });
 
   test('import: a file with no valid item is refused before anything is offered; damaged items are named before the choice', () => {
     const good = sample().items['padding-mask#which-axis'];
     const onlyDamaged = parseExport({ format: EXPORT_FORMAT, version: 2, items: { 'padding-mask#which-axis': { card: 'gone' } } });
-    assert.deepStrictEqual(importDecision(onlyDamaged), { type: 'refuse', why: 'damaged', problems: ['padding-mask#which-axis: card is missing'] });
+    assert.deepStrictEqual(importDecision(onlyDamaged), { type: 'refuse', why: 'damaged', problems: [{ code: 'cardMissing', args: ['padding-mask#which-axis'] }] });
     assert.deepStrictEqual(importDecision(parseExport({ format: EXPORT_FORMAT, version: 2, items: {} })), { type: 'refuse', why: 'empty', problems: [] });
     const some = parseExport({ format: EXPORT_FORMAT, version: 2, items: { 'padding-mask#which-axis': good, 'padding-mask#all-masked': { card: 'gone' } } });
-    assert.deepStrictEqual(importDecision(some), { type: 'ask', count: 1, problems: ['padding-mask#all-masked: card is missing'] });
+    assert.deepStrictEqual(importDecision(some), { type: 'ask', count: 1, problems: [{ code: 'cardMissing', args: ['padding-mask#all-masked'] }] });
   });
 
   test('every answer is logged; version 2 progress is migrated with empty logs; a damaged log costs only the log', () => {
@@ -196,7 +202,7 @@ suite('quiz progress: stored data, migration and corruption', () => {
     const r = parseProgress(damaged);
     assert.strictEqual(r.outcome, 'recovered');
     assert.deepStrictEqual(r.progress.items['padding-mask#which-axis'], { ...p.items['padding-mask#which-axis'], log: [] }, 'the schedule is kept');
-    assert.match(r.problems[0], /^padding-mask#which-axis: the review log/);
+    assert.match(english(r)[0], /^padding-mask#which-axis: the review log/);
   });
 
   test('fitted parameters travel with the progress (sync, export); damaged ones are named and dropped', () => {
@@ -208,7 +214,7 @@ suite('quiz progress: stored data, migration and corruption', () => {
     const bad = parseProgress(JSON.parse(JSON.stringify({ ...p, fitted: { ...fitted, w: [1, 2] } })));
     assert.strictEqual(bad.outcome, 'recovered');
     assert.strictEqual(bad.progress.fitted, undefined);
-    assert.match(bad.problems[0], /fitted scheduling parameters are damaged/);
+    assert.match(english(bad)[0], /fitted scheduling parameters are damaged/);
     const newer = { ...fitted, fittedAt: T0 + DAY };
     assert.deepStrictEqual(mergeProgress(p, { ...emptyProgress(), fitted: newer }).progress.fitted, newer, 'the newer fit wins a merge');
   });

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { mergeProgress } from '../../shared/quiz/progress';
 import { importDecision } from '../../shared/quiz/progressFormat';
+import { progressProblemText } from '../errorText';
 import type { ProgressStore } from './progressStore';
 
 const JSON_FILTER = { JSON: ['json'] };
@@ -29,7 +30,7 @@ export async function importProgressCommand(store: ProgressStore, source?: vscod
   if (!source) return undefined;
   const loaded = await store.readExport(source);
   const decision = importDecision(loaded);
-  const listed = loaded.problems.slice(0, 3).join('; ') + (loaded.problems.length > 3 ? '; …' : '');
+  const listed = loaded.problems.slice(0, 3).map(progressProblemText).join('; ') + (loaded.problems.length > 3 ? '; …' : '');
   if (decision.type === 'refuse') {
     // thrown, so it reaches the person as an error with Show Details, and nothing is changed
     throw new Error(

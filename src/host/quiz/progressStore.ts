@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { emptyProgress, type Progress } from '../../shared/quiz/progress';
-import { exportProgress, type LoadedProgress, parseExport, parseProgress } from '../../shared/quiz/progressFormat';
+import { exportProgress, type LoadedProgress, parseExport, parseProgress, progressProblemEnglish } from '../../shared/quiz/progressFormat';
+import { progressProblemText } from '../errorText';
 import type { Log } from '../log';
 
 /** The globalState key; synced with Settings Sync so progress follows the person between machines. */
@@ -77,7 +78,7 @@ export class ProgressStore implements vscode.Disposable {
       // without a backup the original stays in globalState untouched; the cleaned copy is used in memory
       this.log.error('Could not back up the quiz progress; leaving the stored copy as it is', err);
     }
-    this.log.warn(`Quiz progress ${loaded.outcome}: ${loaded.problems.join('; ') || 'older format'}${file ? `; original saved to ${file.fsPath}` : ''}`);
+    this.log.warn(`Quiz progress ${loaded.outcome}: ${loaded.problems.map(progressProblemEnglish).join('; ') || 'older format'}${file ? `; original saved to ${file.fsPath}` : ''}`);
     // only what was repaired is replaced: progress saved while the backup was being written (an answer,
     // an import, a reset) is newer, and stays
     if (file && this.context.globalState.get(PROGRESS_KEY) === raw) {
@@ -89,7 +90,7 @@ export class ProgressStore implements vscode.Disposable {
     const where = file ? vscode.l10n.t('The original is saved in {0}.', file.fsPath) : vscode.l10n.t('It could not be backed up, so the stored copy was left unchanged.');
     const message =
       loaded.outcome === 'unreadable'
-        ? vscode.l10n.t('Transformer Tutor could not read your quiz progress ({0}) and starts afresh. {1}', loaded.problems[0] ?? '', where)
+        ? vscode.l10n.t('Transformer Tutor could not read your quiz progress ({0}) and starts afresh. {1}', loaded.problems[0] ? progressProblemText(loaded.problems[0]) : '', where)
         : vscode.l10n.t('Transformer Tutor left out {0} quiz item(s) whose progress was damaged; the rest is kept. {1}', loaded.problems.length, where);
     const open = vscode.l10n.t('Open Backup');
     const details = vscode.l10n.t('Show Details');
@@ -113,7 +114,7 @@ export class ProgressStore implements vscode.Disposable {
       throw new Error(vscode.l10n.t('{0} is not JSON ({1}); choose a file written by Export Quiz Progress.', source.fsPath, (err as Error).message));
     }
     const loaded = parseExport(raw);
-    if (loaded.outcome === 'unreadable') throw new Error(vscode.l10n.t('{0} cannot be imported: {1}.', source.fsPath, loaded.problems[0]));
+    if (loaded.outcome === 'unreadable') throw new Error(vscode.l10n.t('{0} cannot be imported: {1}.', source.fsPath, progressProblemText(loaded.problems[0])));
     return loaded;
   }
 

@@ -10,6 +10,7 @@
  * - version 1 (first development builds): `{ version: 1, cards: { key: ts-fsrs Card as JSON } ,
  *   results?: { key: { right, wrong } } }`, dates as ISO strings and state as a number or a name.
  */
+import { fillTemplate } from '../modelProblem';
 import { parseItemKey } from './askedItem';
 import { emptyProgress, type FittedParameters, type ItemProgress, MAX_LOG, type Progress, PROGRESS_VERSION, type ReviewEntry } from './progress';
 import type { StoredCard } from './scheduling';
@@ -28,8 +29,53 @@ export type LoadOutcome =
 export interface LoadedProgress {
   progress: Progress;
   outcome: LoadOutcome;
-  /** one line per problem, naming the item and what was wrong */
-  problems: string[];
+  /** one per problem, naming the item (the first argument of an item's problem) and what was wrong */
+  problems: ProgressProblem[];
+}
+
+/**
+ * What was wrong with stored or imported progress, as a code and its arguments, so the host says it
+ * in the user's language (vscode.l10n.t with PROGRESS_PROBLEM_TEXT[code] as the key) and logs the English.
+ * An item's problem names the item key first.
+ */
+export const PROGRESS_PROBLEM_TEXT = {
+  notJson: 'the stored progress is text that is not JSON',
+  listNotObject: 'the stored progress is a list, not an object',
+  notObject: 'the stored progress is {0}, not an object',
+  newerVersion: 'the progress was written by a newer version of Transformer Tutor (format {0}; this version reads format {1} and older)',
+  unknownVersion: 'the progress has no known format version (found {0})',
+  noItems: 'the progress has no "items" object',
+  noCards: 'the version 1 progress has no "cards" object',
+  fittedDamaged: 'the fitted scheduling parameters are damaged; the defaults apply until the next fit',
+  notExport: 'the file is not a Transformer Tutor progress export (format "{0}")',
+  badKey: '{0}: the key is not "<question-id>#<item-id>"',
+  itemNotObject: '{0}: not an object',
+  cardMissing: '{0}: card is missing',
+  cardDue: '{0}: card.due is not a time',
+  cardStability: '{0}: card.stability is not a non-negative number',
+  cardDifficulty: '{0}: card.difficulty is not between 0 and 10',
+  cardScheduledDays: '{0}: card.scheduledDays is not a non-negative number',
+  cardCount: '{0}: card.{1} is not a count',
+  cardState: '{0}: card.state is not 0–3',
+  cardLastReview: '{0}: card.lastReview is not a time',
+  counts: '{0}: attempts/correct are not counts with correct ≤ attempts',
+  lastCorrect: '{0}: lastCorrect is not true/false',
+  lastAnsweredAt: '{0}: lastAnsweredAt is not a time',
+  logDamaged: '{0}: the review log is not a list of answers ({ at, rating }) in time order; the schedule is kept without it',
+} as const;
+
+export type ProgressProblemCode = keyof typeof PROGRESS_PROBLEM_TEXT;
+
+export interface ProgressProblem {
+  code: ProgressProblemCode;
+  args: string[];
+}
+
+const problem = (code: ProgressProblemCode, ...args: (string | number)[]): ProgressProblem => ({ code, args: args.map(String) });
+
+/** The problem in English, for logs and tests. */
+export function progressProblemEnglish(p: ProgressProblem): string {
+  return fillTemplate(PROGRESS_PROBLEM_TEXT[p.code], p.args);
 }
 
 /** Marks an exported file, so importing some other JSON gives a clear message. */
@@ -48,38 +94,38 @@ export function parseProgress(raw: unknown): LoadedProgress {
     try {
       raw = JSON.parse(raw);
     } catch {
-      return unreadable('the stored progress is text that is not JSON');
+      return unreadable(problem('notJson'));
     }
   }
-  if (!isObj(raw)) return unreadable(`the stored progress is ${Array.isArray(raw) ? 'a list' : typeof raw}, not an object`);
+  if (!isObj(raw)) return unreadable(Array.isArray(raw) ? problem('listNotObject') : problem('notObject', typeof raw));
   const version = raw.version;
   if (version === PROGRESS_VERSION) return withFitted(readItems(raw.items, 'ok'), raw.fitted);
   if (version === 2) return readItems(raw.items, 'migrated');
   if (version === 1) return migrateV1(raw);
   if (isNum(version) && version > PROGRESS_VERSION) {
-    return unreadable(`the progress was written by a newer version of Transformer Tutor (format ${version}; this version reads format ${PROGRESS_VERSION} and older)`);
+    return unreadable(problem('newerVersion', version, PROGRESS_VERSION));
   }
-  return unreadable(`the progress has no known format version (found ${JSON.stringify(version) ?? 'none'})`);
+  return unreadable(problem('unknownVersion', JSON.stringify(version) ?? 'none'));
 }
 
-function unreadable(problem: string): LoadedProgress {
-  return { progress: emptyProgress(), outcome: 'unreadable', problems: [problem] };
+function unreadable(why: ProgressProblem): LoadedProgress {
+  return { progress: emptyProgress(), outcome: 'unreadable', problems: [why] };
 }
 
 function readItems(items: unknown, outcome: 'ok' | 'migrated'): LoadedProgress {
-  if (!isObj(items)) return unreadable('the progress has no "items" object');
+  if (!isObj(items)) return unreadable(problem('noItems'));
   const progress = emptyProgress();
-  const problems: string[] = [];
+  const problems: ProgressProblem[] = [];
   for (const [key, value] of Object.entries(items)) {
     const why = checkItem(key, value);
     if (why) {
-      problems.push(`${key}: ${why}`);
+      problems.push(problem(why[0], key, ...why.slice(1)));
       continue;
     }
     // older formats kept no log; a damaged log costs only the log, the schedule stays
     const raw = (value as { log?: unknown }).log;
     const log = raw === undefined && outcome === 'migrated' ? [] : readLog(raw);
-    if (!log) problems.push(`${key}: the review log is not a list of answers ({ at, rating }) in time order; the schedule is kept without it`);
+    if (!log) problems.push(problem('logDamaged', key));
     progress.items[key] = normaliseItem(value as ItemProgress, log ?? []);
   }
   return { progress, outcome: problems.length ? 'recovered' : outcome, problems };
@@ -101,7 +147,7 @@ function withFitted(loaded: LoadedProgress, raw: unknown): LoadedProgress {
   if (raw === undefined || loaded.outcome === 'unreadable') return loaded;
   const fitted = readFitted(raw);
   if (fitted) return { ...loaded, progress: { ...loaded.progress, fitted } };
-  return { ...loaded, outcome: 'recovered', problems: [...loaded.problems, 'the fitted scheduling parameters are damaged; the defaults apply until the next fit'] };
+  return { ...loaded, outcome: 'recovered', problems: [...loaded.problems, problem('fittedDamaged')] };
 }
 
 function readFitted(v: unknown): FittedParameters | undefined {
@@ -116,27 +162,29 @@ function readFitted(v: unknown): FittedParameters | undefined {
 /** FSRS-6, as ts-fsrs 5 and the optimizer use it. */
 export const FSRS_PARAMETER_COUNT = 21;
 
-/** Why an item is invalid, or undefined when it is fine. */
-function checkItem(key: string, v: unknown): string | undefined {
-  if (!parseItemKey(key)) return 'the key is not "<question-id>#<item-id>"';
-  if (!isObj(v)) return 'not an object';
+/** Why an item is invalid (a code and the arguments after the item key), or undefined when it is fine. */
+type ItemFault = [ProgressProblemCode, ...string[]];
+
+function checkItem(key: string, v: unknown): ItemFault | undefined {
+  if (!parseItemKey(key)) return ['badKey'];
+  if (!isObj(v)) return ['itemNotObject'];
   const card = checkCard(v.card);
   if (card) return card;
-  if (!isCount(v.attempts) || !isCount(v.correct) || v.correct > v.attempts) return 'attempts/correct are not counts with correct ≤ attempts';
-  if (typeof v.lastCorrect !== 'boolean') return 'lastCorrect is not true/false';
-  if (!isTime(v.lastAnsweredAt)) return 'lastAnsweredAt is not a time';
+  if (!isCount(v.attempts) || !isCount(v.correct) || v.correct > v.attempts) return ['counts'];
+  if (typeof v.lastCorrect !== 'boolean') return ['lastCorrect'];
+  if (!isTime(v.lastAnsweredAt)) return ['lastAnsweredAt'];
   return undefined;
 }
 
-function checkCard(c: unknown): string | undefined {
-  if (!isObj(c)) return 'card is missing';
-  if (!isTime(c.due)) return 'card.due is not a time';
-  if (!isNum(c.stability) || c.stability < 0) return 'card.stability is not a non-negative number';
-  if (!isNum(c.difficulty) || c.difficulty < 0 || c.difficulty > 10) return 'card.difficulty is not between 0 and 10';
-  if (!isNum(c.scheduledDays) || c.scheduledDays < 0) return 'card.scheduledDays is not a non-negative number';
-  for (const k of ['learningSteps', 'reps', 'lapses'] as const) if (!isCount(c[k])) return `card.${k} is not a count`;
-  if (![0, 1, 2, 3].includes(c.state as number)) return 'card.state is not 0–3';
-  if (c.lastReview !== undefined && !isTime(c.lastReview)) return 'card.lastReview is not a time';
+function checkCard(c: unknown): ItemFault | undefined {
+  if (!isObj(c)) return ['cardMissing'];
+  if (!isTime(c.due)) return ['cardDue'];
+  if (!isNum(c.stability) || c.stability < 0) return ['cardStability'];
+  if (!isNum(c.difficulty) || c.difficulty < 0 || c.difficulty > 10) return ['cardDifficulty'];
+  if (!isNum(c.scheduledDays) || c.scheduledDays < 0) return ['cardScheduledDays'];
+  for (const k of ['learningSteps', 'reps', 'lapses'] as const) if (!isCount(c[k])) return ['cardCount', k];
+  if (![0, 1, 2, 3].includes(c.state as number)) return ['cardState'];
+  if (c.lastReview !== undefined && !isTime(c.lastReview)) return ['cardLastReview'];
   return undefined;
 }
 
@@ -152,13 +200,13 @@ function normaliseItem(v: ItemProgress, log: ReviewEntry[]): ItemProgress {
 }
 
 function migrateV1(raw: Record<string, unknown>): LoadedProgress {
-  if (!isObj(raw.cards)) return unreadable('the version 1 progress has no "cards" object');
+  if (!isObj(raw.cards)) return unreadable(problem('noCards'));
   const results = isObj(raw.results) ? raw.results : {};
   const items: Record<string, unknown> = {};
-  const problems: string[] = [];
+  const problems: ProgressProblem[] = [];
   for (const [key, c] of Object.entries(raw.cards)) {
     if (!isObj(c)) {
-      problems.push(`${key}: not an object`);
+      problems.push(problem('itemNotObject', key));
       continue;
     }
     const time = (v: unknown) => (typeof v === 'string' || isNum(v) ? new Date(v).getTime() : NaN);
@@ -194,7 +242,7 @@ export function exportProgress(p: Progress, now: number): Record<string, unknown
 /** Reads an exported file's JSON (or a raw stored record); a file of another kind is unreadable. */
 export function parseExport(raw: unknown): LoadedProgress {
   if (isObj(raw) && raw.format !== undefined && raw.format !== EXPORT_FORMAT) {
-    return unreadable(`the file is not a Transformer Tutor progress export (format "${String(raw.format).slice(0, 60)}")`);
+    return unreadable(problem('notExport', String(raw.format).slice(0, 60)));
   }
   return parseProgress(raw);
 }
@@ -205,8 +253,8 @@ export function parseExport(raw: unknown): LoadedProgress {
  * with some damaged items names them in the question, before the learner chooses.
  */
 export type ImportDecision =
-  | { type: 'refuse'; why: 'damaged' | 'empty'; problems: string[] }
-  | { type: 'ask'; count: number; problems: string[] };
+  | { type: 'refuse'; why: 'damaged' | 'empty'; problems: ProgressProblem[] }
+  | { type: 'ask'; count: number; problems: ProgressProblem[] };
 
 export function importDecision(loaded: LoadedProgress): ImportDecision {
   const count = Object.keys(loaded.progress.items).length;
