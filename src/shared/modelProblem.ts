@@ -38,6 +38,8 @@ export const MODEL_PROBLEM_TEXT = {
   batchDisagrees: 'its inputs disagree on the batch size ({0} and {1})',
   lengthDisagrees: 'its inputs disagree on the sequence length ({0} and {1})',
   lengthTooShort: 'it was exported for sequences of {0} tokens, too few for [CLS], a token and [SEP]: export it with a dynamic sequence axis',
+  fixedLengthExceeded: "{0} tokens do not fit the model's fixed sequence length of {1}",
+  fixedBatch: 'the model was exported for batches of {0}, not {1}',
   firstRunFailed: 'it loads, but a first run on three tokens failed: {0}',
   loadFailed: 'it could not be loaded: {0}',
   attentionShape:

@@ -1,4 +1,5 @@
 import type { ModelInputs } from '../../shared/modelInputs';
+import { ModelFormatError, modelProblem } from '../../shared/modelProblem';
 import type { LoadedRuntime } from './runtime';
 import type { ViewLevel, ViewSessions } from './viewSessions';
 
@@ -50,8 +51,8 @@ export class GraphRun {
     const { inputs } = this;
     const t = ids.length / batch;
     const width = inputs.fixedLength ?? t;
-    if (width < t) throw new RangeError(`${t} tokens do not fit the model's fixed sequence length of ${width}`);
-    if (inputs.fixedBatch !== undefined && inputs.fixedBatch !== batch) throw new RangeError(`the model was exported for batches of ${inputs.fixedBatch}, not ${batch}`);
+    if (width < t) throw new ModelFormatError(modelProblem('fixedLengthExceeded', t, width));
+    if (inputs.fixedBatch !== undefined && inputs.fixedBatch !== batch) throw new ModelFormatError(modelProblem('fixedBatch', inputs.fixedBatch, batch));
     const pad = (values: readonly number[], fill: number) => {
       if (width === t) return values;
       const out = new Array<number>(width * batch).fill(fill);
