@@ -474,4 +474,14 @@ suite('Quizzes in Chinese @zh', () => {
     await running;
     drive.dispose();
   });
+
+  test('a file that is not a progress export is refused in Chinese, its reason included', async () => {
+    const api = await tutor();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-zh-import-')), 'other.json');
+    fs.writeFileSync(file, JSON.stringify({ format: 'someone-elses-notes', items: {} }));
+    await assert.rejects(api.quiz.store.readExport(vscode.Uri.file(file)), (err: Error) => {
+      assert.strictEqual(err.message, `无法导入 ${file}：这个文件不是 Transformer Tutor 导出的进度（格式为“someone-elses-notes”）。`);
+      return true;
+    });
+  });
 });
