@@ -1,6 +1,7 @@
 import * as assert from 'node:assert';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type PanelView, panelShows, tutor, waitFor, workspaceFile } from './helpers';
+import { EXTENSION_ID, type PanelView, panelShows, tutor, waitFor, workspaceFile } from './helpers';
 
 /** The panel draws n tokens: its status line counts them ("16 tokens · 4 layers × 4 heads · …"). */
 const drawn = (n: number) => (v: PanelView) => v.state === 'ok' && v.status.startsWith(`${n} tokens`);
@@ -55,5 +56,36 @@ suite('The encoder process', () => {
     const next = await shown();
     await panelShows('the next drawing', drawn(next.payload.tokens.length));
     assert.strictEqual(api.encoder.encoderProcessStarts, starts + 1, 'a new process replaced the hung one');
+  });
+
+  test('a bring-your-own export is drawn in the panel; a refused one leaves the bundled model drawing', async () => {
+    const api = await tutor();
+    const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    const fixture = (name: string) => path.join(root, 'test', 'fixtures', 'byo-models', name, 'model.onnx');
+    const settings = vscode.workspace.getConfiguration('transformerTutor');
+    const resets = () => new Promise<void>((resolve) => {
+      const d = api.encoder.onDidReset(() => (d.dispose(), resolve()));
+    });
+    try {
+      // PyTorch's nn.TransformerEncoder, 2 layers of 4 heads, with the bundled tokenizer
+      let reset = resets();
+      await settings.update('model.tokenizerPath', path.join(root, 'models', 'tiny-bert', 'tokenizer.json'), vscode.ConfigurationTarget.Global);
+      await settings.update('model.onnxPath', fixture('torch-encoder'), vscode.ConfigurationTarget.Global);
+      await reset;
+      const mine = await (await showRange(new vscode.Range(2, 0, 2, 42))).shown();
+      assert.deepStrictEqual([mine.payload.modelName, mine.payload.numLayers, mine.payload.numHeads], ['model.onnx', 2, 4]);
+      await panelShows('the export drawn', (v) => drawn(mine.payload.tokens.length)(v) && v.status.includes('2 layers × 4 heads'));
+      // attention fused into com.microsoft Attention nodes: refused, and the bundled model draws instead
+      reset = resets();
+      await settings.update('model.onnxPath', fixture('fused-attention'), vscode.ConfigurationTarget.Global);
+      await reset;
+      const bundled = await (await showRange(new vscode.Range(2, 0, 2, 38))).shown();
+      assert.strictEqual(bundled.payload.modelName, 'tiny-bert (bundled)');
+      assert.strictEqual(bundled.payload.numLayers, 4);
+      await panelShows('the bundled model drawn', drawn(bundled.payload.tokens.length));
+    } finally {
+      await settings.update('model.onnxPath', undefined, vscode.ConfigurationTarget.Global);
+      await settings.update('model.tokenizerPath', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
