@@ -13,10 +13,13 @@ import { questionWebviewStrings } from './questionStrings';
 
 export const QUESTION_VIEW_TYPE = 'transformerTutor.question';
 
+/** What the page asks of the rest of the extension (the panel answers `ready` and `rendered` itself). */
+export type QuestionRequest = Extract<QuestionWebviewMessage, { type: 'openQuestion' | 'quiz' | 'tryDemo' }>;
+
 export interface QuestionPanelHandler {
   /** the view of a question, or undefined when the bank no longer has it */
   view(id: string): Promise<QuestionView | undefined>;
-  onWebviewMessage(msg: QuestionWebviewMessage): void;
+  onWebviewMessage(msg: QuestionRequest): void;
 }
 
 export type RenderReport = Extract<QuestionWebviewMessage, { type: 'rendered' }>;

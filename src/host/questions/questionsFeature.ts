@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { bankTerms } from '../../shared/questions/bank';
 import type { ProgressProvider, QuestionProgress } from '../../shared/questions/progressSummary';
-import type { QuestionWebviewMessage } from '../../shared/questions/questionProtocol';
 import { TermMatcher } from '../../shared/questions/termMatcher';
 import type { BankProblem, QuestionBank } from '../../shared/questions/types';
 import { Command } from '../commandIds';
@@ -11,7 +10,7 @@ import { registerSafeCommand } from '../safeCommand';
 import type { QuestionFolder } from './bankLoader';
 import { ConceptHover, HOVER_SELECTOR } from './conceptHover';
 import { displayLanguage } from './language';
-import { QuestionPanel } from './questionPanel';
+import { QuestionPanel, type QuestionRequest } from './questionPanel';
 import { pickQuestion } from './questionPicker';
 import { type QuestionNode, QuestionTree, QUESTIONS_VIEW_ID } from './questionTree';
 import { questionView } from './questionView';
@@ -106,7 +105,7 @@ export class QuestionsFeature implements vscode.Disposable {
     if (id) await this.open(id);
   }
 
-  private async onPanelMessage(msg: QuestionWebviewMessage): Promise<void> {
+  private async onPanelMessage(msg: QuestionRequest): Promise<void> {
     switch (msg.type) {
       case 'openQuestion':
         await vscode.commands.executeCommand(Command.OpenQuestion, msg.id);
@@ -117,8 +116,10 @@ export class QuestionsFeature implements vscode.Disposable {
       case 'tryDemo':
         await this.runOtherFeature(Command.ShowInPanel, msg.id, vscode.l10n.t('Demonstrations are not available in this version yet.'));
         return;
-      default:
-        return;
+      default: {
+        const never: never = msg;
+        void never;
+      }
     }
   }
 

@@ -20,10 +20,15 @@ const { strings } = readBootstrap<{ strings: QuestionStrings }>();
 const md = createQuestionMarkdown();
 
 window.addEventListener('message', (e: MessageEvent<QuestionHostMessage>) => {
-  switch (e.data.type) {
+  const msg = e.data;
+  switch (msg.type) {
     case 'show':
-      show(e.data.view);
+      show(msg.view);
       break;
+    default: {
+      const never: never = msg.type;
+      void never;
+    }
   }
 });
 
