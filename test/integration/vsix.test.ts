@@ -1,6 +1,8 @@
 import * as assert from 'node:assert';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { FitOutcome } from '../../src/host/quiz/personalSchedule';
+import { simulateLearner } from '../fixtures/simulatedLearner';
 import { EXTENSION_ID, screenshot, tutor, waitFor, workspaceFile } from './helpers';
 
 // Runs only in the "vsix" run: the packaged extension installed with --install-extension.
@@ -21,5 +23,17 @@ suite('The packaged VSIX @vsix', () => {
     assert.ok(shown.payload.tokens.length > 5);
     assert.match((await api.encoder.get()).runtime.provider, /onnxruntime-node/);
     await screenshot('vsix-panel');
+  });
+
+  test('the packaged FSRS optimizer fits a schedule: its binary and the fit process are in the VSIX', async () => {
+    const api = await tutor();
+    const before = api.quiz.store.progress;
+    await api.quiz.store.save(simulateLearner({ items: 120, days: 90, seed: 1, start: Date.UTC(2025, 0, 1) }));
+    try {
+      const outcome = await vscode.commands.executeCommand<FitOutcome>('transformerTutor.fitSchedule');
+      assert.strictEqual(outcome?.type, 'fitted', JSON.stringify(outcome));
+    } finally {
+      await api.quiz.store.save(before);
+    }
   });
 });
