@@ -28,8 +28,11 @@ let state = restoreState(vscode.getState());
 let payload: EncodingPayload | undefined;
 let requestId = 0;
 let labs: LabsState = {};
-/** the last lab asked for: a reply to an older one is dropped */
-let labAsked = { requestId: 0, forEncoding: 0 };
+/**
+ * the last lab asked for: a reply to an older one is dropped. Ids start at a random point, so a reply
+ * held for a page that was torn down (hidden) never matches the new page's first request.
+ */
+let labAsked = { requestId: Math.floor(Math.random() * 1e9), forEncoding: 0 };
 /** each lab's parameters on this text (the token masked, the sample drawn…) */
 let labParams: Partial<Record<LabId, LabParams>> = {};
 
