@@ -1,8 +1,9 @@
 /**
- * Why a model cannot be used, as a code and its arguments rather than a sentence, so that the host can
- * say it in the user's language (vscode.l10n.t with MODEL_PROBLEM_TEXT[code] as the key) while the
- * encoder, which runs without vscode, logs and tests the English. Arguments are paths, names, numbers
- * and messages from ONNX Runtime or the tokenizer library, which stay as they are.
+ * Why a model cannot be used (or a text cannot be given to it), as a code and its arguments rather
+ * than a sentence, so that the host can say it in the user's language (vscode.l10n.t with
+ * MODEL_PROBLEM_TEXT[code] as the key) while the encoder, which runs without vscode, logs and tests
+ * the English. Arguments are paths, names, numbers and messages from ONNX Runtime or the tokenizer
+ * library, which stay as they are.
  */
 export const MODEL_PROBLEM_TEXT = {
   configNotObject: 'config.json is not a JSON object',
@@ -40,6 +41,10 @@ export const MODEL_PROBLEM_TEXT = {
   lengthTooShort: 'it was exported for sequences of {0} tokens, too few for [CLS], a token and [SEP]: export it with a dynamic sequence axis',
   fixedLengthExceeded: "{0} tokens do not fit the model's fixed sequence length of {1}",
   fixedBatch: 'the model was exported for batches of {0}, not {1}',
+  emptyText: 'the text is empty',
+  binaryText: 'the text looks like binary data (many control or replacement characters), not something to read',
+  noTokens: 'the text has no tokens (only whitespace or removed characters)',
+  textRefused: 'the text cannot be encoded: {0}',
   firstRunFailed: 'it loads, but a first run on three tokens failed: {0}',
   loadFailed: 'it could not be loaded: {0}',
   attentionShape:

@@ -259,7 +259,7 @@ export class AttentionController extends Disposable {
 
   private failed(err: unknown, request: EncodeRequest): void {
     if (!(err instanceof InputError)) this.log.error('Encoding failed', err);
-    this.dispatch({ type: 'failed', request, message: err instanceof Error ? err.message : String(err) });
+    this.dispatch({ type: 'failed', request, message: errorText(err) });
   }
 
   /** The editor's selection, or the line/paragraph at the cursor when nothing is selected. */

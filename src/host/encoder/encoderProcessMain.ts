@@ -104,7 +104,7 @@ async function drain(): Promise<void> {
         }
         send(answer(id, await core.encode(input)));
       } catch (err) {
-        const problem = err instanceof ModelFormatError ? err.problem : undefined;
+        const problem = err instanceof ModelFormatError || err instanceof InputError ? err.problem : undefined;
         send({ type: 'failed', id, kind: failureKind(err), message: err instanceof Error ? err.message : String(err), problem });
       }
     }

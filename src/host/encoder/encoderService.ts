@@ -75,7 +75,7 @@ export class EncoderService implements vscode.Disposable {
       this.processModel = JSON.stringify(model);
       return payload;
     } catch (err) {
-      throw err instanceof EncodeFailure && err.kind === 'input' ? new InputError(err.message) : err;
+      throw err instanceof EncodeFailure && err.kind === 'input' ? new InputError(err.problem ?? modelProblem('textRefused', err.message)) : err;
     }
   }
 

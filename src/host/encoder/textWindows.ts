@@ -2,6 +2,7 @@ import type { Tokenizer } from '@huggingface/tokenizers';
 import type { EncodeInput } from '../../shared/encoderProtocol';
 import type { EncodingPayload, TokenInfo } from '../../shared/encoding';
 import type { ModelConfig } from '../../shared/modelConfig';
+import { type ModelProblem, modelProblem, modelProblemEnglish } from '../../shared/modelProblem';
 import { findSegmentBoundary } from '../../shared/sentencePair';
 import { alignTokens, type CharNormalizer, type TokenSpan } from '../../shared/tokenAlignment';
 import { windowStarts } from '../../shared/windowStarts';
@@ -40,7 +41,12 @@ export interface TokenAlignment {
   normalize?: CharNormalizer;
 }
 
-export class InputError extends Error {}
+/** A text the model cannot take; its problem is what the host says in the user's language. */
+export class InputError extends Error {
+  constructor(readonly problem: ModelProblem) {
+    super(modelProblemEnglish(problem));
+  }
+}
 
 const MAX_CHARS = 100_000;
 
@@ -103,11 +109,11 @@ export class TextWindows {
 
   /** Checks the text and picks the requested window of its tokens. */
   prepare(req: EncodeRequest): PreparedEncoding {
-    if (!req.text.trim()) throw new InputError('the text is empty');
-    if (looksBinary(req.text)) throw new InputError('the text looks like binary data (many control or replacement characters), not something to read');
+    if (!req.text.trim()) throw new InputError(modelProblem('emptyText'));
+    if (looksBinary(req.text)) throw new InputError(modelProblem('binaryText'));
     const cached = this.windowed?.text === req.text ? this.windowed : undefined;
     const tok = cached?.tok ?? this.tokenize(req.text);
-    if (!tok.tokens.length) throw new InputError('the text has no tokens (only whitespace or removed characters)');
+    if (!tok.tokens.length) throw new InputError(modelProblem('noTokens'));
     const cap = this.maxTokens - (tok.pair ? 3 : 2);
     const starts = cached?.starts ?? windowStarts(tok.tokens, req.text, cap, this.alignment.prefix);
     const count = starts.length;
