@@ -12,6 +12,7 @@ import type { LoadedRuntime } from './runtime';
 import { SESSION_OPTIONS } from './sessionOptions';
 import type { TokenAlignment } from './textWindows';
 import { viewCuts, ViewSessions } from './viewSessions';
+import type { Capabilities } from './capabilities';
 
 type Session = import('onnxruntime-node').InferenceSession;
 
@@ -23,14 +24,7 @@ export interface ModelFiles {
   configPath?: string;
 }
 
-/** What a loaded model can give beyond attention (a bring-your-own export may give only attention). */
-export interface Capabilities {
-  qkv: boolean;
-  mlm: boolean;
-  nsp: boolean;
-  hidden: boolean;
-  positionSwitch: boolean;
-}
+export type { Capabilities } from './capabilities';
 
 /** Everything a model's files give, checked and ready to run. */
 export interface LoadedModel {

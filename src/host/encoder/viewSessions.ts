@@ -1,4 +1,4 @@
-import type { Capabilities } from './modelLoading';
+import type { Capabilities } from './capabilities';
 import { type OutputStack, restrictOutputs } from './onnxGraph';
 import type { LoadedRuntime } from './runtime';
 import { LONG_INPUT_TOKENS, SESSION_OPTIONS, SLEEPING_SESSION_OPTIONS } from './sessionOptions';
