@@ -6,9 +6,13 @@ cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3   # Debian's python3 with python3-torch; another python3 on PATH may lack torch
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1} OMP_WAIT_POLICY=PASSIVE
 RUN=models/train/runs/everyday
-$PY models/train/build_corpus.py
-# the vocabulary is learned once (prepare.py keeps an existing tokenizer.json) and the corpus encoded with it
-$PY models/train/prepare.py --tokenizer $RUN/tokenizer.json
+# The run spans sessions: its checkpoint, tokenizer and the packed corpus it trains on (data/encoded.npz) are
+# committed, so a later session resumes on exactly the same tokens; the corpus is built and encoded only
+# when there is none. The vocabulary is learned once (prepare.py keeps an existing tokenizer.json).
+if [ ! -f models/train/data/encoded.npz ]; then
+  $PY models/train/build_corpus.py
+  $PY models/train/prepare.py --tokenizer $RUN/tokenizer.json
+fi
 $PY models/train/check_tokenizer.py $RUN/tokenizer.json --json $RUN/tokenizer_check.json
 # two single-threaded data-parallel processes (faster than one process with two threads on two cores), no
 # dropout inside the blocks, whole-word masking; 20,000 steps of 64 pairs, resumed from the last checkpoint
