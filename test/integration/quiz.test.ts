@@ -199,6 +199,8 @@ suite('Quizzes', () => {
     const answeredCount = asked.length - 1;
     assert.match(drive.labels(summary)[0], new RegExp(`${answeredCount - 1} of ${answeredCount} right`));
     assert.ok(drive.labels(summary).some((l) => l.includes('Due now:')), 'says what is due when');
+    assert.ok(drive.labels(summary).some((l) => /needs 200 more spaced reviews/.test(l)), 'says how many more reviews a schedule of their own needs');
+    assert.ok((summary.input as Pick).items.some((r) => (r.value as { type?: string } | undefined)?.type === 'statistics'), 'leads on to Quiz Statistics');
     const answerRows = (summary.input as Pick).items.filter((r) => typeof r.value === 'object' && (r.value as { type?: string }).type === 'open');
     assert.strictEqual(answerRows.length, asked.length);
     for (const r of answerRows) {

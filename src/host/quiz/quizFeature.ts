@@ -181,6 +181,7 @@ export class QuizFeature implements vscode.Disposable {
       observe: (e) => this.stepShown.fire(e),
       openQuestion: (id) => vscode.commands.executeCommand(Command.OpenQuestion, id),
       openDemo: (id) => this.openDemo(id),
+      openStatistics: () => vscode.commands.executeCommand(Command.QuizStatistics),
       seed,
       shuffle: readConfig().shuffleChoices,
       scheduler: () => this.schedulerOptions(),

@@ -38,6 +38,7 @@ export interface FlowDeps {
   observe: (e: QuizStepEvent) => void;
   openQuestion: (id: string) => Thenable<unknown>;
   openDemo: (id: string) => Thenable<unknown>;
+  openStatistics: () => Thenable<unknown>;
   /** draws the order of every item's choices in this run (see choiceOrder) */
   seed: number;
   /** false keeps the authored order of the choices (the setting transformerTutor.quiz.shuffleChoices) */
@@ -194,7 +195,7 @@ async function summary(entries: readonly QuizEntry[], run: QuizRun, deps: FlowDe
   const p = deps.store.progress;
   const b = dueBuckets(p, now, deps.knownKeys);
   const next = nextDueAfter(p, now, deps.knownKeys);
-  type Done = { type: 'done' } | { type: 'open'; id: string };
+  type Done = { type: 'done' } | { type: 'open'; id: string } | { type: 'statistics' };
   // one question (Quiz Me): its title is in every row already, so rows name the items only
   const manyQuestions = new Set(entries.map((e) => e.item.questionId)).size > 1;
   const answers: Row<Done>[] = entries.map((e, k) => {
@@ -212,6 +213,7 @@ async function summary(entries: readonly QuizEntry[], run: QuizRun, deps: FlowDe
     ...(next !== undefined ? textRows<Done>(t('Next review: {0}', dueIn(next, now)), 'clock', 1) : []),
     ...textRows<Done>(deps.scheduleNote(), 'beaker', 2),
     done,
+    { label: `$(graph) ${t('Quiz Statistics')}`, description: t('your retention, workload and schedule'), value: { type: 'statistics' }, alwaysShow: true },
     separator<Done>(),
     ...answers,
   ];
@@ -223,6 +225,7 @@ async function summary(entries: readonly QuizEntry[], run: QuizRun, deps: FlowDe
     observe: (input) => deps.observe({ phase: 'summary', input }),
   });
   if (r.type === 'value' && r.value.type === 'open') await deps.openQuestion(r.value.id);
+  if (r.type === 'value' && r.value.type === 'statistics') await deps.openStatistics();
 }
 
 function stopped(run: QuizRun): RunScore {
