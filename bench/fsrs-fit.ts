@@ -49,11 +49,22 @@ async function measure(name: string, p: Progress, truth?: readonly number[]): Pr
   const w = await fitParameters(train.map((x) => x.history));
   const ms = performance.now() - started;
   const fitted = w.some((x, i) => Math.abs(x - DEFAULT_W[i]) > 1e-6);
-  const [defaultLoss, fittedLoss] = [await evaluateLogLoss(test.map((x) => x.history)), await evaluateLogLoss(test.map((x) => x.history), w)];
+  const [defaultLoss, fittedLoss] = [
+    await evaluateLogLoss(test.map((x) => x.history)),
+    await evaluateLogLoss(
+      test.map((x) => x.history),
+      w,
+    ),
+  ];
   const ts = [tsFsrsLogLoss(test, { desiredRetention: 0.9 }), tsFsrsLogLoss(test, { desiredRetention: 0.9, w })];
   // what the extension would do with the training part: adopt a fit only when it passes its own held-out check
   const check = await checkedFit(train.map((x) => x.history));
-  const extension = check.adopted ? await evaluateLogLoss(test.map((x) => x.history), check.w) : defaultLoss;
+  const extension = check.adopted
+    ? await evaluateLogLoss(
+        test.map((x) => x.history),
+        check.w,
+      )
+    : defaultLoss;
   totals.push([defaultLoss ?? NaN, fittedLoss ?? NaN, extension ?? NaN]);
   // a simulated learner's own parameters: the least log loss any fit could reach on this log
   const oracle = truth ? tsFsrsLogLoss(test, { desiredRetention: 0.9, w: truth }) : undefined;
@@ -64,8 +75,12 @@ async function measure(name: string, p: Progress, truth?: readonly number[]): Pr
 }
 
 async function main(): Promise<void> {
-  console.log(`Held out: the last ${Math.round(heldOut * 100)}% of spaced reviews in time. Log loss (lower is better) by the optimizer's evaluate and by ts-fsrs replay.`);
-  console.log(`${'log'.padEnd(30)} ${'train'.padStart(6)} ${'test'.padStart(6)} default fitted  ts:def  ts:fit  ts:true fit ms  check  ext`);
+  console.log(
+    `Held out: the last ${Math.round(heldOut * 100)}% of spaced reviews in time. Log loss (lower is better) by the optimizer's evaluate and by ts-fsrs replay.`,
+  );
+  console.log(
+    `${'log'.padEnd(30)} ${'train'.padStart(6)} ${'test'.padStart(6)} default fitted  ts:def  ts:fit  ts:true fit ms  check  ext`,
+  );
   const file = arg('progress');
   if (file) {
     const loaded = parseExport(JSON.parse(readFileSync(file, 'utf8')));
@@ -81,7 +96,12 @@ async function main(): Promise<void> {
     ['strong learner', DEFAULT_W.map((w, i) => (i < 4 ? w * 3 : i === 8 ? w + 0.3 : w))],
   ];
   for (const [name, truth] of learners) {
-    for (const seed of [1, 2, 3]) await measure(`${name}, seed ${seed}`, simulateLearner({ items: Number(arg('items') ?? 150), days: Number(arg('days') ?? 120), seed, start, truth }), truth);
+    for (const seed of [1, 2, 3])
+      await measure(
+        `${name}, seed ${seed}`,
+        simulateLearner({ items: Number(arg('items') ?? 150), days: Number(arg('days') ?? 120), seed, start, truth }),
+        truth,
+      );
   }
 }
 
@@ -89,10 +109,14 @@ function summary(): void {
   if (totals.length < 2) return;
   const mean = (k: number) => totals.reduce((a, t) => a + t[k], 0) / totals.length;
   const fitWins = totals.filter((t) => t[1] < t[0]).length;
-  console.log(`\nMean over ${totals.length} logs: defaults ${mean(0).toFixed(4)}, plain fit ${mean(1).toFixed(4)} (better on ${fitWins}), extension (checked fit) ${mean(2).toFixed(4)}`);
+  console.log(
+    `\nMean over ${totals.length} logs: defaults ${mean(0).toFixed(4)}, plain fit ${mean(1).toFixed(4)} (better on ${fitWins}), extension (checked fit) ${mean(2).toFixed(4)}`,
+  );
 }
 
-main().then(summary).catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main()
+  .then(summary)
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

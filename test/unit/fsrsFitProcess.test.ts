@@ -22,6 +22,19 @@ suite('the FSRS fit process', function () {
   test('an input that makes the optimizer abort ends only its process, with a clear error', async () => {
     // an item whose last review is on the same day as the one before: binding 0.5.0 panics and aborts
     const items = trainingItems(histories(simulateLearner({ items: 40, days: 40, seed: 2, start: Date.UTC(2025, 0, 1) }), 0));
-    await assert.rejects(fitInChildProcess(ENTRY, [[{ rating: 3, deltaT: 0 }, { rating: 3, deltaT: 0 }], ...items], TSX), /the FSRS optimizer stopped \((SIGABRT|exit code \d+)\)/);
+    await assert.rejects(
+      fitInChildProcess(
+        ENTRY,
+        [
+          [
+            { rating: 3, deltaT: 0 },
+            { rating: 3, deltaT: 0 },
+          ],
+          ...items,
+        ],
+        TSX,
+      ),
+      /the FSRS optimizer stopped \((SIGABRT|exit code \d+)\)/,
+    );
   });
 });

@@ -9,7 +9,10 @@ suite('the FSRS optimizer (@open-spaced-repetition/binding)', () => {
     const items = trainingItems(histories(simulateLearner({ items: 120, days: 90, seed: 1, start: Date.UTC(2025, 0, 1) }), 0));
     const w = await fitParameters(items);
     assert.strictEqual(w.length, DEFAULT_W.length);
-    assert.ok(w.some((x, i) => Math.abs(x - DEFAULT_W[i]) > 1e-3), 'parameters of its own');
+    assert.ok(
+      w.some((x, i) => Math.abs(x - DEFAULT_W[i]) > 1e-3),
+      'parameters of its own',
+    );
     const [before, after] = [await evaluateLogLoss(items), await evaluateLogLoss(items, w)];
     assert.ok(before !== undefined && after !== undefined && after < before, `log loss ${before} → ${after}`);
   });
@@ -22,6 +25,9 @@ suite('the FSRS optimizer (@open-spaced-repetition/binding)', () => {
     // the same kind of learner, another draw: here the earlier reviews mislead the fit, and the defaults stay
     const misleading = spacedExamples(simulateLearner({ items: 120, days: 90, seed: 4, start }), 0).map((x) => x.history);
     const kept = await checkedFit(misleading);
-    assert.ok(!kept.adopted && kept.why === 'no-better' && kept.logLoss && kept.logLoss.fitted >= kept.logLoss.default, JSON.stringify(kept));
+    assert.ok(
+      !kept.adopted && kept.why === 'no-better' && kept.logLoss && kept.logLoss.fitted >= kept.logLoss.default,
+      JSON.stringify(kept),
+    );
   });
 });

@@ -15,9 +15,15 @@ const ROOT = join(__dirname, '..', '..');
 /** Every choice item in one language, read as the extension reads the files (placeholders filled in). */
 function choiceItems(language: Language): Extract<QuizItem, { kind: 'single' | 'multiple' }>[] {
   const model = join(ROOT, 'models', 'tiny-bert');
-  const facts = readModelFacts(JSON.parse(readFileSync(join(model, 'config.json'), 'utf8')), readFileSync(join(model, 'MODEL_CARD.md'), 'utf8'));
+  const facts = readModelFacts(
+    JSON.parse(readFileSync(join(model, 'config.json'), 'utf8')),
+    readFileSync(join(model, 'MODEL_CARD.md'), 'utf8'),
+  );
   const names = readdirSync(join(ROOT, 'questions', language)).filter((f) => f.endsWith('.md'));
-  const read = names.map((name) => ({ name, r: parseQuestionFile({ path: name, language, text: readFileSync(join(ROOT, 'questions', language, name), 'utf8') }, facts) }));
+  const read = names.map((name) => ({
+    name,
+    r: parseQuestionFile({ path: name, language, text: readFileSync(join(ROOT, 'questions', language, name), 'utf8') }, facts),
+  }));
   const unread = read.filter((x) => !x.r.question).map((x) => x.name);
   assert.deepStrictEqual(unread, [], 'every question file is read');
   return read.flatMap((x) => x.r.question?.quiz ?? []).filter((i) => i.kind === 'single' || i.kind === 'multiple');
@@ -41,8 +47,16 @@ suite('quiz answer positions in the bank', () => {
       test(`${language}: the right answers of ${kind}-choice items are spread over the positions`, () => {
         const { seen, fair } = spread(choiceItems(language).filter((i) => i.kind === kind));
         assert.ok(fair.length >= 2, `${kind}-choice items exist`);
-        const off = fair.flatMap((f, p) => (Math.abs(seen[p] - f) > Math.max(3, 0.25 * f) ? [`position ${p + 1}: ${seen[p]} right answers, about ${f.toFixed(1)} expected`] : []));
-        assert.deepStrictEqual(off, [], `move the right answers of some items to other positions (now ${seen.join('/')}, fair ${fair.map((f) => f.toFixed(1)).join('/')})`);
+        const off = fair.flatMap((f, p) =>
+          Math.abs(seen[p] - f) > Math.max(3, 0.25 * f)
+            ? [`position ${p + 1}: ${seen[p]} right answers, about ${f.toFixed(1)} expected`]
+            : [],
+        );
+        assert.deepStrictEqual(
+          off,
+          [],
+          `move the right answers of some items to other positions (now ${seen.join('/')}, fair ${fair.map((f) => f.toFixed(1)).join('/')})`,
+        );
       });
     }
   }

@@ -7,7 +7,14 @@ const base = { key: 'padding-mask#which-axis', questionId: 'padding-mask', itemI
 type Single = Extract<PreparedItem, { kind: 'single' }>;
 type Multiple = Extract<PreparedItem, { kind: 'multiple' }>;
 const single: Single = { ...base, kind: 'single', choices: ['right', 'w1', 'w2', 'w3'], answer: 0 };
-const multiple: Multiple = { ...base, key: 'padding-mask#full-rows', itemId: 'full-rows', kind: 'multiple', choices: ['r1', 'r2', 'w1', 'w2'], answer: [0, 1] };
+const multiple: Multiple = {
+  ...base,
+  key: 'padding-mask#full-rows',
+  itemId: 'full-rows',
+  kind: 'multiple',
+  choices: ['r1', 'r2', 'w1', 'w2'],
+  answer: [0, 1],
+};
 
 const shownSingle = (seed: number) => presentItem(single, seed) as Single & { order: number[] };
 
@@ -29,12 +36,20 @@ suite('quiz choice order', () => {
     for (let s = 0; s < 20; s++) {
       const shown = shownSingle(s);
       assert.strictEqual(shown.choices[shown.answer], 'right');
-      assert.deepStrictEqual(shown.order.map((from) => single.choices[from]), shown.choices);
+      assert.deepStrictEqual(
+        shown.order.map((from) => single.choices[from]),
+        shown.choices,
+      );
       assert.ok(gradeAnswer(shown, { kind: 'single', choice: shown.answer }));
-      if (shown.answer !== 0) assert.ok(!gradeAnswer(shown, { kind: 'single', choice: 0 }), 'the authored index is not the answer any more');
+      if (shown.answer !== 0)
+        assert.ok(!gradeAnswer(shown, { kind: 'single', choice: 0 }), 'the authored index is not the answer any more');
       const m = presentItem(multiple, s) as Multiple;
       assert.deepStrictEqual(m.answer.map((i) => m.choices[i]).sort(), ['r1', 'r2']);
-      assert.deepStrictEqual(m.answer, [...m.answer].sort((a, b) => a - b), 'listed in shown order');
+      assert.deepStrictEqual(
+        m.answer,
+        [...m.answer].sort((a, b) => a - b),
+        'listed in shown order',
+      );
       assert.ok(gradeAnswer(m, { kind: 'multiple', choices: m.answer }));
     }
   });

@@ -1,5 +1,15 @@
 import * as assert from 'node:assert';
-import { dayOf, fitStatus, histories, MIN_SPACED_REVIEWS, REFIT_AFTER, reschedule, shouldFitNow, spacedReviews, trainingItems } from '../../src/shared/quiz/fsrsTraining';
+import {
+  dayOf,
+  fitStatus,
+  histories,
+  MIN_SPACED_REVIEWS,
+  REFIT_AFTER,
+  reschedule,
+  shouldFitNow,
+  spacedReviews,
+  trainingItems,
+} from '../../src/shared/quiz/fsrsTraining';
 import { answered, emptyProgress, type Progress, withItem } from '../../src/shared/quiz/progress';
 import { Rating } from '../../src/shared/quiz/scheduling';
 import { FORGETFUL_LEARNER, simulateLearner } from '../fixtures/simulatedLearner';
@@ -24,8 +34,23 @@ suite('quiz FSRS training data', () => {
     let p: Progress = withItem(emptyProgress(), 'a#whole', it);
     p = withItem(p, 'a#migrated', { ...it, attempts: 7 });
     const hs = histories(p, 0);
-    assert.deepStrictEqual(hs, [[{ rating: 3, deltaT: 0 }, { rating: 1, deltaT: 3 }, { rating: 3, deltaT: 0 }]]);
-    assert.deepStrictEqual(trainingItems(hs), [[{ rating: 3, deltaT: 0 }, { rating: 1, deltaT: 3 }]], 'one item per spaced review, never one ending on a same-day answer');
+    assert.deepStrictEqual(hs, [
+      [
+        { rating: 3, deltaT: 0 },
+        { rating: 1, deltaT: 3 },
+        { rating: 3, deltaT: 0 },
+      ],
+    ]);
+    assert.deepStrictEqual(
+      trainingItems(hs),
+      [
+        [
+          { rating: 3, deltaT: 0 },
+          { rating: 1, deltaT: 3 },
+        ],
+      ],
+      'one item per spaced review, never one ending on a same-day answer',
+    );
     assert.strictEqual(spacedReviews(hs), 1);
   });
 
@@ -50,7 +75,10 @@ suite('quiz FSRS training data', () => {
     assert.strictEqual(r.replayed, Object.keys(p.items).length - 1);
     assert.strictEqual(r.progress.items[partial], withPartial.items[partial], 'an item missing earlier answers keeps its card');
     assert.ok(r.earlier > r.later, `${r.earlier} earlier, ${r.later} later`);
-    assert.ok((r.medianIntervalAfter ?? 0) < (r.medianIntervalBefore ?? 0), `median interval ${r.medianIntervalBefore} → ${r.medianIntervalAfter} days`);
+    assert.ok(
+      (r.medianIntervalAfter ?? 0) < (r.medianIntervalBefore ?? 0),
+      `median interval ${r.medianIntervalBefore} → ${r.medianIntervalAfter} days`,
+    );
     const same = reschedule(p, { desiredRetention: 0.9 });
     assert.deepStrictEqual([same.earlier, same.later], [0, 0], 'replaying with the parameters that made the schedule changes nothing');
   });

@@ -21,7 +21,11 @@ suite('quiz plan: which items a run asks', () => {
     assert.strictEqual(new Set(run.map((k) => topicOf(questionOf(k)))).size, 7, 'every topic');
     const other = planRun(candidates, emptyProgress(), T0, 10, { topicOf, random: seededRandom(2) });
     assert.notDeepStrictEqual(other, run, 'another run seed, another mix');
-    assert.deepStrictEqual(planRun(candidates, emptyProgress(), T0, 10, { topicOf, random: seededRandom(1) }), run, 'the same seed, the same run');
+    assert.deepStrictEqual(
+      planRun(candidates, emptyProgress(), T0, 10, { topicOf, random: seededRandom(1) }),
+      run,
+      'the same seed, the same run',
+    );
   });
 
   test('due items still come first, then the new ones; a run as long as the scope asks every item once', () => {

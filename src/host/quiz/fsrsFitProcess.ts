@@ -27,14 +27,23 @@ export function fitInChildProcess(entry: string, items: TrainingReview[][], exec
       f();
       if (child.exitCode === null) child.kill();
     };
-    const limit = setTimeout(() => settle(() => reject(new Error(`the FSRS optimizer did not finish within ${FIT_LIMIT_MS / 1000} s`))), FIT_LIMIT_MS);
+    const limit = setTimeout(
+      () => settle(() => reject(new Error(`the FSRS optimizer did not finish within ${FIT_LIMIT_MS / 1000} s`))),
+      FIT_LIMIT_MS,
+    );
     const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-2000));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     child.on('message', (m: FromFit) => settle(() => (m.type === 'fitted' ? resolve(m.fit) : reject(new Error(m.message)))));
     child.on('error', (err) => settle(() => reject(err)));
     child.on('exit', (code, signal) =>
-      settle(() => reject(new Error(`the FSRS optimizer stopped (${signal ?? `exit code ${code}`})${output.trim() ? `: ${output.trim().split('\n').slice(-3).join(' ')}` : ''}`))),
+      settle(() =>
+        reject(
+          new Error(
+            `the FSRS optimizer stopped (${signal ?? `exit code ${code}`})${output.trim() ? `: ${output.trim().split('\n').slice(-3).join(' ')}` : ''}`,
+          ),
+        ),
+      ),
     );
     child.send({ type: 'fit', items } satisfies ToFit);
   });

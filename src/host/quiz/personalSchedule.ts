@@ -26,8 +26,12 @@ export const tzOffset = (now = Date.now()) => new Date(now).getTimezoneOffset();
 export async function fitSchedule(store: ProgressStore, desiredRetention: number, now = Date.now()): Promise<FitOutcome> {
   const status = fitStatus(store.progress, tzOffset(now));
   if (status.needed > 0) return { type: 'not-enough', status };
-  const fit = await fitInChildProcess(FIT_ENTRY, spacedExamples(store.progress, tzOffset(now)).map((x) => x.history));
-  if (!fit.adopted) return fit.why === 'no-better' && fit.logLoss ? { type: 'no-better', status, logLoss: fit.logLoss } : { type: 'kept-defaults', status };
+  const fit = await fitInChildProcess(
+    FIT_ENTRY,
+    spacedExamples(store.progress, tzOffset(now)).map((x) => x.history),
+  );
+  if (!fit.adopted)
+    return fit.why === 'no-better' && fit.logLoss ? { type: 'no-better', status, logLoss: fit.logLoss } : { type: 'kept-defaults', status };
   const fitted: FittedParameters = { w: fit.w, fittedAt: now, reviews: status.spaced, logLoss: fit.logLoss };
   // answers given while the optimizer ran are in the latest progress: replay that one
   const rescheduled = reschedule({ ...store.progress, fitted }, { desiredRetention, w: fit.w });
@@ -40,14 +44,28 @@ export function fitMessage(o: FitOutcome): string {
   const t = vscode.l10n.t;
   switch (o.type) {
     case 'not-enough':
-      return t('Your own scheduling parameters need {0} spaced reviews (answers a day or more after the previous answer to the same item); you have {1}, so {2} more.', o.status.spaced + o.status.needed, o.status.spaced, o.status.needed);
+      return t(
+        'Your own scheduling parameters need {0} spaced reviews (answers a day or more after the previous answer to the same item); you have {1}, so {2} more.',
+        o.status.spaced + o.status.needed,
+        o.status.spaced,
+        o.status.needed,
+      );
     case 'kept-defaults':
-      return t('The optimizer kept FSRS’s default parameters: your {0} spaced reviews do not yet tell them apart. Your schedule is unchanged.', o.status.spaced);
+      return t(
+        'The optimizer kept FSRS’s default parameters: your {0} spaced reviews do not yet tell them apart. Your schedule is unchanged.',
+        o.status.spaced,
+      );
     case 'no-better':
-      return t('Parameters fitted to your earlier reviews predicted your latest ones no better than FSRS’s defaults (log loss {0} against {1}), so the defaults stay. Your schedule is unchanged.', o.logLoss.fitted.toFixed(3), o.logLoss.default.toFixed(3));
+      return t(
+        'Parameters fitted to your earlier reviews predicted your latest ones no better than FSRS’s defaults (log loss {0} against {1}), so the defaults stay. Your schedule is unchanged.',
+        o.logLoss.fitted.toFixed(3),
+        o.logLoss.default.toFixed(3),
+      );
     case 'fitted': {
       const r = o.rescheduled;
-      const loss = o.fitted.logLoss ? ` ${t('On your latest reviews, held out from the check fit, they score a log loss of {0} against {1} for the defaults (lower is better).', o.fitted.logLoss.fitted.toFixed(3), o.fitted.logLoss.default.toFixed(3))}` : '';
+      const loss = o.fitted.logLoss
+        ? ` ${t('On your latest reviews, held out from the check fit, they score a log loss of {0} against {1} for the defaults (lower is better).', o.fitted.logLoss.fitted.toFixed(3), o.fitted.logLoss.default.toFixed(3))}`
+        : '';
       const interval =
         r.medianIntervalBefore !== undefined && r.medianIntervalAfter !== undefined
           ? ` ${t('Median interval: {0} → {1} days.', r.medianIntervalBefore.toFixed(1), r.medianIntervalAfter.toFixed(1))}`

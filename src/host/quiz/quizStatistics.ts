@@ -37,42 +37,102 @@ export async function showStatistics(s: StatisticsInput): Promise<StatisticsActi
   const workload = (o: SchedulerOptions, days: number) => Math.round(predictedReviews(p, o, s.now, days));
   const retention = s.scheduler.desiredRetention;
   const rows: Row<StatisticsAction>[] = [
-    ...textRows<StatisticsAction>(t('{0} answers logged on {1} items; {2} of them spaced reviews (a day or more after the previous answer).', answers, Object.keys(p.items).length, s.status.spaced), 'history', 2),
+    ...textRows<StatisticsAction>(
+      t(
+        '{0} answers logged on {1} items; {2} of them spaced reviews (a day or more after the previous answer).',
+        answers,
+        Object.keys(p.items).length,
+        s.status.spaced,
+      ),
+      'history',
+      2,
+    ),
     ...textRows<StatisticsAction>(
       shown.share === undefined
         ? t('Your retention: not measured yet (no spaced reviews).')
-        : t('Your retention: {0} of spaced reviews answered right ({1} of {2}); last 30 days: {3}.', pct(shown.share), shown.right, shown.total, recent.share === undefined ? '–' : pct(recent.share)),
+        : t(
+            'Your retention: {0} of spaced reviews answered right ({1} of {2}); last 30 days: {3}.',
+            pct(shown.share),
+            shown.right,
+            shown.total,
+            recent.share === undefined ? '–' : pct(recent.share),
+          ),
       'target',
       2,
     ),
   ];
   const parameters = s.status.fitted
-    ? t('Scheduling: your own parameters, fitted {0} from {1} spaced reviews.', new Date(s.status.fitted.fittedAt).toLocaleDateString(vscode.env.language), s.status.fitted.reviews)
+    ? t(
+        'Scheduling: your own parameters, fitted {0} from {1} spaced reviews.',
+        new Date(s.status.fitted.fittedAt).toLocaleDateString(vscode.env.language),
+        s.status.fitted.reviews,
+      )
     : s.status.needed > 0
       ? t('Scheduling: FSRS’s default parameters. Your own need {0} more spaced reviews.', s.status.needed)
       : t('Scheduling: FSRS’s default parameters. You have enough reviews to fit your own.');
   rows.push(...textRows<StatisticsAction>(parameters, 'beaker', 2));
   if (s.status.fitted?.logLoss) {
-    rows.push(...textRows<StatisticsAction>(t('On your latest reviews, held out from the check fit, they scored a log loss of {0}; the defaults {1} (lower is better).', s.status.fitted.logLoss.fitted.toFixed(3), s.status.fitted.logLoss.default.toFixed(3)), 'blank', 2));
+    rows.push(
+      ...textRows<StatisticsAction>(
+        t(
+          'On your latest reviews, held out from the check fit, they scored a log loss of {0}; the defaults {1} (lower is better).',
+          s.status.fitted.logLoss.fitted.toFixed(3),
+          s.status.fitted.logLoss.default.toFixed(3),
+        ),
+        'blank',
+        2,
+      ),
+    );
   }
   const week = workload(s.scheduler, 7);
   const month = workload(s.scheduler, 30);
-  rows.push(...textRows<StatisticsAction>(t('Predicted workload at {0} retention: about {1} reviews in the next 7 days, {2} in 30 days.', retention.toFixed(2), week, month), 'calendar', 2));
+  rows.push(
+    ...textRows<StatisticsAction>(
+      t('Predicted workload at {0} retention: about {1} reviews in the next 7 days, {2} in 30 days.', retention.toFixed(2), week, month),
+      'calendar',
+      2,
+    ),
+  );
   const others = [0.8, 0.85, 0.9, 0.95].filter((r) => Math.abs(r - retention) > 1e-9);
-  rows.push(...textRows<StatisticsAction>(t('In 30 days at other retentions: {0}.', others.map((r) => `${r.toFixed(2)} → ${workload({ ...s.scheduler, desiredRetention: r }, 30)}`).join(' · ')), 'blank', 2));
+  rows.push(
+    ...textRows<StatisticsAction>(
+      t(
+        'In 30 days at other retentions: {0}.',
+        others.map((r) => `${r.toFixed(2)} → ${workload({ ...s.scheduler, desiredRetention: r }, 30)}`).join(' · '),
+      ),
+      'blank',
+      2,
+    ),
+  );
   if (s.scheduler.w) {
     // the defaults' schedule from the same answers: every whole history replayed with them
     const defaults = { desiredRetention: retention };
     const withDefaults = Math.round(predictedReviews(reschedule(p, defaults).progress, defaults, s.now, 30));
-    rows.push(...textRows<StatisticsAction>(t('With FSRS’s default parameters it would be about {0} in 30 days.', withDefaults), 'blank', 2));
+    rows.push(
+      ...textRows<StatisticsAction>(t('With FSRS’s default parameters it would be about {0} in 30 days.', withDefaults), 'blank', 2),
+    );
   }
   if (s.unavailable) rows.push(...textRows<StatisticsAction>(t('The last fit failed: {0}', s.unavailable), 'warning', 3));
   const done: Row<StatisticsAction> = { label: `$(check) ${t('Done')}`, value: 'done', alwaysShow: true };
   rows.push(
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     done,
-    ...(s.status.needed === 0 ? [{ label: `$(sync) ${t('Fit My Review Schedule')}`, description: t('from your review log, now'), value: 'fit', alwaysShow: true } as Row<StatisticsAction>] : []),
-    { label: `$(settings-gear) ${t('Change the desired retention')}`, description: 'transformerTutor.quiz.desiredRetention', value: 'settings', alwaysShow: true },
+    ...(s.status.needed === 0
+      ? [
+          {
+            label: `$(sync) ${t('Fit My Review Schedule')}`,
+            description: t('from your review log, now'),
+            value: 'fit',
+            alwaysShow: true,
+          } as Row<StatisticsAction>,
+        ]
+      : []),
+    {
+      label: `$(settings-gear) ${t('Change the desired retention')}`,
+      description: 'transformerTutor.quiz.desiredRetention',
+      value: 'settings',
+      alwaysShow: true,
+    },
   );
   const r = await pickStep<StatisticsAction>({
     chrome: { title: t('Quiz Statistics'), canGoBack: false, canSkip: false },

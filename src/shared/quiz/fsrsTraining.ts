@@ -39,7 +39,10 @@ export function hasWholeLog(it: ItemProgress): boolean {
 }
 
 function historyOf(it: ItemProgress, tzOffsetMinutes: number): TrainingReview[] {
-  return it.log.map((e, k) => ({ rating: e.rating, deltaT: k === 0 ? 0 : dayOf(e.at, tzOffsetMinutes) - dayOf(it.log[k - 1].at, tzOffsetMinutes) }));
+  return it.log.map((e, k) => ({
+    rating: e.rating,
+    deltaT: k === 0 ? 0 : dayOf(e.at, tzOffsetMinutes) - dayOf(it.log[k - 1].at, tzOffsetMinutes),
+  }));
 }
 
 /** Every item's whole history, in item order. */
