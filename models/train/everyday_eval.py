@@ -28,7 +28,7 @@ import encoded_data  # noqa: E402
 import wordpiece  # noqa: E402
 from model import Config, TinyBert  # noqa: E402
 import train as T  # noqa: E402
-from analyze_heads import pad_batch, window_sequences  # noqa: E402
+from head_stats import pad_batch, window_sequences  # noqa: E402
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 CLS, SEP, N_SPECIAL = T.CLS, T.SEP, T.N_SPECIAL
