@@ -16,7 +16,8 @@ export type HostMessage =
   | { type: 'status'; state: 'loading' | 'empty' | 'error'; message: string }
   /** locked: the token the panel locks (null: none); saved: what the panel keeps to be drawn again after Reload Window */
   | { type: 'encoding'; requestId: number; payload: EncodingPayload; locked: number | null; saved: SavedText }
-  | { type: 'selectToken'; index: number | null }
+  /** the cursor in the editor is on this token: the panel locks it */
+  | { type: 'selectToken'; index: number }
   | { type: 'pinned'; pinned: boolean }
   | { type: 'showView'; view: ViewKind; lab?: LabId }
   /** requestId: the webview's runLab this answers */

@@ -101,7 +101,7 @@ function onMessage(msg: HostMessage): void {
       toolbar.sync(payload, state);
       break;
     case 'selectToken':
-      if (payload && msg.index !== null) update({ locked: msg.index });
+      if (payload) update({ locked: msg.index });
       break;
     case 'showView':
       update({ view: msg.view, ...(msg.lab ? { lab: msg.lab } : {}) });
