@@ -14,7 +14,8 @@ module.exports = {
     {
       name: 'shared-is-pure',
       severity: 'error',
-      comment: 'src/shared runs in the extension host, the webviews and unit tests: no vscode, host, webview, Node built-ins or native runtime.',
+      comment:
+        'src/shared runs in the extension host, the webviews and unit tests: no vscode, host, webview, Node built-ins or native runtime.',
       from: { path: '^src/shared/' },
       to: { path: ['^src/host/', '^src/webview/', '^vscode$', 'onnxruntime', '^test/'], dependencyTypesNot: [] },
     },

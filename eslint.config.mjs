@@ -7,7 +7,18 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { fetch: 'readonly', console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      globals: {
+        fetch: 'readonly',
+        console: 'readonly',
+        process: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        performance: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
@@ -17,13 +28,30 @@ export default tseslint.config(
   {
     files: ['src/shared/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', '**/host/**', '**/webview/**', 'onnxruntime-*', 'node:*'], message: 'shared code is pure: no vscode, host, webview or runtime imports' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['vscode', '**/host/**', '**/webview/**', 'onnxruntime-*', 'node:*'],
+              message: 'shared code is pure: no vscode, host, webview or runtime imports',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/webview/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', '**/host/**', 'fs', 'path', 'node:*', 'onnxruntime-node'], message: 'webview code runs in the browser' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode', '**/host/**', 'fs', 'path', 'node:*', 'onnxruntime-node'], message: 'webview code runs in the browser' },
+          ],
+        },
+      ],
     },
   },
 );

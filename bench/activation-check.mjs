@@ -55,7 +55,8 @@ Module._resolveFilename = function (request, ...rest) {
 // the namespaces the host code uses, as own properties (a bundle copies them off the module object)
 const used = new Set();
 for (const file of readdirSync(join(ROOT, 'src', 'host'), { recursive: true })) {
-  if (String(file).endsWith('.ts')) for (const m of readFileSync(join(ROOT, 'src', 'host', String(file)), 'utf8').matchAll(/\bvscode\.(\w+)/g)) used.add(m[1]);
+  if (String(file).endsWith('.ts'))
+    for (const m of readFileSync(join(ROOT, 'src', 'host', String(file)), 'utf8').matchAll(/\bvscode\.(\w+)/g)) used.add(m[1]);
 }
 const vscode = Object.fromEntries([...used].map((k) => [k, standIn(`vscode.${k}`)]));
 createRequire(import.meta.url).cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };

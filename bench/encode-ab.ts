@@ -24,7 +24,12 @@ async function main(): Promise<void> {
   const tokenizer = await EncoderCore.load(BUNDLED, await loadRuntime());
   const all = tokenizer.tokenize(text).tokens;
   const label = (i: number) => String.fromCharCode(65 + i);
-  console.log(`encode() A/B, ${names.map((n, i) => `${label(i)} = ${n}`).join(', ')}: ${ROUNDS} rounds × ${BLOCK} runs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `encode() A/B, ${names.map((n, i) => `${label(i)} = ${n}`).join(', ')}: ${ROUNDS} rounds × ${BLOCK} runs, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const figures: Record<number, Record<string, { medianMs: number; p95Ms: number; ratioToA: number }>> = {};
   for (const n of LENGTHS) {
     const req = { text: text.slice(0, all[Math.min(all.length, n - 2) - 1].span.end) };
@@ -42,12 +47,19 @@ async function main(): Promise<void> {
     }
     const stats = names.map((k) => summarize(samples[k]));
     const tokens = tokenizer.prepare(req).ids.length;
-    figures[tokens] = Object.fromEntries(names.map((_, i) => [label(i), { medianMs: stats[i].median, p95Ms: stats[i].p95, ratioToA: stats[i].median / stats[0].median }]));
-    const cols = stats.map((s, i) => `${label(i)} ${s.median.toFixed(2)} ms (p95 ${s.p95.toFixed(2)})${i ? `, ÷ A ${(s.median / stats[0].median).toFixed(2)}` : ''}`);
+    figures[tokens] = Object.fromEntries(
+      names.map((_, i) => [label(i), { medianMs: stats[i].median, p95Ms: stats[i].p95, ratioToA: stats[i].median / stats[0].median }]),
+    );
+    const cols = stats.map(
+      (s, i) =>
+        `${label(i)} ${s.median.toFixed(2)} ms (p95 ${s.p95.toFixed(2)})${i ? `, ÷ A ${(s.median / stats[0].median).toFixed(2)}` : ''}`,
+    );
     console.log(`${String(tokens).padStart(4)} tokens: ${cols.join('; ')}`);
   }
   for (const core of [...Object.values(cores), tokenizer]) await core.release();
-  console.log(JSON.stringify({ encoders: Object.fromEntries(names.map((n, i) => [label(i), n])), rounds: ROUNDS, block: BLOCK, lengths: figures }));
+  console.log(
+    JSON.stringify({ encoders: Object.fromEntries(names.map((n, i) => [label(i), n])), rounds: ROUNDS, block: BLOCK, lengths: figures }),
+  );
 }
 
 main().catch((e) => {

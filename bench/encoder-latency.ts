@@ -36,9 +36,13 @@ function activationCheck(): { activated: boolean; loaded: string[]; activateMill
 }
 
 async function latencies(core: EncoderCore, ids: number[], names: Record<Outputs, string[]>): Promise<Record<Outputs, Timing>> {
-  const feeds = core.feeds(ids, ids.map(() => 0));
+  const feeds = core.feeds(
+    ids,
+    ids.map(() => 0),
+  );
   const out = {} as Record<Outputs, Timing>;
-  for (const kind of ['attention', 'attentionQkv', 'all'] as const) out[kind] = await timeRuns(() => core.run(feeds, names[kind]), RUNS, WARMUP);
+  for (const kind of ['attention', 'attentionQkv', 'all'] as const)
+    out[kind] = await timeRuns(() => core.run(feeds, names[kind]), RUNS, WARMUP);
   return out;
 }
 
@@ -47,7 +51,12 @@ async function latencies(core: EncoderCore, ids: number[], names: Record<Outputs
  * spin between operators): spinning threads are faster on idle cores and slower on shared ones
  * (another process, the rest of VS Code), so the choice is measured rather than assumed.
  */
-async function threadSettings(ort: Ort, core: EncoderCore, ids: PerLength<number[]>, lengths: number[]): Promise<Record<string, PerLength<Timing>>> {
+async function threadSettings(
+  ort: Ort,
+  core: EncoderCore,
+  ids: PerLength<number[]>,
+  lengths: number[],
+): Promise<Record<string, PerLength<Timing>>> {
   const settings: Record<string, object> = {
     '2 threads, no spinning': { intraOpNumThreads: 2, extra: { session: { intra_op: { allow_spinning: '0' } } } },
     '1 thread': { intraOpNumThreads: 1 },
@@ -59,7 +68,10 @@ async function threadSettings(ort: Ort, core: EncoderCore, ids: PerLength<number
     const session = await ort.InferenceSession.create(viewGraph, { ...SESSION_OPTIONS, ...options });
     out[name] = {};
     for (const n of lengths) {
-      const feeds = core.feeds(ids[n], ids[n].map(() => 0));
+      const feeds = core.feeds(
+        ids[n],
+        ids[n].map(() => 0),
+      );
       out[name][n] = await timeRuns(() => session.run(feeds, core.encodeOutputs), RUNS, WARMUP);
     }
     await session.release();
@@ -81,8 +93,15 @@ function table(title: string, header: string[], rows: (string | number)[][]): vo
 }
 
 async function main(): Promise<void> {
-  const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', loadAverage: os.loadavg().map((x) => +x.toFixed(2)) };
-  console.log(`Encoder benchmark: ${RUNS} runs (+${WARMUP} warm-up) per figure; ${machine.cpus} CPUs (${machine.cpu}), load average ${machine.loadAverage.join(' ')}`);
+  const machine = {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? '?',
+    loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
+  };
+  console.log(
+    `Encoder benchmark: ${RUNS} runs (+${WARMUP} warm-up) per figure; ${machine.cpus} CPUs (${machine.cpu}), load average ${machine.loadAverage.join(' ')}`,
+  );
   const activation = activationCheck();
   const rss = { startMB: peakRssMB(), afterNativeMB: 0, afterWasmMB: 0 };
 
@@ -121,11 +140,15 @@ async function main(): Promise<void> {
       view: await timeRuns(paths.view, RUNS, WARMUP),
       stepView: await timeRuns(paths.stepView, RUNS, WARMUP),
       encode,
-      tokenizePostprocess: await timeRuns(() => {
-        const p = core.prepare(req);
-        core.feeds(p.ids, segments);
-        return core.assemble(headReq, p, out);
-      }, RUNS, WARMUP),
+      tokenizePostprocess: await timeRuns(
+        () => {
+          const p = core.prepare(req);
+          core.feeds(p.ids, segments);
+          return core.assemble(headReq, p, out);
+        },
+        RUNS,
+        WARMUP,
+      ),
       prepare: await timeRuns(() => core.prepare(req), RUNS, WARMUP),
       assemble: await timeRuns(() => core.assemble(headReq, prepared, out), RUNS, WARMUP),
     };
@@ -157,7 +180,23 @@ async function main(): Promise<void> {
     floor[n] = { flopsEncoder: fe, flopsAll: fa, encoderMillis: (fe / (gflops * 1e9)) * 1e3, allMillis: (fa / (gflops * 1e9)) * 1e3 };
   }
 
-  const header = ['tokens', 'ORT attn', 'ORT attn+qkv', 'ORT view', 'ORT step view', 'ORT all', 'encode()', 'tok+post', 'WASM attn', 'WASM attn+qkv', 'WASM all', 'torch no-MLM', 'torch full', 'floor no-MLM', 'floor all'];
+  const header = [
+    'tokens',
+    'ORT attn',
+    'ORT attn+qkv',
+    'ORT view',
+    'ORT step view',
+    'ORT all',
+    'encode()',
+    'tok+post',
+    'WASM attn',
+    'WASM attn+qkv',
+    'WASM all',
+    'torch no-MLM',
+    'torch full',
+    'floor no-MLM',
+    'floor all',
+  ];
   const row = (n: number, pick: (t: Timing) => number) => [
     n,
     ms(pick(ortNode[n].attention)),
@@ -175,32 +214,65 @@ async function main(): Promise<void> {
     ms(floor[n].encoderMillis),
     ms(floor[n].allMillis),
   ];
-  table('Median latency, ms (batch 1, 2 threads; WASM 1 thread)', header, lengths.map((n) => row(n, (t) => t.median)));
-  table('p95 latency, ms', header.slice(0, -2), lengths.map((n) => row(n, (t) => t.p95).slice(0, -2)));
+  table(
+    'Median latency, ms (batch 1, 2 threads; WASM 1 thread)',
+    header,
+    lengths.map((n) => row(n, (t) => t.median)),
+  );
+  table(
+    'p95 latency, ms',
+    header.slice(0, -2),
+    lengths.map((n) => row(n, (t) => t.p95).slice(0, -2)),
+  );
   table(
     'ORT attn+qkv under other thread settings, median (p95), ms',
     ['tokens', `${SESSION_OPTIONS.intraOpNumThreads} threads, spinning (the extension)`, ...Object.keys(threading)],
-    lengths.map((n) => [n, `${ms(ortNode[n].attentionQkv.median)} (${ms(ortNode[n].attentionQkv.p95)})`, ...Object.values(threading).map((t) => `${ms(t[n].median)} (${ms(t[n].p95)})`)]),
+    lengths.map((n) => [
+      n,
+      `${ms(ortNode[n].attentionQkv.median)} (${ms(ortNode[n].attentionQkv.p95)})`,
+      ...Object.values(threading).map((t) => `${ms(t[n].median)} (${ms(t[n].p95)})`),
+    ]),
   );
 
-  console.log(`\nCold: import onnxruntime-node ${ms(cold.importOrtNodeMillis)} ms; session create ${ms(cold.sessionCreateMillis)} ms; EncoderCore.load (tokenizer + session) ${ms(cold.encoderLoadMillis)} ms` +
-    (wasmOk ? `; WASM EncoderCore.load ${ms(wasmOk.loadMillis)} ms` : `; WASM skipped (${'skipped' in wasm ? wasm.skipped : ''})`));
-  console.log(`Peak RSS: ${rss.startMB.toFixed(0)} MB at start, ${rss.afterNativeMB.toFixed(0)} MB after ORT-node, ${rss.afterWasmMB ? rss.afterWasmMB.toFixed(0) + ' MB after WASM' : 'WASM skipped'}` +
-    (torchOk ? `; PyTorch process ${torchOk.peakRssMB.toFixed(0)} MB` : ''));
-  console.log(`Matmul throughput (1024³): ORT ${matmul.gflops.toFixed(1)} GFLOP/s, PyTorch ${torchOk?.matmulGflops?.toFixed(1) ?? '—'} GFLOP/s; the floor uses ${gflops.toFixed(1)} GFLOP/s`);
-  console.log(torchOk ? `PyTorch ${torchOk.torch}: ${torchOk.checkpoint} (step ${torchOk.step}); ${torchOk.sameWeights ? 'the same weights as model.onnx' : 'NOT the weights of model.onnx'} (attn_0 max diff ${torchOk.referenceMaxDiff.toExponential(1)})` : `PyTorch skipped: ${'skipped' in torch ? torch.skipped : ''}`);
-  console.log(`Activation: ${activation.activated ? `activate() ran in ${ms(activation.activateMillis ?? NaN)} ms and loaded ${activation.loaded.length ? activation.loaded.join(', ') : 'no ONNX or tokenizer code'}` : `not checked (${activation.error})`}`);
+  console.log(
+    `\nCold: import onnxruntime-node ${ms(cold.importOrtNodeMillis)} ms; session create ${ms(cold.sessionCreateMillis)} ms; EncoderCore.load (tokenizer + session) ${ms(cold.encoderLoadMillis)} ms` +
+      (wasmOk ? `; WASM EncoderCore.load ${ms(wasmOk.loadMillis)} ms` : `; WASM skipped (${'skipped' in wasm ? wasm.skipped : ''})`),
+  );
+  console.log(
+    `Peak RSS: ${rss.startMB.toFixed(0)} MB at start, ${rss.afterNativeMB.toFixed(0)} MB after ORT-node, ${rss.afterWasmMB ? rss.afterWasmMB.toFixed(0) + ' MB after WASM' : 'WASM skipped'}` +
+      (torchOk ? `; PyTorch process ${torchOk.peakRssMB.toFixed(0)} MB` : ''),
+  );
+  console.log(
+    `Matmul throughput (1024³): ORT ${matmul.gflops.toFixed(1)} GFLOP/s, PyTorch ${torchOk?.matmulGflops?.toFixed(1) ?? '—'} GFLOP/s; the floor uses ${gflops.toFixed(1)} GFLOP/s`,
+  );
+  console.log(
+    torchOk
+      ? `PyTorch ${torchOk.torch}: ${torchOk.checkpoint} (step ${torchOk.step}); ${torchOk.sameWeights ? 'the same weights as model.onnx' : 'NOT the weights of model.onnx'} (attn_0 max diff ${torchOk.referenceMaxDiff.toExponential(1)})`
+      : `PyTorch skipped: ${'skipped' in torch ? torch.skipped : ''}`,
+  );
+  console.log(
+    `Activation: ${activation.activated ? `activate() ran in ${ms(activation.activateMillis ?? NaN)} ms and loaded ${activation.loaded.length ? activation.loaded.join(', ') : 'no ONNX or tokenizer code'}` : `not checked (${activation.error})`}`,
+  );
 
   const speedup: PerLength<{ view: number; stepView: number; full: number }> = {};
   if (torchOk) {
     for (const n of lengths) {
       const enc = torchOk.lengths[n].encoder.median;
-      speedup[n] = { view: enc / ortNode[n].view.median, stepView: enc / ortNode[n].stepView.median, full: torchOk.lengths[n].full.median / ortNode[n].all.median };
+      speedup[n] = {
+        view: enc / ortNode[n].view.median,
+        stepView: enc / ortNode[n].stepView.median,
+        full: torchOk.lengths[n].full.median / ortNode[n].all.median,
+      };
     }
   }
   const last = lengths[lengths.length - 1];
   const fl = floor[last].encoderMillis;
-  const vsFloor = { tokens: last, view: ortNode[last].view.median / fl, stepView: ortNode[last].stepView.median / fl, all: ortNode[last].all.median / floor[last].allMillis };
+  const vsFloor = {
+    tokens: last,
+    view: ortNode[last].view.median / fl,
+    stepView: ortNode[last].stepView.median / fl,
+    all: ortNode[last].all.median / floor[last].allMillis,
+  };
   const at128 = ortNode[128];
   const small = lengths.filter((n) => n <= 64);
   // How close to the arithmetic floor the 3x target asks the ORT view to be: a miss reads differently
@@ -212,21 +284,36 @@ async function main(): Promise<void> {
       threeTimesNeeds[n] = { ortMillis, timesFloor: ortMillis / floor[n].encoderMillis };
     }
   }
-  const ratios = { speedupOverTorch: speedup, ortOverFloor: vsFloor, threeTimesTorchNeeds: threeTimesNeeds, encode128Millis: at128?.encode.median, tokenizePostprocess128Millis: at128?.tokenizePostprocess.median };
+  const ratios = {
+    speedupOverTorch: speedup,
+    ortOverFloor: vsFloor,
+    threeTimesTorchNeeds: threeTimesNeeds,
+    encode128Millis: at128?.encode.median,
+    tokenizePostprocess128Millis: at128?.tokenizePostprocess.median,
+  };
 
   console.log('\nRatios');
   if (torchOk) {
     for (const n of lengths) {
-      console.log(`  ${String(n).padStart(3)} tokens: PyTorch time ÷ ORT time ${ratio(speedup[n].view)} for the view (torch no-MLM ÷ ORT view), ` +
-        `${ratio(speedup[n].stepView)} for the step view (÷ ORT step view), ${ratio(speedup[n].full)} for everything (torch full ÷ ORT all)`);
+      console.log(
+        `  ${String(n).padStart(3)} tokens: PyTorch time ÷ ORT time ${ratio(speedup[n].view)} for the view (torch no-MLM ÷ ORT view), ` +
+          `${ratio(speedup[n].stepView)} for the step view (÷ ORT step view), ${ratio(speedup[n].full)} for everything (torch full ÷ ORT all)`,
+      );
     }
   }
-  console.log(`  ${last} tokens: ORT view (attention into the payload) at ${ratio(vsFloor.view)} the floor without heads, the step view (with q/k/v) at ${ratio(vsFloor.stepView)}; ` +
-    `all outputs at ${ratio(vsFloor.all)} the floor with heads`);
-  if (at128) console.log(`  128 tokens: encode() ${ms(at128.encode.median)} ms in all, of which tokenise + postprocess ${ms(at128.tokenizePostprocess.median)} ms`);
+  console.log(
+    `  ${last} tokens: ORT view (attention into the payload) at ${ratio(vsFloor.view)} the floor without heads, the step view (with q/k/v) at ${ratio(vsFloor.stepView)}; ` +
+      `all outputs at ${ratio(vsFloor.all)} the floor with heads`,
+  );
+  if (at128)
+    console.log(
+      `  128 tokens: encode() ${ms(at128.encode.median)} ms in all, of which tokenise + postprocess ${ms(at128.tokenizePostprocess.median)} ms`,
+    );
   if (torchOk) {
     for (const n of small) {
-      console.log(`  ${String(n).padStart(3)} tokens: 3× PyTorch asks the ORT view for ≤ ${ms(threeTimesNeeds[n].ortMillis)} ms, ${ratio(threeTimesNeeds[n].timesFloor)} the floor without heads (it took ${ms(ortNode[n].view.median)} ms)`);
+      console.log(
+        `  ${String(n).padStart(3)} tokens: 3× PyTorch asks the ORT view for ≤ ${ms(threeTimesNeeds[n].ortMillis)} ms, ${ratio(threeTimesNeeds[n].timesFloor)} the floor without heads (it took ${ms(ortNode[n].view.median)} ms)`,
+      );
     }
   }
   const targets = {
@@ -239,7 +326,22 @@ async function main(): Promise<void> {
   console.log('\nTargets (reported, never asserted)');
   for (const [k, v] of Object.entries(targets)) console.log(`  ${v === null ? 'n/a ' : v ? 'met ' : 'MISS'}  ${k}`);
 
-  console.log(JSON.stringify({ machine, settings: { runs: RUNS, warmup: WARMUP, lengths }, activation, cold, rss, ortNode, ortThreadSettings: threading, wasm, torch, floor: { ortMatmulGflops: matmul.gflops, torchMatmulGflops: torchOk?.matmulGflops ?? null, gflopsUsed: gflops, lengths: floor }, ratios, targets }));
+  console.log(
+    JSON.stringify({
+      machine,
+      settings: { runs: RUNS, warmup: WARMUP, lengths },
+      activation,
+      cold,
+      rss,
+      ortNode,
+      ortThreadSettings: threading,
+      wasm,
+      torch,
+      floor: { ortMatmulGflops: matmul.gflops, torchMatmulGflops: torchOk?.matmulGflops ?? null, gflopsUsed: gflops, lengths: floor },
+      ratios,
+      targets,
+    }),
+  );
 }
 
 main().catch((err) => {

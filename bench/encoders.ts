@@ -12,9 +12,16 @@ export async function encodersToCompare(usage: string): Promise<Record<string, E
   const checkout = option('checkout', '');
   const models = process.argv.indexOf('--models');
   if (checkout) {
-    const other = (await import(path.resolve(checkout, 'src/host/encoder/encoderCore.ts'))) as typeof import('../src/host/encoder/encoderCore');
-    const otherRuntime = (await import(path.resolve(checkout, 'src/host/encoder/runtime.ts'))) as typeof import('../src/host/encoder/runtime');
-    return { 'this checkout': await EncoderCore.load(BUNDLED, await loadRuntime()), [checkout]: await other.EncoderCore.load(BUNDLED, await otherRuntime.loadRuntime()) };
+    const other = (await import(
+      path.resolve(checkout, 'src/host/encoder/encoderCore.ts')
+    )) as typeof import('../src/host/encoder/encoderCore');
+    const otherRuntime = (await import(
+      path.resolve(checkout, 'src/host/encoder/runtime.ts')
+    )) as typeof import('../src/host/encoder/runtime');
+    return {
+      'this checkout': await EncoderCore.load(BUNDLED, await loadRuntime()),
+      [checkout]: await other.EncoderCore.load(BUNDLED, await otherRuntime.loadRuntime()),
+    };
   }
   const rest = models > 0 ? process.argv.slice(models + 1) : [];
   const end = rest.findIndex((x) => x.startsWith('--'));

@@ -55,7 +55,11 @@ const ms = (x: number) => x.toFixed(1).padStart(7);
 async function main(): Promise<void> {
   const rounds = Number(option('rounds', '5'));
   const runs = Number(option('runs', '10'));
-  console.log(`cores ${cpus().length}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${rounds} rounds of ${runs} encodes per cell, in-process and encoder process interleaved`);
+  console.log(
+    `cores ${cpus().length}, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; ${rounds} rounds of ${runs} encodes per cell, in-process and encoder process interleaved`,
+  );
 
   const core = await EncoderCore.load(BUNDLED, await loadRuntime());
   const sample = sampleText();
@@ -65,7 +69,14 @@ async function main(): Promise<void> {
     '100,000 chars': { text: long, qkv: false },
   };
   const started = (spillBytes: number, niceness = 0) =>
-    new EncoderProcess({ entry: path.join(ROOT, 'src/host/encoder/encoderProcessMain.ts'), execArgv: ['--import', 'tsx'], idleMs: 600_000, runLimitMs: 60_000, spillBytes, niceness });
+    new EncoderProcess({
+      entry: path.join(ROOT, 'src/host/encoder/encoderProcessMain.ts'),
+      execArgv: ['--import', 'tsx'],
+      idleMs: 600_000,
+      runLimitMs: 60_000,
+      spillBytes,
+      niceness,
+    });
   // the two ways tried to move the payload: the structured clone over IPC, and a file read off the thread
   const inline = started(Infinity);
   const viaFile = started(SPILL_BYTES);
@@ -94,7 +105,9 @@ async function main(): Promise<void> {
       for (const pathName of order) {
         const cell = ((results[inputName] ??= {})[pathName] ??= { delays: [], walls: [], bytes: 0 });
         // 100,000 characters: a new text each run would be tokenised each time, as a changed selection is
-        const vary = inputName.startsWith('100') ? (i: number) => ({ ...input, text: `${i} ${input.text.slice(String(i).length + 1)}` }) : () => input;
+        const vary = inputName.startsWith('100')
+          ? (i: number) => ({ ...input, text: `${i} ${input.text.slice(String(i).length + 1)}` })
+          : () => input;
         let i = r * runs;
         if (pathName === 'no encode (wait)') waitMs = summarize(results[inputName]['process, file']?.walls ?? [100]).median;
         await measure((x) => all[pathName](x === input ? vary(i++) : x), input, runs, cell);
@@ -106,14 +119,20 @@ async function main(): Promise<void> {
   await niced.dispose();
   await core.release();
 
-  console.log('\nevent-loop delay of the extension host while encoding (ms; p99 and max per round, median over rounds), and time to the payload');
-  console.log(`${'selection'.padEnd(15)}${'path'.padEnd(17)}${'delay p99'.padStart(10)}${'delay max'.padStart(10)}${'encode p50'.padStart(11)}${'encode p95'.padStart(11)}  payload`);
+  console.log(
+    '\nevent-loop delay of the extension host while encoding (ms; p99 and max per round, median over rounds), and time to the payload',
+  );
+  console.log(
+    `${'selection'.padEnd(15)}${'path'.padEnd(17)}${'delay p99'.padStart(10)}${'delay max'.padStart(10)}${'encode p50'.padStart(11)}${'encode p95'.padStart(11)}  payload`,
+  );
   for (const [inputName, byPath] of Object.entries(results)) {
     for (const [pathName, s] of Object.entries(byPath)) {
       const p99s = s.delays.filter((_, i) => i % 2 === 0);
       const maxes = s.delays.filter((_, i) => i % 2 === 1);
       const wall = summarize(s.walls);
-      console.log(`${inputName.padEnd(15)}${pathName.padEnd(17)}${ms(summarize(p99s).median).padStart(10)}${ms(summarize(maxes).median).padStart(10)}${ms(wall.median).padStart(11)}${ms(wall.p95).padStart(11)}  ${(s.bytes / 1e6).toFixed(1)} MB`);
+      console.log(
+        `${inputName.padEnd(15)}${pathName.padEnd(17)}${ms(summarize(p99s).median).padStart(10)}${ms(summarize(maxes).median).padStart(10)}${ms(wall.median).padStart(11)}${ms(wall.p95).padStart(11)}  ${(s.bytes / 1e6).toFixed(1)} MB`,
+      );
     }
   }
 }

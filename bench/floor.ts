@@ -8,7 +8,11 @@ import { timeRuns } from './measure';
  * matmul throughput. A multiply-add counts as 2 FLOPs; softmax, LayerNorm, GELU and the embedding
  * lookups are left out (they are memory-bound and small next to the matmuls).
  */
-export function modelFlops(c: Pick<ModelConfig, 'num_layers' | 'hidden_size' | 'vocab_size'> & { intermediate_size: number }, tokens: number, withHeads: boolean): number {
+export function modelFlops(
+  c: Pick<ModelConfig, 'num_layers' | 'hidden_size' | 'vocab_size'> & { intermediate_size: number },
+  tokens: number,
+  withHeads: boolean,
+): number {
   const [T, d, ff] = [tokens, c.hidden_size, c.intermediate_size];
   const perLayer =
     3 * 2 * T * d * d + // Q, K, V projections
@@ -36,7 +40,11 @@ function matmulModel(n: number): Uint8Array {
 
 /** GFLOP/s of ONNX Runtime on an n³ matmul, with the encoder's thread settings. */
 export async function ortMatmulGflops(ort: Ort, n = 1024, runs = 20): Promise<{ gflops: number; medianMillis: number }> {
-  const session = await ort.InferenceSession.create(matmulModel(n), { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(matmulModel(n), {
+    intraOpNumThreads: 2,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
   try {
     const rand = () => Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
     const feeds = { a: new ort.Tensor('float32', rand(), [n, n]), b: new ort.Tensor('float32', rand(), [n, n]) };

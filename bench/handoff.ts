@@ -29,7 +29,12 @@ async function main(): Promise<void> {
   const names = Object.keys(cores);
   const text = sampleText();
   const first = cores[names[0]];
-  console.log(`Lab run after the view's: ${ROUNDS} rounds, ${GAP} ms gap, ${REST_MS} ms rest between rounds; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `Lab run after the view's: ${ROUNDS} rounds, ${GAP} ms gap, ${REST_MS} ms rest between rounds; load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const figures: Record<string, Record<string, Record<string, { afterViewMs: number; restedMs: number }>>> = {};
   for (const n of LENGTHS) {
     const req = { text: textOfLength(first, text, n), qkv: false };
@@ -39,13 +44,23 @@ async function main(): Promise<void> {
       const rested: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
       for (const name of names) {
         const core = cores[name];
-        for (let i = 0; i < 3; i++) await core.run(core.feeds(ids, ids.map(() => 0)), outputs);
+        for (let i = 0; i < 3; i++)
+          await core.run(
+            core.feeds(
+              ids,
+              ids.map(() => 0),
+            ),
+            outputs,
+          );
       }
       for (let r = 0; r < ROUNDS; r++) {
         for (let j = 0; j < names.length; j++) {
           const name = names[(r + j) % names.length];
           const core = cores[name];
-          const feeds = core.feeds(ids, ids.map(() => 0));
+          const feeds = core.feeds(
+            ids,
+            ids.map(() => 0),
+          );
           await sleep(REST_MS);
           await core.encode(req);
           await sleep(GAP);

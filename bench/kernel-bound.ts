@@ -38,7 +38,12 @@ type Dims = { L: number; H: number; d: number; ff: number };
 const value = (name: string, shape: number[]) =>
   onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: shape.map((dimValue) => ({ dimValue })) } } } });
 const weight = (name: string, shape: number[]) =>
-  onnx.TensorProto.create({ name, dims: shape, dataType: FLOAT, floatData: Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.random() - 0.5) });
+  onnx.TensorProto.create({
+    name,
+    dims: shape,
+    dataType: FLOAT,
+    floatData: Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.random() - 0.5),
+  });
 const encodeModel = (graph: onnx.IGraphProto) =>
   onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph })).finish();
 
@@ -68,15 +73,32 @@ function matmulGraph(t: number, { L, H, d, ff }: Dims): { bytes: Uint8Array; inp
     mul('x', `w1${l}`, `f${l}`, [t, ff], [d, ff]);
     mul('h', `w2${l}`, `g${l}`, [t, d], [ff, d]);
   }
-  const graph = onnx.GraphProto.create({ name: 'view-matmuls', node, initializer, output, input: Object.entries(inputs).map(([n, s]) => value(n, s)) });
+  const graph = onnx.GraphProto.create({
+    name: 'view-matmuls',
+    node,
+    initializer,
+    output,
+    input: Object.entries(inputs).map(([n, s]) => value(n, s)),
+  });
   return { bytes: encodeModel(graph), inputs, fetch: 'o0' };
 }
 
 /** A graph whose one output is attention-sized, made from a scalar: the cost of handing it back. */
 function outputGraph(t: number, { L, H }: Dims): { bytes: Uint8Array; inputs: Record<string, number[]>; fetch: string } {
-  const shape = onnx.TensorProto.create({ name: 'shape', dims: [4], dataType: onnx.TensorProto.DataType.INT64, int64Data: [L * H, 1, t, t] });
+  const shape = onnx.TensorProto.create({
+    name: 'shape',
+    dims: [4],
+    dataType: onnx.TensorProto.DataType.INT64,
+    int64Data: [L * H, 1, t, t],
+  });
   const node = [onnx.NodeProto.create({ opType: 'Expand', input: ['s', 'shape'], output: ['attn'] })];
-  const graph = onnx.GraphProto.create({ name: 'attention-out', node, initializer: [shape], input: [value('s', [1])], output: [value('attn', [L * H, 1, t, t])] });
+  const graph = onnx.GraphProto.create({
+    name: 'attention-out',
+    node,
+    initializer: [shape],
+    input: [value('s', [1])],
+    output: [value('attn', [L * H, 1, t, t])],
+  });
   return { bytes: encodeModel(graph), inputs: { s: [1] }, fetch: 'attn' };
 }
 
@@ -84,7 +106,9 @@ const CHAIN = 64;
 
 /** CHAIN Adds one after another on a single float: per node, what a run pays for dispatch alone. */
 function dispatchGraph(): { bytes: Uint8Array; inputs: Record<string, number[]>; fetch: string } {
-  const node = Array.from({ length: CHAIN }, (_, i) => onnx.NodeProto.create({ opType: 'Add', input: [i ? `a${i - 1}` : 'x', 'x'], output: [`a${i}`] }));
+  const node = Array.from({ length: CHAIN }, (_, i) =>
+    onnx.NodeProto.create({ opType: 'Add', input: [i ? `a${i - 1}` : 'x', 'x'], output: [`a${i}`] }),
+  );
   const last = `a${CHAIN - 1}`;
   const graph = onnx.GraphProto.create({ name: 'dispatch', node, input: [value('x', [1])], output: [value(last, [1])] });
   return { bytes: encodeModel(graph), inputs: { x: [1] }, fetch: last };
@@ -108,7 +132,16 @@ async function viewNodeCount(ort: Ort, core: EncoderCore): Promise<{ nodes: numb
 
 async function runner(ort: Ort, t: number, made: { bytes: Uint8Array; inputs: Record<string, number[]>; fetch: string }) {
   const session = await ort.InferenceSession.create(made.bytes, t >= LONG_INPUT_TOKENS ? SLEEPING_SESSION_OPTIONS : SESSION_OPTIONS);
-  const feeds = Object.fromEntries(Object.entries(made.inputs).map(([n, s]) => [n, new ort.Tensor('float32', Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => Math.random()), s)]));
+  const feeds = Object.fromEntries(
+    Object.entries(made.inputs).map(([n, s]) => [
+      n,
+      new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => Math.random()),
+        s,
+      ),
+    ]),
+  );
   return { session, run: () => session.run(feeds, [made.fetch]) };
 }
 
@@ -129,12 +162,28 @@ async function main(): Promise<void> {
     const out = await runner(runtime.ort, n, outputGraph(n, dims));
     const chain = await runner(runtime.ort, n, dispatchGraph());
     sessions.push(mm.session, out.session, chain.session);
-    runners[n] = { view: viewPaths(core, core.feeds(ids[n], ids[n].map(() => 0))).view, matmuls: mm.run, output: out.run, dispatch: chain.run };
+    runners[n] = {
+      view: viewPaths(
+        core,
+        core.feeds(
+          ids[n],
+          ids[n].map(() => 0),
+        ),
+      ).view,
+      matmuls: mm.run,
+      output: out.run,
+      dispatch: chain.run,
+    };
   }
   const ortGflops = (await ortMatmulGflops(runtime.ort)).gflops;
   const count = await viewNodeCount(runtime.ort, core);
   const others = count.nodes - count.matmuls;
-  console.log(`Kernel bound, ${ROUNDS} rounds of ${RUNS} runs per graph and length; ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `Kernel bound, ${ROUNDS} rounds of ${RUNS} runs per graph and length; ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   type Round = { ms: Record<number, Record<string, number>>; torch: Record<number, number>; torchGflops: number };
   const rounds: Round[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -153,13 +202,21 @@ async function main(): Promise<void> {
     if (r % 2 === 1) await timeOrt();
     if ('skipped' in torch) throw new Error(`PyTorch is needed for this bench: ${torch.skipped}`);
     if (!torch.sameWeights) throw new Error(`PyTorch did not load the weights of model.onnx (${torch.checkpoint})`);
-    rounds.push({ ms, torch: Object.fromEntries(lengths.map((n) => [n, torch.lengths[n].encoder.median])), torchGflops: torch.matmulGflops ?? rounds[0]?.torchGflops ?? 0 });
+    rounds.push({
+      ms,
+      torch: Object.fromEntries(lengths.map((n) => [n, torch.lengths[n].encoder.median])),
+      torchGflops: torch.matmulGflops ?? rounds[0]?.torchGflops ?? 0,
+    });
     process.stdout.write(`  round ${r + 1}/${ROUNDS} done\n`);
   }
   const gflops = Math.max(ortGflops, rounds[0].torchGflops);
   const med = (f: (x: Round) => number) => summarize(rounds.map(f)).median;
-  console.log(`\nthe view graph (attention cut) runs ${count.nodes} nodes after ORT's optimisations, ${count.matmuls} of them matrix multiplies`);
-  console.log(`floor: matmul FLOPs over ${gflops.toFixed(1)} GFLOP/s (1024³: ORT ${ortGflops.toFixed(1)}, PyTorch ${rounds[0].torchGflops.toFixed(1)}); ms are medians over rounds, ratios per round then median`);
+  console.log(
+    `\nthe view graph (attention cut) runs ${count.nodes} nodes after ORT's optimisations, ${count.matmuls} of them matrix multiplies`,
+  );
+  console.log(
+    `floor: matmul FLOPs over ${gflops.toFixed(1)} GFLOP/s (1024³: ORT ${ortGflops.toFixed(1)}, PyTorch ${rounds[0].torchGflops.toFixed(1)}); ms are medians over rounds, ratios per round then median`,
+  );
   const figures: Record<number, Record<string, number>> = {};
   for (const n of lengths) {
     const floor = (modelFlops(config, n, false) / (gflops * 1e9)) * 1e3;
@@ -180,13 +237,25 @@ async function main(): Promise<void> {
       leftMicrosPerOtherNode: med((x) => ((x.torch[n] / 3 - bound(x)) / others) * 1e3),
     };
     const f = figures[n];
-    console.log(`${String(n).padStart(4)} tokens: PyTorch ${f.torchMs.toFixed(2)} ms, view ${f.viewMs.toFixed(2)} (PyTorch ÷ view ${f.torchOverView.toFixed(2)}×); ` +
-      `matmuls alone ${f.matmulsMs.toFixed(2)}, output alone ${f.outputMs.toFixed(2)}, floor ${f.floorMs.toFixed(2)}; ` +
-      `bound ÷ (PyTorch ÷ 3) ${f.boundOverThirdOfTorch.toFixed(2)}, bound ÷ floor ${f.boundOverFloor.toFixed(2)}, view ÷ floor ${f.viewOverFloor.toFixed(2)}; ` +
-      `3× PyTorch leaves ${f.leftMicrosPerOtherNode.toFixed(1)} µs to each of the other ${others} nodes, dispatch alone costs ${f.dispatchMicrosPerNode.toFixed(1)} µs a node`);
+    console.log(
+      `${String(n).padStart(4)} tokens: PyTorch ${f.torchMs.toFixed(2)} ms, view ${f.viewMs.toFixed(2)} (PyTorch ÷ view ${f.torchOverView.toFixed(2)}×); ` +
+        `matmuls alone ${f.matmulsMs.toFixed(2)}, output alone ${f.outputMs.toFixed(2)}, floor ${f.floorMs.toFixed(2)}; ` +
+        `bound ÷ (PyTorch ÷ 3) ${f.boundOverThirdOfTorch.toFixed(2)}, bound ÷ floor ${f.boundOverFloor.toFixed(2)}, view ÷ floor ${f.viewOverFloor.toFixed(2)}; ` +
+        `3× PyTorch leaves ${f.leftMicrosPerOtherNode.toFixed(1)} µs to each of the other ${others} nodes, dispatch alone costs ${f.dispatchMicrosPerNode.toFixed(1)} µs a node`,
+    );
   }
   for (const s of [...sessions, core]) await s.release();
-  console.log(JSON.stringify({ rounds: ROUNDS, runs: RUNS, viewNodes: count, gflopsUsed: gflops, ortMatmulGflops: ortGflops, torchMatmulGflops: rounds[0].torchGflops, lengths: figures }));
+  console.log(
+    JSON.stringify({
+      rounds: ROUNDS,
+      runs: RUNS,
+      viewNodes: count,
+      gflopsUsed: gflops,
+      ortMatmulGflops: ortGflops,
+      torchMatmulGflops: rounds[0].torchGflops,
+      lengths: figures,
+    }),
+  );
 }
 
 main().catch((e) => {

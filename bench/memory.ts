@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   const idleMs = 2000;
   // the bundle the extension ships (npm run build), as its RSS is what users get; the source under tsx otherwise
   const dist = path.join(ROOT, 'dist/host/encoderProcess.js');
-  const entry = existsSync(dist) ? { entry: dist } : { entry: path.join(ROOT, 'src/host/encoder/encoderProcessMain.ts'), execArgv: ['--import', 'tsx'] };
+  const entry = existsSync(dist)
+    ? { entry: dist }
+    : { entry: path.join(ROOT, 'src/host/encoder/encoderProcessMain.ts'), execArgv: ['--import', 'tsx'] };
   console.log(`encoder process: ${path.relative(ROOT, entry.entry)}`);
   const proc = new EncoderProcess({ ...entry, idleMs, runLimitMs: 60_000 });
   const model = { bundled: BUNDLED, wasm: false };
@@ -87,12 +89,18 @@ async function main(): Promise<void> {
   console.log(`extension host (this process), RSS after GC:`);
   console.log(`  at start ${fmt(start)}; after the first encode ${fmt(afterFirst)}`);
   console.log(`  over ${changes} selection changes, every ${changes / 10}: ${samples.map((x) => x.toFixed(1)).join(', ')} MB`);
-  console.log(`  growth over the ${changes} changes: ${fmt(afterChanges - afterFirst)} (samples from ${fmt(Math.min(...samples))} to ${fmt(Math.max(...samples))})`);
+  console.log(
+    `  growth over the ${changes} changes: ${fmt(afterChanges - afterFirst)} (samples from ${fmt(Math.min(...samples))} to ${fmt(Math.max(...samples))})`,
+  );
   console.log(`  after the encoder process's idle exit (${idleMs} ms here): ${fmt(afterIdle)}`);
   console.log(`encoder process (pid ${pid}), RSS (peak):`);
-  console.log(`  after 128 tokens ${fmt(at128?.rss)} (${fmt(at128?.peak)}); after 512 tokens ${fmt(at512?.rss)} (${fmt(at512?.peak)}); 512 with q/k/v ${fmt(at512qkv?.rss)} (${fmt(at512qkv?.peak)})`);
+  console.log(
+    `  after 128 tokens ${fmt(at128?.rss)} (${fmt(at128?.peak)}); after 512 tokens ${fmt(at512?.rss)} (${fmt(at512?.peak)}); 512 with q/k/v ${fmt(at512qkv?.rss)} (${fmt(at512qkv?.peak)})`,
+  );
   console.log(`  after its idle exit: ${rssOf(pid) ? 'still running' : 'gone (0 MB)'}`);
-  console.log(`before (the model in the extension host): RSS ${fmt(beforeInProcess)} -> ${fmt(inProcess)} after loading it and one 512-token encode with q/k/v (+${(inProcess - beforeInProcess).toFixed(1)} MB)`);
+  console.log(
+    `before (the model in the extension host): RSS ${fmt(beforeInProcess)} -> ${fmt(inProcess)} after loading it and one 512-token encode with q/k/v (+${(inProcess - beforeInProcess).toFixed(1)} MB)`,
+  );
 }
 
 void main();

@@ -49,10 +49,20 @@ function matmulFlops(e: ProfileEvent): number {
   return 2 * o.reduce((x, y) => x * y, 1) * a[a.length - 1];
 }
 
-async function profileLength(core: EncoderCore, ort: typeof import('onnxruntime-node'), graph: Uint8Array, label: string, ids: number[], dir: string) {
+async function profileLength(
+  core: EncoderCore,
+  ort: typeof import('onnxruntime-node'),
+  graph: Uint8Array,
+  label: string,
+  ids: number[],
+  dir: string,
+) {
   const prefix = path.join(dir, `${label}-${ids.length}`);
   const session = await ort.InferenceSession.create(graph, { ...SESSION_OPTIONS, enableProfiling: true, profileFilePrefix: prefix });
-  const feeds = core.feeds(ids, ids.map(() => 0));
+  const feeds = core.feeds(
+    ids,
+    ids.map(() => 0),
+  );
   // the view graph has the layers stacked (one output per kind); the whole graph has them apart
   const outputs = session.outputNames.filter((o) => o.startsWith('tutor_view_')).length ? [...session.outputNames] : core.encodeOutputs;
   for (let i = 0; i < 5; i++) await session.run(feeds, outputs);
@@ -93,14 +103,24 @@ async function main(): Promise<void> {
   const native = await loadRuntime();
   const ort = native.ort as typeof import('onnxruntime-node');
   const core = await EncoderCore.load(
-    { name: 'tiny-bert', modelPath: path.join(MODEL_DIR, 'model.onnx'), tokenizerPath: path.join(MODEL_DIR, 'tokenizer.json'), configPath: path.join(MODEL_DIR, 'config.json') },
+    {
+      name: 'tiny-bert',
+      modelPath: path.join(MODEL_DIR, 'model.onnx'),
+      tokenizerPath: path.join(MODEL_DIR, 'tokenizer.json'),
+      configPath: path.join(MODEL_DIR, 'config.json'),
+    },
     native,
   );
   const text = ['attention.md', 'transformer.py', 'tokenizer.ts'].map((f) => readFileSync(path.join(ROOT, 'sample', f), 'utf8')).join('\n');
   const all = core.prepare({ text }).ids;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tutor-ort-profile-'));
   const peak = await ortMatmulGflops(ort);
-  console.log(`ORT profile: ${RUNS} runs per length and graph, fetching attention + q/k/v, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `ORT profile: ${RUNS} runs per length and graph, fetching attention + q/k/v, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`1024³ MatMul with the same thread settings: ${peak.gflops.toFixed(1)} GFLOP/s (what the arithmetic floor assumes)`);
   // the whole graph (what a session on model.onnx runs, MLM head included, whatever is fetched) and the
   // view graph the extension runs for encode(): pruned to attention + q/k/v
@@ -115,20 +135,29 @@ async function main(): Promise<void> {
         const perRun = (x: number) => x / RUNS / 1000;
         const rows = [...r.perOp.entries()].sort((a, b) => b[1].micros - a[1].micros);
         const kernels = rows.reduce((sum, [, v]) => sum + v.micros, 0);
-        const mm = rows.filter(([op]) => MATMUL_OPS.has(op)).reduce((sum, [, v]) => ({ micros: sum.micros + v.micros, flops: sum.flops + v.flops }), { micros: 0, flops: 0 });
-        console.log(`\n${n} tokens, ${label} graph: session.run ${r.wall.median.toFixed(2)} ms median; inside ORT (model_run) ${r.modelRun.median.toFixed(2)} ms; ` +
-          `kernels ${perRun(kernels).toFixed(2)} ms in ${rows.reduce((sum, [, v]) => sum + v.count, 0) / RUNS} kernel calls; outside the graph ${(r.wall.median - r.modelRun.median).toFixed(2)} ms`);
+        const mm = rows
+          .filter(([op]) => MATMUL_OPS.has(op))
+          .reduce((sum, [, v]) => ({ micros: sum.micros + v.micros, flops: sum.flops + v.flops }), { micros: 0, flops: 0 });
+        console.log(
+          `\n${n} tokens, ${label} graph: session.run ${r.wall.median.toFixed(2)} ms median; inside ORT (model_run) ${r.modelRun.median.toFixed(2)} ms; ` +
+            `kernels ${perRun(kernels).toFixed(2)} ms in ${rows.reduce((sum, [, v]) => sum + v.count, 0) / RUNS} kernel calls; outside the graph ${(r.wall.median - r.modelRun.median).toFixed(2)} ms`,
+        );
         for (const [op, v] of rows.slice(0, 10)) {
           const gf = v.flops ? `  ${(v.flops / (v.micros * 1e3)).toFixed(1)} GFLOP/s` : '';
-          console.log(`  ${op.padEnd(20)} ${String(v.count / RUNS).padStart(4)} calls  ${perRun(v.micros).toFixed(3).padStart(7)} ms  ${((100 * v.micros) / kernels).toFixed(0).padStart(3)}%${gf}`);
+          console.log(
+            `  ${op.padEnd(20)} ${String(v.count / RUNS).padStart(4)} calls  ${perRun(v.micros).toFixed(3).padStart(7)} ms  ${((100 * v.micros) / kernels).toFixed(0).padStart(3)}%${gf}`,
+          );
         }
         if (NODES > 0) {
           console.log(`  slowest nodes:`);
           const slowest = [...r.perNode.entries()].sort((a, b) => b[1].micros - a[1].micros).slice(0, NODES);
-          for (const [name, v] of slowest) console.log(`    ${perRun(v.micros).toFixed(3).padStart(7)} ms  ${v.op.padEnd(18)} ${v.shape.padEnd(16)} ${name}`);
+          for (const [name, v] of slowest)
+            console.log(`    ${perRun(v.micros).toFixed(3).padStart(7)} ms  ${v.op.padEnd(18)} ${v.shape.padEnd(16)} ${name}`);
         }
         const mmGflops = mm.flops / (mm.micros * 1e3);
-        console.log(`  all matrix multiplies: ${(mm.flops / RUNS / 1e6).toFixed(0)} MFLOP per run at ${mmGflops.toFixed(1)} GFLOP/s = ${((100 * mmGflops) / peak.gflops).toFixed(0)}% of the 1024³ figure`);
+        console.log(
+          `  all matrix multiplies: ${(mm.flops / RUNS / 1e6).toFixed(0)} MFLOP per run at ${mmGflops.toFixed(1)} GFLOP/s = ${((100 * mmGflops) / peak.gflops).toFixed(0)}% of the 1024³ figure`,
+        );
         summary[label][n] = {
           runMedianMs: r.wall.median,
           modelRunMedianMs: r.modelRun.median,

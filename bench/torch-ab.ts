@@ -33,11 +33,19 @@ async function main(): Promise<void> {
   const runners: Record<number, Record<Path, () => Promise<unknown>>> = {};
   for (const n of lengths) {
     ids[n] = core.prepare({ text: textOfLength(core, text, n) }).ids;
-    const feeds = core.feeds(ids[n], ids[n].map(() => 0));
+    const feeds = core.feeds(
+      ids[n],
+      ids[n].map(() => 0),
+    );
     runners[n] = { ...viewPaths(core, feeds), all: () => core.run(feeds, allOutputs) };
   }
-  console.log(`PyTorch vs ORT, interleaved: ${ROUNDS} rounds of ${RUNS} runs per path and length; ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ` +
-    `load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `PyTorch vs ORT, interleaved: ${ROUNDS} rounds of ${RUNS} runs per path and length; ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ` +
+      `load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+  );
   const rounds: { ort: Record<number, Record<Path, number>>; torch: TorchResult['lengths'] }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const ort: Record<number, Record<Path, number>> = {};
@@ -76,7 +84,9 @@ async function main(): Promise<void> {
       ratios[n][p] = { median: summarize(each).median, min: Math.min(...each), max: Math.max(...each) };
       const ortMs = summarize(rounds.map((x) => x.ort[n][p])).median;
       const torchMs = summarize(rounds.map((x) => x.torch[n][TORCH_OF[p]].median)).median;
-      cells.push(`${p} ${ratios[n][p].median.toFixed(2)}× (${ratios[n][p].min.toFixed(2)}–${ratios[n][p].max.toFixed(2)}; ${ortMs.toFixed(2)} vs ${torchMs.toFixed(2)})`);
+      cells.push(
+        `${p} ${ratios[n][p].median.toFixed(2)}× (${ratios[n][p].min.toFixed(2)}–${ratios[n][p].max.toFixed(2)}; ${ortMs.toFixed(2)} vs ${torchMs.toFixed(2)})`,
+      );
     }
     console.log(`  ${String(n).padStart(3)} tokens: ${cells.join('  ')}`);
   }

@@ -24,10 +24,16 @@ export function runTorch(inputs: Record<number, number[]>, runs: number, warmup:
   const spec = path.join(os.tmpdir(), `tutor-bench-${process.pid}.json`);
   writeFileSync(spec, JSON.stringify({ lengths: inputs, runs, warmup, matmul }));
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' };
-  const r = spawnSync('/usr/bin/python3', [path.join(__dirname, 'torch_eager.py'), spec], { cwd: ROOT, env, encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync('/usr/bin/python3', [path.join(__dirname, 'torch_eager.py'), spec], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   rmSync(spec, { force: true });
   if (r.error) return { skipped: `/usr/bin/python3 did not run (${r.error.message})` };
-  if (/No module named 'torch'/.test(r.stderr)) return { skipped: 'PyTorch is not installed for /usr/bin/python3 (apt-get install python3-torch)' };
+  if (/No module named 'torch'/.test(r.stderr))
+    return { skipped: 'PyTorch is not installed for /usr/bin/python3 (apt-get install python3-torch)' };
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
   } catch {

@@ -31,13 +31,20 @@ async function main(): Promise<void> {
   const text = sampleText();
   const all = core.tokenize(text).tokens;
   const layers = core.attentionOutputs.map((_, l) => l);
-  console.log(`View A/B: ${ROUNDS} rounds × ${BLOCK} runs per variant and length, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ` +
-    `encode() sleeps from ${LONG_INPUT_TOKENS} tokens on`);
+  console.log(
+    `View A/B: ${ROUNDS} rounds × ${BLOCK} runs per variant and length, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; ` + `encode() sleeps from ${LONG_INPUT_TOKENS} tokens on`,
+  );
   for (const n of LENGTHS) {
     const req = { text: text.slice(0, all[Math.min(all.length, n - 2) - 1].span.end) };
     const prepared = core.prepare(req);
     const t = prepared.ids.length;
-    const feeds = core.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
+    const feeds = core.feeds(
+      prepared.ids,
+      prepared.sequence.map((x) => x.segment),
+    );
     const variants: Record<string, () => Promise<unknown>> = {
       'encode() path': async () => core.assemble(req, prepared, await core.run(feeds, core.encodeOutputs)),
     };
@@ -62,7 +69,9 @@ async function main(): Promise<void> {
     console.log(`\n${t} tokens`);
     for (const [name, s] of Object.entries(samples)) {
       const m = summarize(s);
-      console.log(`  ${name.padEnd(28)} median ${m.median.toFixed(2).padStart(6)} ms  p95 ${m.p95.toFixed(2).padStart(6)}  ${(m.median / ref).toFixed(2)}× the first`);
+      console.log(
+        `  ${name.padEnd(28)} median ${m.median.toFixed(2).padStart(6)} ms  p95 ${m.p95.toFixed(2).padStart(6)}  ${(m.median / ref).toFixed(2)}× the first`,
+      );
     }
   }
   await Promise.all(sessions.map((s) => s.release()));

@@ -13,5 +13,8 @@ function packed(core: EncoderCore, feeds: Feeds, kinds: string[], outputs: strin
 
 /** view: the head, matrix and model views (attention alone); stepView: the step view (attention and q/k/v). */
 export function viewPaths(core: EncoderCore, feeds: Feeds): { view: () => Promise<unknown>; stepView: () => Promise<unknown> } {
-  return { view: packed(core, feeds, ['attn'], core.attentionOutputs), stepView: packed(core, feeds, ['attn', 'q', 'k', 'v'], core.encodeOutputs) };
+  return {
+    view: packed(core, feeds, ['attn'], core.attentionOutputs),
+    stepView: packed(core, feeds, ['attn', 'q', 'k', 'v'], core.encodeOutputs),
+  };
 }

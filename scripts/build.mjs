@@ -11,7 +11,11 @@ const host = {
   ...common,
   // the encoder runs in a process of its own (src/host/encoder/encoderProcess.ts starts it)
   // so does the FSRS optimizer, for each fit (src/host/quiz/fsrsFitProcess.ts)
-  entryPoints: { 'host/extension': 'src/host/extension.ts', 'host/encoderProcess': 'src/host/encoder/encoderProcessMain.ts', 'host/fsrsFit': 'src/host/quiz/fsrsFitMain.ts' },
+  entryPoints: {
+    'host/extension': 'src/host/extension.ts',
+    'host/encoderProcess': 'src/host/encoder/encoderProcessMain.ts',
+    'host/fsrsFit': 'src/host/quiz/fsrsFitMain.ts',
+  },
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',

@@ -15,13 +15,15 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** What must be on the machine before code-server can be installed and driven, with the fix. */
 function missingPrerequisites() {
   const missing = [];
-  const need = (ok, what) => { if (!ok) missing.push(what); };
+  const need = (ok, what) => {
+    if (!ok) missing.push(what);
+  };
   need(existsSync(CHROMIUM), `Chromium at ${CHROMIUM} (Debian: apt-get install chromium, or set CHROMIUM_PATH)`);
   if (!existsSync(join(CODE_SERVER, 'out', 'node', 'entry.js'))) {
     need(existsSync('/usr/include/gssapi/gssapi.h'), 'Kerberos headers gssapi/gssapi.h (Debian: apt-get install libkrb5-dev)');
     need(existsSync('/usr/include/X11/Xlib.h'), 'X11 headers (Debian: apt-get install libx11-dev)');
     need(existsSync('/usr/include/X11/extensions/XKBfile.h'), 'xkbfile headers (Debian: apt-get install libxkbfile-dev)');
-    need(existsSync('/usr/include/libsecret-1') , 'libsecret headers (Debian: apt-get install libsecret-1-dev)');
+    need(existsSync('/usr/include/libsecret-1'), 'libsecret headers (Debian: apt-get install libsecret-1-dev)');
     need(hasCommand('rg'), 'ripgrep (Debian: apt-get install ripgrep)');
     need(hasCommand('pkg-config'), 'pkg-config (Debian: apt-get install pkg-config)');
     need(hasCommand('make') && hasCommand('g++'), 'a C++ toolchain (Debian: apt-get install build-essential)');
@@ -126,13 +128,34 @@ export async function startCodeServer({ runDir, workspace, port, env = {}, local
     writeFileSync(join(runDir, 'ud', 'User', 'argv.json'), JSON.stringify({ locale }));
     if (!locale.startsWith('en')) registerEmptyLanguagePack(runDir, locale);
   }
-  const args = [join(CODE_SERVER, 'out', 'node', 'entry.js'), '--config', join(runDir, 'config.yaml'), '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--user-data-dir', join(runDir, 'ud'), '--extensions-dir', join(runDir, 'exts'), ...(locale ? ['--locale', locale] : []), workspace];
+  const args = [
+    join(CODE_SERVER, 'out', 'node', 'entry.js'),
+    '--config',
+    join(runDir, 'config.yaml'),
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir',
+    join(runDir, 'ud'),
+    '--extensions-dir',
+    join(runDir, 'exts'),
+    ...(locale ? ['--locale', locale] : []),
+    workspace,
+  ];
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env, XDG_CONFIG_HOME: join(runDir, 'xdg-config'), XDG_DATA_HOME: join(runDir, 'xdg-data'), TMPDIR: join(runDir, 'tmp') },
+    env: {
+      ...process.env,
+      ...env,
+      XDG_CONFIG_HOME: join(runDir, 'xdg-config'),
+      XDG_DATA_HOME: join(runDir, 'xdg-data'),
+      TMPDIR: join(runDir, 'tmp'),
+    },
   });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
@@ -142,7 +165,9 @@ export async function startCodeServer({ runDir, workspace, port, env = {}, local
     try {
       const r = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (r.ok) break;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     if (child.exitCode !== null) throw new Error(`code-server exited early:\n${log}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -150,6 +175,12 @@ export async function startCodeServer({ runDir, workspace, port, env = {}, local
   return {
     child,
     log: () => log,
-    stop: () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ } },
+    stop: () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    },
   };
 }

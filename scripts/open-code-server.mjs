@@ -16,7 +16,9 @@ if (!existsSync(workspace)) {
 }
 const server = await startCodeServer({ runDir, workspace, port, locale: process.env.TUTOR_LOCALE });
 const payload = encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${ROOT}`]]));
-console.log(`\nTransformer Tutor is running in VS Code at:\n\n  http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${payload}\n`);
+console.log(
+  `\nTransformer Tutor is running in VS Code at:\n\n  http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${payload}\n`,
+);
 console.log('Open it in a browser, select some text, and run "Transformer Tutor: Show Attention" (Ctrl+Alt+A). Ctrl+C stops the server.');
 const stop = () => {
   server.stop();

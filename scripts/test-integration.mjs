@@ -65,9 +65,16 @@ async function inWebview(page, a) {
         if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(readFileSync(AXE, 'utf8'));
         value = await frame.evaluate(
           (context) =>
-            window.axe.run(context ?? document, { resultTypes: ['violations'] }).then((r) =>
-              r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })) })),
-            ),
+            window.axe
+              .run(context ?? document, { resultTypes: ['violations'] })
+              .then((r) =>
+                r.violations.map((v) => ({
+                  id: v.id,
+                  impact: v.impact,
+                  help: v.help,
+                  nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+                })),
+              ),
           s.axe === true ? null : s.axe,
         );
       }
@@ -96,14 +103,31 @@ async function runOne(run) {
     const vsix = packageVsix({ target: 'linux-x64', quiet: true });
     devPath = join(runDir, 'probe');
     mkdirSync(devPath, { recursive: true });
-    writeFileSync(join(devPath, 'package.json'), JSON.stringify({ name: 'tutor-vsix-probe', publisher: 'test', version: '0.0.0', engines: { vscode: '^1.100.0' } }));
+    writeFileSync(
+      join(devPath, 'package.json'),
+      JSON.stringify({ name: 'tutor-vsix-probe', publisher: 'test', version: '0.0.0', engines: { vscode: '^1.100.0' } }),
+    );
     const { execFileSync } = await import('node:child_process');
     const { CODE_SERVER } = await import('./codeServer.mjs');
-    execFileSync(process.execPath, [join(CODE_SERVER, 'out', 'node', 'entry.js'), '--extensions-dir', join(runDir, 'exts'),
-      '--user-data-dir', join(runDir, 'ud'), '--install-extension', vsix], { stdio: 'inherit', env: { ...process.env, XDG_CONFIG_HOME: join(runDir, 'xdg-config'), XDG_DATA_HOME: join(runDir, 'xdg-data') } });
+    execFileSync(
+      process.execPath,
+      [
+        join(CODE_SERVER, 'out', 'node', 'entry.js'),
+        '--extensions-dir',
+        join(runDir, 'exts'),
+        '--user-data-dir',
+        join(runDir, 'ud'),
+        '--install-extension',
+        vsix,
+      ],
+      { stdio: 'inherit', env: { ...process.env, XDG_CONFIG_HOME: join(runDir, 'xdg-config'), XDG_DATA_HOME: join(runDir, 'xdg-data') } },
+    );
   }
   const server = await startCodeServer({
-    runDir, workspace, port, locale: run.locale,
+    runDir,
+    workspace,
+    port,
+    locale: run.locale,
     // TUTOR_TEST_GREP given to this script picks tests inside the run, in place of the run's own choice
     env: { TUTOR_TEST_OUTPUT: OUT, ...(process.env.TUTOR_TEST_GREP ? {} : run.env) },
   });
@@ -112,8 +136,15 @@ async function runOne(run) {
     headless: true,
     viewport: { width: 1600, height: 1000 },
     locale: run.locale,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = browser.pages()[0] ?? (await browser.newPage());
   let settle;
@@ -147,8 +178,16 @@ async function runOne(run) {
       return;
     }
     if (msg.type() === 'log' || msg.type() === 'info' || msg.type() === 'error') {
-      if (/^(\s|✔|✓|\d+\) |\d+ passing|\d+ failing|\d+ pending|[A-Z][\w ,'/()-]*$| {2})/.test(text) || text.includes('Error') || text.includes('assert')) {
-        if (!/Failed to load resource|ENOTFOUND|sandbox|Content Security Policy of your site blocks|\[Extension Host\]/.test(text) || text.includes('Error:')) console.log(text);
+      if (
+        /^(\s|✔|✓|\d+\) |\d+ passing|\d+ failing|\d+ pending|[A-Z][\w ,'/()-]*$| {2})/.test(text) ||
+        text.includes('Error') ||
+        text.includes('assert')
+      ) {
+        if (
+          !/Failed to load resource|ENOTFOUND|sandbox|Content Security Policy of your site blocks|\[Extension Host\]/.test(text) ||
+          text.includes('Error:')
+        )
+          console.log(text);
       }
     }
   });

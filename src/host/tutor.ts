@@ -69,7 +69,10 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
       if (!q) throw new Error(vscode.l10n.t('There is no question “{0}”.', arg));
       lab = (q.texts.en ?? q.texts['zh-cn'])?.demo;
     } else {
-      const pick = await vscode.window.showQuickPick(LAB_IDS.map((id) => ({ label: labTitle(id), id })), { placeHolder: vscode.l10n.t('Which concept lab?') });
+      const pick = await vscode.window.showQuickPick(
+        LAB_IDS.map((id) => ({ label: labTitle(id), id })),
+        { placeHolder: vscode.l10n.t('Which concept lab?') },
+      );
       lab = pick?.id;
     }
     if (lab) this.attention.showLab(lab);

@@ -184,7 +184,11 @@ export function step(s: SessionState, e: SessionEvent): Step {
       const prev = s.shown;
       // the lock survives only the same text run again (q/k/v added, a new model with the same tokens): an
       // index into other tokens would name another word
-      const keep = prev !== undefined && sameText(prev.request, e.request) && prev.request.window === e.request.window && prev.payload.tokens.length === e.payload.tokens.length;
+      const keep =
+        prev !== undefined &&
+        sameText(prev.request, e.request) &&
+        prev.request.window === e.request.window &&
+        prev.payload.tokens.length === e.payload.tokens.length;
       const locked = keep ? s.locked : null;
       const state: SessionState = { ...s, running: false, shown: { request: e.request, payload: e.payload }, message: undefined, locked };
       const effects: SessionEffect[] = [];
@@ -214,7 +218,8 @@ export function step(s: SessionState, e: SessionEvent): Step {
       return { state, effects: [] };
     }
     case 'lock': {
-      if (!s.shown || e.token === null || e.token.index >= s.shown.payload.tokens.length) return { state: { ...s, locked: null }, effects: [{ type: 'clearDecorations' }] };
+      if (!s.shown || e.token === null || e.token.index >= s.shown.payload.tokens.length)
+        return { state: { ...s, locked: null }, effects: [{ type: 'clearDecorations' }] };
       return { state: { ...s, locked: e.token }, effects: [{ type: 'drawDecorations', token: e.token }] };
     }
     case 'moveWindow': {
@@ -241,8 +246,14 @@ export function step(s: SessionState, e: SessionEvent): Step {
     case 'ready': {
       // a webview that was hidden lost what was posted meanwhile: it gets what is on show now
       const effects: SessionEffect[] = [{ type: 'pinned', pinned: s.pinned, fromPanel: false }];
-      if (s.shown) effects.push({ type: 'showEncoding', request: s.shown.request, payload: s.shown.payload, locked: s.locked?.index ?? null });
-      else if (s.message) effects.push({ type: 'showMessage', kind: s.message.kind, ...(s.message.detail === undefined ? {} : { detail: s.message.detail }) });
+      if (s.shown)
+        effects.push({ type: 'showEncoding', request: s.shown.request, payload: s.shown.payload, locked: s.locked?.index ?? null });
+      else if (s.message)
+        effects.push({
+          type: 'showMessage',
+          kind: s.message.kind,
+          ...(s.message.detail === undefined ? {} : { detail: s.message.detail }),
+        });
       return { state: { ...s, open: true }, effects };
     }
     case 'restored': {
@@ -254,7 +265,11 @@ export function step(s: SessionState, e: SessionEvent): Step {
     case 'closed':
       return {
         state: INITIAL_SESSION,
-        effects: [{ type: 'cancel' }, { type: 'clearDecorations' }, ...(s.pinned ? [{ type: 'pinned' as const, pinned: false, fromPanel: true }] : [])],
+        effects: [
+          { type: 'cancel' },
+          { type: 'clearDecorations' },
+          ...(s.pinned ? [{ type: 'pinned' as const, pinned: false, fromPanel: true }] : []),
+        ],
       };
     default: {
       const never: never = e;
@@ -280,7 +295,8 @@ export function parseSavedText(raw: unknown): SavedText | undefined {
   const o = r.origin as Record<string, unknown> | undefined;
   if (typeof r.uri !== 'string' || typeof r.text !== 'string' || !r.text.trim() || r.text.length > MAX_SAVED_CHARS) return undefined;
   if (!int(r.version) || !int(r.baseOffset) || r.baseOffset < 0 || !int(r.window) || r.window < 0) return undefined;
-  if (typeof o !== 'object' || o === null || !int(o.line) || !int(o.character) || !SOURCES.includes(r.source as EncodingPayload['source'])) return undefined;
+  if (typeof o !== 'object' || o === null || !int(o.line) || !int(o.character) || !SOURCES.includes(r.source as EncodingPayload['source']))
+    return undefined;
   return {
     uri: r.uri,
     version: r.version,

@@ -89,12 +89,21 @@ export function parseFromEncoder(raw: unknown): FromEncoder {
       const arrays = m.arrays;
       const valid = (a: unknown): a is FileArray => {
         const x = a as FileArray;
-        return typeof a === 'object' && a !== null && PAYLOAD_ARRAYS.includes(x.name) && Number.isInteger(x.offset) && x.offset >= 0 && Number.isInteger(x.length) && x.length >= 0;
+        return (
+          typeof a === 'object' &&
+          a !== null &&
+          PAYLOAD_ARRAYS.includes(x.name) &&
+          Number.isInteger(x.offset) &&
+          x.offset >= 0 &&
+          Number.isInteger(x.length) &&
+          x.length >= 0
+        );
       };
       if (typeof m.file !== 'string' || !Array.isArray(arrays) || !arrays.every(valid) || !arrays.some((a) => a.name === 'attention')) {
         throw new EncoderProtocolError('encodedInFile without a file and the place of its attention array');
       }
-      if (typeof m.payload !== 'object' || m.payload === null) throw new EncoderProtocolError('encodedInFile without the rest of its payload');
+      if (typeof m.payload !== 'object' || m.payload === null)
+        throw new EncoderProtocolError('encodedInFile without the rest of its payload');
       return { type: 'encodedInFile', id: id(), payload: m.payload as Omit<EncodingPayload, PayloadArray>, file: m.file, arrays };
     }
     case 'failed': {
@@ -103,7 +112,8 @@ export function parseFromEncoder(raw: unknown): FromEncoder {
       return { type: 'failed', id: id(), kind, message, ...(isModelProblem(m.problem) ? { problem: m.problem } : {}) };
     }
     case 'loaded':
-      if (typeof m.model !== 'string' || typeof m.provider !== 'string' || typeof m.loadMillis !== 'number') throw new EncoderProtocolError('loaded without model, provider and load time');
+      if (typeof m.model !== 'string' || typeof m.provider !== 'string' || typeof m.loadMillis !== 'number')
+        throw new EncoderProtocolError('loaded without model, provider and load time');
       return {
         type: 'loaded',
         model: m.model,

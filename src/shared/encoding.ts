@@ -38,8 +38,13 @@ export interface EncodingPayload {
   modelName: string;
 }
 
-export function attentionAt(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 'tokens'>, layer: number, head: number, query: number, key: number): number {
+export function attentionAt(
+  p: Pick<EncodingPayload, 'attention' | 'numHeads' | 'tokens'>,
+  layer: number,
+  head: number,
+  query: number,
+  key: number,
+): number {
   const t = p.tokens.length;
   return p.attention[((layer * p.numHeads + head) * t + query) * t + key];
 }
-

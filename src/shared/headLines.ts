@@ -20,9 +20,15 @@ export type LineFocus = { side: 'q' | 'k'; index: number } | null;
  * in every chosen head; with no focus, each query's strongest keys (all of them up to 48 tokens, so
  * long inputs stay readable and fast).
  */
-export function headLines(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 'tokens'>, layer: number, heads: readonly number[], focus: LineFocus): HeadLine[] {
+export function headLines(
+  p: Pick<EncodingPayload, 'attention' | 'numHeads' | 'tokens'>,
+  layer: number,
+  heads: readonly number[],
+  focus: LineFocus,
+): HeadLine[] {
   const t = p.tokens.length;
-  const row = (h: number, q: number) => p.attention.subarray(((layer * p.numHeads + h) * t + q) * t, ((layer * p.numHeads + h) * t + q + 1) * t);
+  const row = (h: number, q: number) =>
+    p.attention.subarray(((layer * p.numHeads + h) * t + q) * t, ((layer * p.numHeads + h) * t + q + 1) * t);
   const lines: HeadLine[] = [];
   for (const h of heads) {
     if (focus?.side === 'q') {

@@ -24,7 +24,13 @@ export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 't
   const off = (layer * p.numHeads + head) * t * t;
   const isCls = p.tokens.map((tk) => tk.special && tk.text === '[CLS]');
   const isSep = p.tokens.map((tk) => tk.special && tk.text === '[SEP]');
-  let prev = 0, next = 0, self = 0, cls = 0, sep = 0, ent = 0, n = 0;
+  let prev = 0,
+    next = 0,
+    self = 0,
+    cls = 0,
+    sep = 0,
+    ent = 0,
+    n = 0;
   for (let q = 0; q < t; q++) {
     if (p.tokens[q].special) continue;
     n++;

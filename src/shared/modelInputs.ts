@@ -68,7 +68,9 @@ export function mapModelInputs(declared: readonly DeclaredInput[]): { inputs: Mo
     const input = byRole[role];
     if (!input) continue;
     if (input.type !== 'int64' && input.type !== 'int32') {
-      return { problem: modelProblem('inputNotInteger', role === 'ids' ? 'token id' : role, input.name, input.type ?? 'a non-tensor value') };
+      return {
+        problem: modelProblem('inputNotInteger', role === 'ids' ? 'token id' : role, input.name, input.type ?? 'a non-tensor value'),
+      };
     }
     intTypes[input.name] = input.type;
   }

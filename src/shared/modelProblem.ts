@@ -14,7 +14,8 @@ export const MODEL_PROBLEM_TEXT = {
   tokenizerNotWordPiece: 'the tokenizer must be a HuggingFace tokenizer.json with a WordPiece model (BERT family)',
   tokenizerUnusable: 'the tokenizer file cannot be used: {0}',
   runtimeCannotLoad: 'ONNX Runtime cannot load {0}: {1}',
-  runtimeCannotLoadCorrupt: 'ONNX Runtime cannot load {0}: {1} (not an ONNX file, or a truncated or corrupt copy: export or download it again)',
+  runtimeCannotLoadCorrupt:
+    'ONNX Runtime cannot load {0}: {1} (not an ONNX file, or a truncated or corrupt copy: export or download it again)',
   runtimeCannotLoadTapped: 'ONNX Runtime cannot load {0} with its attention exposed: {1}',
   modelUnreadable: 'cannot read the model file {0}: {1}',
   modelEmpty: 'the model file {0} is empty',
@@ -26,7 +27,8 @@ export const MODEL_PROBLEM_TEXT = {
   noSoftmax: 'no attention Softmax was found (expected Softmax nodes whose output multiplies V), so its attention cannot be read',
   fusedAttention:
     'its attention is fused into {0}, which compute the attention weights inside the operator and never hand them out, so there is nothing to draw; export it again without attention fusion (optimum-cli export onnx without --optimize, or with --optimize O1 at most), which keeps a Softmax per layer',
-  vocabularyTooLarge: "the tokenizer has {0} entries but the model's embedding table has {1} rows, so ids from {1} on would fall outside it: use the tokenizer.json exported with this model",
+  vocabularyTooLarge:
+    "the tokenizer has {0} entries but the model's embedding table has {1} rows, so ids from {1} on would fall outside it: use the tokenizer.json exported with this model",
   vocabularyForeign:
     "the tokenizer has {0} entries but the model's embedding table has {1} rows, so the tokenizer belongs to another model (the two differ by a few padding rows at most): use the tokenizer.json exported with this model",
   inputsAmbiguous: 'two of its inputs, {0} and {1}, both look like the {2} input',
@@ -38,7 +40,8 @@ export const MODEL_PROBLEM_TEXT = {
   inputShape: 'its input {0} has shape [{1}], where [batch, sequence] would work',
   batchDisagrees: 'its inputs disagree on the batch size ({0} and {1})',
   lengthDisagrees: 'its inputs disagree on the sequence length ({0} and {1})',
-  lengthTooShort: 'it was exported for sequences of {0} tokens, too few for [CLS], a token and [SEP]: export it with a dynamic sequence axis',
+  lengthTooShort:
+    'it was exported for sequences of {0} tokens, too few for [CLS], a token and [SEP]: export it with a dynamic sequence axis',
   fixedLengthExceeded: "{0} tokens do not fit the model's fixed sequence length of {1}",
   fixedBatch: 'the model was exported for batches of {0}, not {1}',
   emptyText: 'the text is empty',
@@ -76,7 +79,13 @@ export function modelProblemEnglish(p: ModelProblem): string {
 /** A problem as it arrives from the encoder process: a known code and string arguments. */
 export function isModelProblem(v: unknown): v is ModelProblem {
   const p = v as ModelProblem;
-  return typeof v === 'object' && v !== null && Object.hasOwn(MODEL_PROBLEM_TEXT, p.code) && Array.isArray(p.args) && p.args.every((a) => typeof a === 'string');
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Object.hasOwn(MODEL_PROBLEM_TEXT, p.code) &&
+    Array.isArray(p.args) &&
+    p.args.every((a) => typeof a === 'string')
+  );
 }
 
 /** The error every model check throws: its message is the English, its problem what the host localises. */

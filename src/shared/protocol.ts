@@ -56,9 +56,11 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
       if (!isInt(m.id)) throw new ProtocolError('pong.id must be an integer');
       return { type: 'pong', id: m.id };
     case 'lockToken': {
-      if (!(m.index === null || (isInt(m.index) && m.index >= 0))) throw new ProtocolError('lockToken.index must be null or a non-negative integer');
+      if (!(m.index === null || (isInt(m.index) && m.index >= 0)))
+        throw new ProtocolError('lockToken.index must be null or a non-negative integer');
       if (!isInt(m.layer) || m.layer < 0) throw new ProtocolError('lockToken.layer must be a non-negative integer');
-      if (!Array.isArray(m.heads) || !m.heads.every((h) => isInt(h) && h >= 0)) throw new ProtocolError('lockToken.heads must be a list of non-negative integers');
+      if (!Array.isArray(m.heads) || !m.heads.every((h) => isInt(h) && h >= 0))
+        throw new ProtocolError('lockToken.heads must be a list of non-negative integers');
       return { type: 'lockToken', index: m.index, layer: m.layer, heads: m.heads as number[] };
     }
     case 'openQuestion':
@@ -71,11 +73,19 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
       if (m.delta !== -1 && m.delta !== 1) throw new ProtocolError('moveWindow.delta must be -1 or 1');
       return { type: 'moveWindow', delta: m.delta };
     case 'export':
-      if (m.format !== 'png' && m.format !== 'svg' && m.format !== 'json') throw new ProtocolError('export.format must be png, svg or json');
-      if (typeof m.data !== 'string' || m.data.length > MAX_EXPORT_CHARS) throw new ProtocolError('export.data must be a string under 64 MiB');
+      if (m.format !== 'png' && m.format !== 'svg' && m.format !== 'json')
+        throw new ProtocolError('export.format must be png, svg or json');
+      if (typeof m.data !== 'string' || m.data.length > MAX_EXPORT_CHARS)
+        throw new ProtocolError('export.data must be a string under 64 MiB');
       return { type: 'export', format: m.format, data: m.data };
     case 'rendered':
-      if (!VIEWS.includes(m.view as ViewKind) || !isInt(m.tokens) || typeof m.millis !== 'number' || typeof m.theme !== 'string' || m.theme.length > 64) {
+      if (
+        !VIEWS.includes(m.view as ViewKind) ||
+        !isInt(m.tokens) ||
+        typeof m.millis !== 'number' ||
+        typeof m.theme !== 'string' ||
+        m.theme.length > 64
+      ) {
         throw new ProtocolError('rendered needs view, tokens, millis and theme');
       }
       return { type: 'rendered', view: m.view as ViewKind, tokens: m.tokens, millis: m.millis, theme: m.theme };
@@ -93,7 +103,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
       }
       for (const key of ['layer', 'head'] as const) {
         if (p[key] === undefined) continue;
-        if (!isInt(p[key]) || (p[key] as number) < 0 || (p[key] as number) > 64) throw new ProtocolError(`runLab.params.${key} must be a small non-negative integer`);
+        if (!isInt(p[key]) || (p[key] as number) < 0 || (p[key] as number) > 64)
+          throw new ProtocolError(`runLab.params.${key} must be a small non-negative integer`);
         params[key] = p[key] as number;
       }
       if (p.seed !== undefined) {

@@ -11,7 +11,12 @@ const AXIS_NAMES: Record<string, string[]> = {
  * `expected` holds a number where the size is known (e.g. the token count) and null where any size
  * is fine (but it must then agree across outputs, which the caller checks by passing it next time).
  */
-export function checkDims(output: string, dims: readonly number[], expected: readonly (number | null)[], kind: keyof typeof AXIS_NAMES): void {
+export function checkDims(
+  output: string,
+  dims: readonly number[],
+  expected: readonly (number | null)[],
+  kind: keyof typeof AXIS_NAMES,
+): void {
   const axes = AXIS_NAMES[kind];
   if (dims.length !== expected.length) {
     throw new ShapeError(`${output} has ${dims.length} dimensions [${dims.join(', ')}]; expected ${expected.length} (${axes.join(', ')})`);

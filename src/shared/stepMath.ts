@@ -39,10 +39,16 @@ export function softmax(x: ArrayLike<number>): Float64Array {
  * @param values T values of length dk, flat, read from vOff
  */
 export function attentionSteps(
-  q: ArrayLike<number>, qOff: number,
-  keys: ArrayLike<number>, kOff: number,
-  values: ArrayLike<number>, vOff: number,
-  t: number, dk: number, scale: number, mask?: ArrayLike<number>,
+  q: ArrayLike<number>,
+  qOff: number,
+  keys: ArrayLike<number>,
+  kOff: number,
+  values: ArrayLike<number>,
+  vOff: number,
+  t: number,
+  dk: number,
+  scale: number,
+  mask?: ArrayLike<number>,
 ): AttentionSteps {
   const scores = new Float64Array(t);
   for (let j = 0; j < t; j++) scores[j] = dot(q, qOff, keys, kOff + j * dk, dk);

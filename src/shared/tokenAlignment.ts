@@ -34,11 +34,7 @@ const SPACE = /\s/u;
 const DROPPED = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/u;
 
 export function isChineseChar(cp: number): boolean {
-  return (
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0xf900 && cp <= 0xfaff)
-  );
+  return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0xf900 && cp <= 0xfaff);
 }
 
 function isDropped(ch: string, cp: number): boolean {
@@ -107,7 +103,7 @@ function kindOf(ch: string, cp: number): Kind {
 export function preTokenize(text: string, normalize?: CharNormalizer): Word[] {
   const words: Word[] = [];
   let cur: Word | undefined;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i) as number;
     const at = i;
     i += cp > 0xffff ? 2 : 1;

@@ -40,7 +40,7 @@ export function windowStarts(tokens: readonly WindowToken[], text: string, cap: 
   if (cap < 1) throw new RangeError(`a window must hold at least one token (cap ${cap})`);
   const starts = [0];
   const limit = backtrackLimit(cap);
-  for (let start = 0; start + cap < tokens.length; ) {
+  for (let start = 0; start + cap < tokens.length;) {
     const full = start + cap;
     let next = full;
     let best = -1;

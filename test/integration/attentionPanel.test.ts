@@ -25,10 +25,14 @@ async function showEncoded(file: string, range: vscode.Range) {
 
 async function renderedView(view: ViewKind, tokens: number) {
   const api = await tutor();
-  return waitFor(`the ${view} view rendered`, () => {
-    const r = api.attention.lastRendered;
-    return r && r.view === view && r.tokens === tokens ? r : undefined;
-  }, 60000);
+  return waitFor(
+    `the ${view} view rendered`,
+    () => {
+      const r = api.attention.lastRendered;
+      return r && r.view === view && r.tokens === tokens ? r : undefined;
+    },
+    60000,
+  );
 }
 
 suite('Attention panel', () => {
@@ -48,7 +52,10 @@ suite('Attention panel', () => {
     assert.strictEqual(p.attention.length, p.numLayers * p.numHeads * p.tokens.length ** 2);
     const it = p.tokens.findIndex((t) => t.text === 'it');
     assert.ok(it > 0, 'the token "it" is there');
-    assert.strictEqual(editor.document.getText().slice(shown.request.baseOffset + p.tokens[it].start, shown.request.baseOffset + p.tokens[it].end), 'it');
+    assert.strictEqual(
+      editor.document.getText().slice(shown.request.baseOffset + p.tokens[it].start, shown.request.baseOffset + p.tokens[it].end),
+      'it',
+    );
     // the head view draws attention alone: q/k/v are left out until a view that draws them opens
     assert.strictEqual(p.qkvOmitted, true, 'the head view encoding computed no q/k/v');
     assert.strictEqual(p.q, undefined);
@@ -67,7 +74,11 @@ suite('Attention panel', () => {
     const n = api.attention.encodingsPosted;
     editor.selection = new vscode.Selection(2, 0, 2, 40);
     await vscode.commands.executeCommand('transformerTutor.showAttention');
-    const next = await waitFor('an encoding of the new selection', () => (api.attention.encodingsPosted > n ? api.attention.current : undefined), 60000);
+    const next = await waitFor(
+      'an encoding of the new selection',
+      () => (api.attention.encodingsPosted > n ? api.attention.current : undefined),
+      60000,
+    );
     assert.ok(next.payload.q && !next.payload.qkvOmitted, 'q/k/v computed in the first run');
     await renderedView('step', next.payload.tokens.length);
   });
@@ -80,7 +91,8 @@ suite('Attention panel', () => {
     await renderedView('head', shown.payload.tokens.length);
     api.attention.onWebviewMessage({ type: 'lockToken', index: it, layer: 1, heads: [] });
     const deco = await waitFor('decorations', () => {
-      const d = (api.attention as unknown as { decorations: { lastDrawn: { locked?: vscode.Range; levels: vscode.Range[][] } } }).decorations.lastDrawn;
+      const d = (api.attention as unknown as { decorations: { lastDrawn: { locked?: vscode.Range; levels: vscode.Range[][] } } })
+        .decorations.lastDrawn;
       return d.locked ? d : undefined;
     });
     const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
@@ -91,13 +103,17 @@ suite('Attention panel', () => {
     const at = editor.document.positionAt(shown.request.baseOffset + shown.payload.tokens[next].start);
     editor.selection = new vscode.Selection(at, at);
     await waitFor('the token under the cursor locked', () => api.attention.session.locked?.index === next || undefined);
-    if (hasWebviewDriver()) await panelShows('the token under the cursor locked in the panel', (v) => v.locked === shown.payload.tokens[next].text);
+    if (hasWebviewDriver())
+      await panelShows('the token under the cursor locked in the panel', (v) => v.locked === shown.payload.tokens[next].text);
     await screenshot('editor-decorations');
   });
 
   test('a sentence pair gets segment ids A and B', async () => {
     const api = await tutor();
-    const doc = await vscode.workspace.openTextDocument({ content: 'The cat sat on the mat.\n\nIt was tired after a long day.', language: 'plaintext' });
+    const doc = await vscode.workspace.openTextDocument({
+      content: 'The cat sat on the mat.\n\nIt was tired after a long day.',
+      language: 'plaintext',
+    });
     const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
     editor.selection = new vscode.Selection(0, 0, 2, 30);
     const before = api.attention.encodingsPosted;
@@ -106,8 +122,14 @@ suite('Attention panel', () => {
     const seps = shown.payload.tokens.filter((t) => t.text === '[SEP]').length;
     assert.strictEqual(seps, 2);
     const text = (t: { start: number; end: number }) => doc.getText().slice(t.start, t.end);
-    assert.ok(shown.payload.tokens.some((t) => t.segment === 1 && text(t) === 'It'), 'B starts after the blank line');
-    assert.ok(shown.payload.tokens.some((t) => t.segment === 0 && text(t) === 'The'), 'A before it');
+    assert.ok(
+      shown.payload.tokens.some((t) => t.segment === 1 && text(t) === 'It'),
+      'B starts after the blank line',
+    );
+    assert.ok(
+      shown.payload.tokens.some((t) => t.segment === 0 && text(t) === 'The'),
+      'A before it',
+    );
     api.panel.post({ type: 'showView', view: 'head' });
     await renderedView('head', shown.payload.tokens.length);
     await screenshot('panel-pair');
@@ -131,7 +153,8 @@ suite('Attention panel', () => {
       times[view] = (await renderedView(view, T)).millis;
     }
     // reported, never asserted (shared, noisy machines): the driver prints this file
-    if (process.env.TUTOR_TEST_OUTPUT) fs.writeFileSync(path.join(process.env.TUTOR_TEST_OUTPUT, 'render-times-512.json'), JSON.stringify(times));
+    if (process.env.TUTOR_TEST_OUTPUT)
+      fs.writeFileSync(path.join(process.env.TUTOR_TEST_OUTPUT, 'render-times-512.json'), JSON.stringify(times));
     api.panel.post({ type: 'showView', view: 'head' });
     await renderedView('head', T);
     await screenshot('panel-512');
@@ -175,7 +198,12 @@ suite('Attention panel', () => {
     // hiding the side bar widens every editor group, the panel's included; nothing is posted to the panel
     await vscode.commands.executeCommand('workbench.action.toggleSidebarVisibility');
     try {
-      const again = await waitFor('the matrix drawn again', () => (api.attention.lastRendered !== drawn && api.attention.lastRendered?.view === 'matrix' ? api.attention.lastRendered : undefined), 30000);
+      const again = await waitFor(
+        'the matrix drawn again',
+        () =>
+          api.attention.lastRendered !== drawn && api.attention.lastRendered?.view === 'matrix' ? api.attention.lastRendered : undefined,
+        30000,
+      );
       assert.strictEqual(again.tokens, shown.payload.tokens.length);
       assert.strictEqual(api.attention.encodingsPosted, posted, 'the redraw came from the resize, not from a new encoding');
     } finally {
@@ -199,7 +227,11 @@ suite('Attention panel', () => {
     assert.strictEqual(api.attention.session.asked, asked, 'the shown text was not run again');
     assert.strictEqual(api.attention.encodingsPosted, posted);
     editor.selection = other;
-    const next = await waitFor('the new selection', () => (api.attention.encodingsPosted > posted ? api.attention.current : undefined), 60000);
+    const next = await waitFor(
+      'the new selection',
+      () => (api.attention.encodingsPosted > posted ? api.attention.current : undefined),
+      60000,
+    );
     assert.strictEqual(next.request.text, doc.getText(other));
     // a message took the drawing's place (a blank selection): coming back to the text draws it again
     editor.selection = new vscode.Selection(1, 0, 2, 0);
@@ -210,7 +242,11 @@ suite('Attention panel', () => {
     // the model's settings changed: the text on show is run on the new model, with no selection made
     const beforeReset = api.attention.encodingsPosted;
     await api.encoder.reset();
-    const rerun = await waitFor('the text run on the new model', () => (api.attention.encodingsPosted > beforeReset ? api.attention.current : undefined), 60000);
+    const rerun = await waitFor(
+      'the text run on the new model',
+      () => (api.attention.encodingsPosted > beforeReset ? api.attention.current : undefined),
+      60000,
+    );
     assert.strictEqual(rerun.request.text, doc.getText(other));
   });
 });
@@ -228,7 +264,10 @@ suite('Attention panel in Chinese @zh', () => {
     const text = doc.getText();
     const base = shown.request.baseOffset;
     const cjk = shown.payload.tokens.filter((t) => !t.special && /[\u4e00-\u9fff]/.test(text.slice(base + t.start, base + t.end)));
-    assert.ok(cjk.length > 10 && cjk.every((t) => t.end - t.start === 1), 'each Chinese character is its own token, mapped to its own character');
+    assert.ok(
+      cjk.length > 10 && cjk.every((t) => t.end - t.start === 1),
+      'each Chinese character is its own token, mapped to its own character',
+    );
     api.panel.post({ type: 'showView', view: 'model' });
     await waitFor('model view', () => (api.attention.lastRendered?.view === 'model' ? true : undefined), 30000);
     await screenshot('zh-panel-model');
@@ -241,7 +280,9 @@ suite('Attention panel in Chinese @zh', () => {
     assert.match(claim.text, chinese, 'its claim in Chinese');
     if (hasWebviewDriver()) {
       const page = await waitFor('the lab drawn in Chinese', async () => {
-        const shown = await inAttentionPanel<[string, string]>(`[document.querySelector('.lab-body h2')?.textContent ?? '', document.querySelector('.tab[aria-selected="true"]')?.textContent ?? '']`);
+        const shown = await inAttentionPanel<[string, string]>(
+          `[document.querySelector('.lab-body h2')?.textContent ?? '', document.querySelector('.tab[aria-selected="true"]')?.textContent ?? '']`,
+        );
         return shown[0] === lab.title ? shown : undefined;
       });
       assert.match(page[1], chinese, `the Labs tab in Chinese: ${page[1]}`);
@@ -306,7 +347,10 @@ suite('Attention panel: a state you can trust', () => {
     const api = await tutor();
     await showEncoded('attention.md', LINE2);
     await panelShows('the drawing', (v) => v.tokens > 0);
-    const doc = await vscode.workspace.openTextDocument({ content: '\u0000\u0001\u0002\u0003\u0000\u0000\u0004\u0005\u0006\u0007\u0000\u000e\u000f abc', language: 'plaintext' });
+    const doc = await vscode.workspace.openTextDocument({
+      content: '\u0000\u0001\u0002\u0003\u0000\u0000\u0004\u0005\u0006\u0007\u0000\u000e\u000f abc',
+      language: 'plaintext',
+    });
     const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
     editor.selection = new vscode.Selection(0, 0, 0, 20);
     await vscode.commands.executeCommand('transformerTutor.showAttention');
@@ -351,7 +395,11 @@ suite('Attention panel: a state you can trust', () => {
     const fresh = await panelShows('the message in a new panel', (p) => p.state === 'empty');
     assert.ok(fresh.tab, 'a view is selected');
     assert.strictEqual(fresh.pin.label, 'Pin');
-    assert.deepStrictEqual(fresh.hidden, { layer: true, heads: true, window: true, exports: true }, 'no empty layer list, arrows or dead export buttons');
+    assert.deepStrictEqual(
+      fresh.hidden,
+      { layer: true, heads: true, window: true, exports: true },
+      'no empty layer list, arrows or dead export buttons',
+    );
     await screenshot('trust-new-panel-message');
   });
 
@@ -367,7 +415,11 @@ suite('Attention panel: a state you can trust', () => {
     const before = api.attention.encodingsPosted;
     editor.selection = new vscode.Selection(LINE6.start, LINE6.end);
     await inWebview('main#view', { click: 'vscode-button[icon="pin"]' });
-    const caught = await waitFor('the selection made while pinned', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+    const caught = await waitFor(
+      'the selection made while pinned',
+      () => (api.attention.encodingsPosted > before ? api.attention.current : undefined),
+      60000,
+    );
     assert.strictEqual(caught.request.text, editor.document.getText(LINE6));
     assert.strictEqual(api.attention.isPinned, false);
     await screenshot('trust-unpin-catches-up');
@@ -379,7 +431,13 @@ suite('Attention panel: a state you can trust', () => {
     await panelShows('the head view', (v) => v.tokens > 0 && v.tab === 'head');
     const tokens = api.attention.current!.payload.tokens;
     const focus = `[document.activeElement?.matches('.queries .tokens') ?? false, document.querySelector('.queries .tokens')?.getAttribute('aria-activedescendant') ?? null]`;
-    const afterArrows = await inWebview<[boolean, string | null]>('main#view', { focus: '.tab[aria-selected="true"]' }, { tabTo: '.queries .tokens' }, { keys: ['ArrowDown', 'ArrowDown', 'ArrowDown'] }, { eval: focus });
+    const afterArrows = await inWebview<[boolean, string | null]>(
+      'main#view',
+      { focus: '.tab[aria-selected="true"]' },
+      { tabTo: '.queries .tokens' },
+      { keys: ['ArrowDown', 'ArrowDown', 'ArrowDown'] },
+      { eval: focus },
+    );
     assert.deepStrictEqual(afterArrows, [true, 'q-2'], 'three arrows: the third token, and the list still has the focus');
     assert.strictEqual((await readPanel()).locked, tokens[2].text);
     await screenshot('trust-keyboard');
@@ -449,7 +507,10 @@ suite('Attention panel exports', () => {
       // kept next to the screenshots, to be looked at
       const dir = path.join(process.env.TUTOR_TEST_OUTPUT ?? '', 'exports');
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, `export-${n}.${e.format}`), e.format === 'png' ? Buffer.from(e.data.split(',')[1], 'base64') : e.data);
+      fs.writeFileSync(
+        path.join(dir, `export-${n}.${e.format}`),
+        e.format === 'png' ? Buffer.from(e.data.split(',')[1], 'base64') : e.data,
+      );
       return e;
     };
     try {
@@ -477,7 +538,9 @@ suite('Attention panel exports', () => {
       for (const view of ['step', 'labs'] as ViewKind[]) {
         api.panel.post({ type: 'showView', view });
         await panelShows(`the ${view} view`, (v) => v.tab === view);
-        const disabled = await inAttentionPanel<boolean[]>(`[...document.querySelectorAll('.exports vscode-button')].map((b) => b.hasAttribute('disabled'))`);
+        const disabled = await inAttentionPanel<boolean[]>(
+          `[...document.querySelectorAll('.exports vscode-button')].map((b) => b.hasAttribute('disabled'))`,
+        );
         assert.deepStrictEqual(disabled, [true, true, false], `${view}: no picture of another view, JSON of its own numbers`);
       }
       await screenshot('trust-exports-labs');
@@ -501,7 +564,13 @@ suite('Attention panel accessibility', () => {
   });
 
   const axe = () => inWebview<AxeViolation[]>('main#view', { axe: true });
-  const describe = (vs: AxeViolation[]) => vs.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => `${n.target}: ${n.summary.split('\n').slice(1).join(' ')}`).join('\n    ')}`).join('\n  ');
+  const describe = (vs: AxeViolation[]) =>
+    vs
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => `${n.target}: ${n.summary.split('\n').slice(1).join(' ')}`).join('\n    ')}`,
+      )
+      .join('\n  ');
 
   const THEMES = [
     ['Default Light Modern', 'vscode-light'],
@@ -517,7 +586,10 @@ suite('Attention panel accessibility', () => {
       for (const [theme, kind] of THEMES) {
         await config.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
         // the webview's colours follow once VS Code has told it the new theme
-        await waitFor(`the panel in ${theme}`, async () => (await inAttentionPanel<string>('document.body.dataset.vscodeThemeKind')) === kind || undefined);
+        await waitFor(
+          `the panel in ${theme}`,
+          async () => (await inAttentionPanel<string>('document.body.dataset.vscodeThemeKind')) === kind || undefined,
+        );
         await check(found, theme);
       }
     } finally {
@@ -553,7 +625,11 @@ suite('Attention panel accessibility', () => {
         api.attention.lastLab = undefined;
         await vscode.commands.executeCommand('transformerTutor.showInPanel', lab);
         const result = await waitFor(`lab ${lab}`, () => (api.attention.lastLab?.lab === lab ? api.attention.lastLab : undefined), 60000);
-        await waitFor(`lab ${lab} drawn`, async () => (await inAttentionPanel<string>(`document.querySelector('.lab-body h2')?.textContent ?? ''`)) === result.title || undefined);
+        await waitFor(
+          `lab ${lab} drawn`,
+          async () =>
+            (await inAttentionPanel<string>(`document.querySelector('.lab-body h2')?.textContent ?? ''`)) === result.title || undefined,
+        );
         const vs = await axe();
         if (vs.length) found.push(`lab ${lab}, ${theme}:\n  ${describe(vs)}`);
       }

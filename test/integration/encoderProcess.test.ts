@@ -14,7 +14,12 @@ async function showRange(range: vscode.Range) {
   const text = doc.getText(range);
   editor.selection = new vscode.Selection(range.start, range.end);
   await vscode.commands.executeCommand('transformerTutor.showAttention');
-  return { api, text, shown: () => waitFor(`the encoding of "${text}"`, () => (api.attention.current?.request.text === text ? api.attention.current : undefined), 60000) };
+  return {
+    api,
+    text,
+    shown: () =>
+      waitFor(`the encoding of "${text}"`, () => (api.attention.current?.request.text === text ? api.attention.current : undefined), 60000),
+  };
 }
 
 suite('The encoder process', () => {
@@ -63,13 +68,18 @@ suite('The encoder process', () => {
     const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
     const fixture = (name: string) => path.join(root, 'test', 'fixtures', 'byo-models', name, 'model.onnx');
     const settings = vscode.workspace.getConfiguration('transformerTutor');
-    const resets = () => new Promise<void>((resolve) => {
-      const d = api.encoder.onDidReset(() => (d.dispose(), resolve()));
-    });
+    const resets = () =>
+      new Promise<void>((resolve) => {
+        const d = api.encoder.onDidReset(() => (d.dispose(), resolve()));
+      });
     try {
       // PyTorch's nn.TransformerEncoder, 2 layers of 4 heads, with the bundled tokenizer
       let reset = resets();
-      await settings.update('model.tokenizerPath', path.join(root, 'models', 'tiny-bert', 'tokenizer.json'), vscode.ConfigurationTarget.Global);
+      await settings.update(
+        'model.tokenizerPath',
+        path.join(root, 'models', 'tiny-bert', 'tokenizer.json'),
+        vscode.ConfigurationTarget.Global,
+      );
       await settings.update('model.onnxPath', fixture('torch-encoder'), vscode.ConfigurationTarget.Global);
       await reset;
       const mine = await (await showRange(new vscode.Range(2, 0, 2, 42))).shown();

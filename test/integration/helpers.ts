@@ -116,10 +116,14 @@ export const readPanel = () => inAttentionPanel<PanelView>(READ_PANEL);
 export async function panelShows(what: string, ok: (v: PanelView) => boolean, timeoutMs = 30000): Promise<PanelView> {
   let last: PanelView | undefined;
   try {
-    return await waitFor(what, async () => {
-      last = await readPanel().catch(() => undefined);
-      return last && ok(last) ? last : undefined;
-    }, timeoutMs);
+    return await waitFor(
+      what,
+      async () => {
+        last = await readPanel().catch(() => undefined);
+        return last && ok(last) ? last : undefined;
+      },
+      timeoutMs,
+    );
   } catch (err) {
     throw new Error(`${(err as Error).message}; the panel showed ${JSON.stringify(last)}`);
   }

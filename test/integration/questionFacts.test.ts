@@ -8,10 +8,20 @@ suite('Questions: facts about the bundled model', () => {
   test('the bank the extension loads states the bundled model from its config.json, with no placeholder left', async () => {
     const bank = await (await tutor()).questions.bank();
     const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '';
-    const config = JSON.parse(fs.readFileSync(path.join(extensionPath, 'models', 'tiny-bert', 'config.json'), 'utf8')) as { hidden_size: number };
+    const config = JSON.parse(fs.readFileSync(path.join(extensionPath, 'models', 'tiny-bert', 'config.json'), 'utf8')) as {
+      hidden_size: number;
+    };
 
-    assert.deepStrictEqual(bank.problems.filter((p) => p.message.startsWith('placeholder ')), [], 'every placeholder was filled');
-    const left = [...bank.questions.values()].flatMap((q) => Object.values(q.texts).filter((t) => JSON.stringify(t).includes('{{model.')).map((t) => t.path));
+    assert.deepStrictEqual(
+      bank.problems.filter((p) => p.message.startsWith('placeholder ')),
+      [],
+      'every placeholder was filled',
+    );
+    const left = [...bank.questions.values()].flatMap((q) =>
+      Object.values(q.texts)
+        .filter((t) => JSON.stringify(t).includes('{{model.'))
+        .map((t) => t.path),
+    );
     assert.deepStrictEqual(left, [], 'no question text still holds a placeholder');
 
     for (const language of ['en', 'zh-cn'] as const) {

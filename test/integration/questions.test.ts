@@ -16,7 +16,8 @@ async function hoverAt(file: string, needle: string, offset = 1): Promise<{ hove
   const at = doc.getText().indexOf(needle);
   assert.ok(at >= 0, `${needle} is in ${file}`);
   const start = doc.positionAt(at);
-  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, start.translate(0, offset))) ?? [];
+  const hovers =
+    (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, start.translate(0, offset))) ?? [];
   const ours = hovers.find((h) => markdownOf(h).includes('command:transformerTutor.openQuestion'));
   return { hover: ours, range: new vscode.Range(start, start.translate(0, needle.length)) };
 }
@@ -38,7 +39,10 @@ async function openAndRender(id: string): Promise<RenderReport> {
     });
   });
   await vscode.commands.executeCommand('transformerTutor.openQuestion', id);
-  return Promise.race([rendered, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`question ${id} was not rendered in 30 s`)), 30_000))]);
+  return Promise.race([
+    rendered,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`question ${id} was not rendered in 30 s`)), 30_000)),
+  ]);
 }
 
 async function withSetting(key: string, value: unknown, run: () => Promise<void>): Promise<void> {
@@ -60,7 +64,10 @@ suite('Questions: bank, hovers, questions view and panel', () => {
 
   test('the bank loads without problems and with at least 20 questions', async () => {
     const bank = await (await tutor()).questions.bank();
-    assert.deepStrictEqual(bank.problems.map((p) => `${p.path}:${p.line}: ${p.message}`), []);
+    assert.deepStrictEqual(
+      bank.problems.map((p) => `${p.path}:${p.line}: ${p.message}`),
+      [],
+    );
     assert.ok(bank.questions.size >= 20, `${bank.questions.size} questions`);
   });
 
@@ -123,7 +130,10 @@ suite('Questions: bank, hovers, questions view and panel', () => {
   test('the getting-started walkthrough has its four steps and their media', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext);
-    const [walkthrough] = ext.packageJSON.contributes.walkthroughs as { id: string; steps: { id: string; media: { markdown: string } }[] }[];
+    const [walkthrough] = ext.packageJSON.contributes.walkthroughs as {
+      id: string;
+      steps: { id: string; media: { markdown: string } }[];
+    }[];
     assert.deepStrictEqual(
       walkthrough.steps.map((s) => s.id),
       ['select', 'attention', 'hover', 'quiz'],
@@ -166,8 +176,14 @@ suite('Questions: bank, hovers, questions view and panel', () => {
     const api = await tutor();
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tutor-extra-'));
     fs.mkdirSync(path.join(folder, 'en'));
-    fs.writeFileSync(path.join(folder, 'en', 'my-extra.md'), questionFile(frontMatter('my-extra').replace('scaled dot-product attention', 'my extra term'), body()));
-    fs.writeFileSync(path.join(folder, 'en', 'broken.md'), questionFile(frontMatter('broken').replace('topic: attention', 'topic: nowhere'), body()));
+    fs.writeFileSync(
+      path.join(folder, 'en', 'my-extra.md'),
+      questionFile(frontMatter('my-extra').replace('scaled dot-product attention', 'my extra term'), body()),
+    );
+    fs.writeFileSync(
+      path.join(folder, 'en', 'broken.md'),
+      questionFile(frontMatter('broken').replace('topic: attention', 'topic: nowhere'), body()),
+    );
     try {
       await withSetting('questions.extraFolders', [folder], async () => {
         // the setting change reloads the bank; wait for the reloaded one
@@ -177,10 +193,21 @@ suite('Questions: bank, hovers, questions view and panel', () => {
         });
         assert.ok(bank.questions.size >= 21, 'the built-in questions still load');
         const problems = bank.problems.map((p) => `${path.basename(p.path)}:${p.line}: ${p.message}`);
-        assert.ok(problems.includes('broken.md:3: topic: "nowhere" is not one of: attention, embeddings, architecture, decoder, training, bert, tokenization, interpretability'), problems.join('\n'));
-        assert.ok(problems.some((p) => p.startsWith('my-extra.md:undefined: question "my-extra" has no zh-cn version')), problems.join('\n'));
+        assert.ok(
+          problems.includes(
+            'broken.md:3: topic: "nowhere" is not one of: attention, embeddings, architecture, decoder, training, bert, tokenization, interpretability',
+          ),
+          problems.join('\n'),
+        );
+        assert.ok(
+          problems.some((p) => p.startsWith('my-extra.md:undefined: question "my-extra" has no zh-cn version')),
+          problems.join('\n'),
+        );
       });
-      await waitFor('removing the folder from the setting to drop its questions', async () => !(await api.questions.bank()).questions.has('my-extra') || undefined);
+      await waitFor(
+        'removing the folder from the setting to drop its questions',
+        async () => !(await api.questions.bank()).questions.has('my-extra') || undefined,
+      );
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }

@@ -53,7 +53,11 @@ class QuizDriver implements vscode.Disposable {
       case 'truefalse':
         return this.choose(e, (v) => typeof v === 'object' && v.type === 'bool' && (v.v === item.answer) === right);
       case 'multiple': {
-        const want = right ? item.answer : item.answer.length ? item.answer.slice(0, 1).concat(item.answer.length > 1 ? [] : [(item.answer[0] + 1) % item.choices.length]) : [0];
+        const want = right
+          ? item.answer
+          : item.answer.length
+            ? item.answer.slice(0, 1).concat(item.answer.length > 1 ? [] : [(item.answer[0] + 1) % item.choices.length])
+            : [0];
         for (const i of want) await this.choose(e, (v) => typeof v === 'object' && v.type === 'toggle' && v.i === i);
         await sleep(150);
         return this.choose(e, (v) => typeof v === 'object' && v.type === 'submit');
@@ -120,7 +124,10 @@ suite('Quizzes', () => {
 
   test('Quiz Me runs a question’s items in the quick pick: right, wrong, back, skip, live item, summary; progress is stored', async () => {
     const drive = new QuizDriver(api);
-    const running = vscode.commands.executeCommand<{ right: number; wrong: number; skipped: number; total: number }>('transformerTutor.quizQuestion', 'padding-mask');
+    const running = vscode.commands.executeCommand<{ right: number; wrong: number; skipped: number; total: number }>(
+      'transformerTutor.quizQuestion',
+      'padding-mask',
+    );
     const asked: PreparedItem[] = [];
     let index = 0;
     let wrongKey: string | undefined;
@@ -140,7 +147,10 @@ suite('Quizzes', () => {
         (q.input as vscode.InputBox).value = '1/';
         await sleep(150);
         await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-        await waitFor('the validation message', () => /not a number/.test(String((q.input as vscode.InputBox).validationMessage ?? '')) || undefined);
+        await waitFor(
+          'the validation message',
+          () => /not a number/.test(String((q.input as vscode.InputBox).validationMessage ?? '')) || undefined,
+        );
         await screenshot('quiz-numeric-invalid');
       }
       if (item.kind === 'multiple' && !shots.has('multiple')) {
@@ -174,8 +184,14 @@ suite('Quizzes', () => {
       assert.match(drive.labels(fb)[0], right ? /Right! You (chose|answered) / : /Not right\. You (chose|answered) /);
       if (!right) {
         wrongKey = item.key;
-        assert.ok(drive.labels(fb).some((l) => l.includes('$(info)')), 'the explanation is shown');
-        assert.ok(drive.labels(fb).some((l) => /Again · next review in 1 minute$/.test(l)), 'when it comes back, in full on a row of its own');
+        assert.ok(
+          drive.labels(fb).some((l) => l.includes('$(info)')),
+          'the explanation is shown',
+        );
+        assert.ok(
+          drive.labels(fb).some((l) => /Again · next review in 1 minute$/.test(l)),
+          'when it comes back, in full on a row of its own',
+        );
         await screenshot('quiz-feedback');
         // Back shows the previous item's recorded answer; coming forward again shows this wrong answer, not a blank question
         await vscode.commands.executeCommand('workbench.action.quickInputBack');
@@ -185,12 +201,20 @@ suite('Quizzes', () => {
         await drive.choose(back, (v) => v === 'next');
         const again = await drive.next('feedback');
         assert.strictEqual(again.index, 1);
-        assert.deepStrictEqual(drive.labels(again).slice(0, 2), drive.labels(fb).slice(0, 2), 'the wrong answer stands: the item is graded once per run');
+        assert.deepStrictEqual(
+          drive.labels(again).slice(0, 2),
+          drive.labels(fb).slice(0, 2),
+          'the wrong answer stands: the item is graded once per run',
+        );
         await drive.choose(again, (v) => v === 'next');
         index++;
         continue;
       }
-      if (item.template) assert.ok(drive.labels(fb).some((l) => l.startsWith('$(pulse)')), 'a live item shows what was measured');
+      if (item.template)
+        assert.ok(
+          drive.labels(fb).some((l) => l.startsWith('$(pulse)')),
+          'a live item shows what was measured',
+        );
       await drive.choose(fb, (v) => v === 'next');
       index++;
       if (index === q.input.totalSteps) break;
@@ -198,10 +222,21 @@ suite('Quizzes', () => {
     const summary = await drive.next('summary');
     const answeredCount = asked.length - 1;
     assert.match(drive.labels(summary)[0], new RegExp(`${answeredCount - 1} of ${answeredCount} right`));
-    assert.ok(drive.labels(summary).some((l) => l.includes('Due now:')), 'says what is due when');
-    assert.ok(drive.labels(summary).some((l) => /needs 200 more spaced reviews/.test(l)), 'says how many more reviews a schedule of their own needs');
-    assert.ok((summary.input as Pick).items.some((r) => (r.value as { type?: string } | undefined)?.type === 'statistics'), 'leads on to Quiz Statistics');
-    const answerRows = (summary.input as Pick).items.filter((r) => typeof r.value === 'object' && (r.value as { type?: string }).type === 'open');
+    assert.ok(
+      drive.labels(summary).some((l) => l.includes('Due now:')),
+      'says what is due when',
+    );
+    assert.ok(
+      drive.labels(summary).some((l) => /needs 200 more spaced reviews/.test(l)),
+      'says how many more reviews a schedule of their own needs',
+    );
+    assert.ok(
+      (summary.input as Pick).items.some((r) => (r.value as { type?: string } | undefined)?.type === 'statistics'),
+      'leads on to Quiz Statistics',
+    );
+    const answerRows = (summary.input as Pick).items.filter(
+      (r) => typeof r.value === 'object' && (r.value as { type?: string }).type === 'open',
+    );
     assert.strictEqual(answerRows.length, asked.length);
     for (const r of answerRows) {
       assert.strictEqual(r.description, undefined, `nothing is squeezed beside the prompt “${r.label}”`);
@@ -218,7 +253,13 @@ suite('Quizzes', () => {
     const file = await exported();
     const keys = Object.keys(file.items).sort();
     assert.ok(skipped, 'an item was skipped');
-    assert.deepStrictEqual(keys, asked.filter((a) => a.key !== skipped).map((a) => a.key).sort());
+    assert.deepStrictEqual(
+      keys,
+      asked
+        .filter((a) => a.key !== skipped)
+        .map((a) => a.key)
+        .sort(),
+    );
     for (const k of keys) {
       assert.strictEqual(file.items[k].attempts, 1, k);
       assert.strictEqual(file.items[k].lastCorrect, k !== wrongKey, k);
@@ -231,7 +272,10 @@ suite('Quizzes', () => {
   });
 
   test('Start Quiz on a selection: the scope step offers its concept and live items use the selected text', async () => {
-    const doc = await vscode.workspace.openTextDocument({ content: 'The padding mask hides every [PAD] token, so it gets no attention at all.', language: 'markdown' });
+    const doc = await vscode.workspace.openTextDocument({
+      content: 'The padding mask hides every [PAD] token, so it gets no attention at all.',
+      language: 'markdown',
+    });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
     await api.quiz.store.save(emptyProgress());
@@ -272,7 +316,8 @@ suite('Quizzes', () => {
   test('Review Due asks what is due; the status bar shows the count and hides at zero', async () => {
     const past = Date.now() - 3 * 86_400_000;
     let p = emptyProgress();
-    for (const key of ['padding-mask#which-axis', 'padding-mask#all-masked']) p = withItem(p, key, answered(undefined, true, Rating.Good, past));
+    for (const key of ['padding-mask#which-axis', 'padding-mask#all-masked'])
+      p = withItem(p, key, answered(undefined, true, Rating.Good, past));
     p = withItem(p, 'padding-mask#renormalise', answered(undefined, true, Rating.Easy, Date.now()));
     const file = path.join(os.tmpdir(), `quiz-import-${process.pid}.json`);
     fs.writeFileSync(file, JSON.stringify({ format: 'transformer-tutor-progress', ...p }));
@@ -282,7 +327,9 @@ suite('Quizzes', () => {
 
     await vscode.workspace.getConfiguration('transformerTutor').update('quiz.showDueInStatusBar', false, vscode.ConfigurationTarget.Global);
     await waitFor('the status bar to hide when turned off', () => api.quiz.statusBarText === undefined || undefined);
-    await vscode.workspace.getConfiguration('transformerTutor').update('quiz.showDueInStatusBar', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('transformerTutor')
+      .update('quiz.showDueInStatusBar', undefined, vscode.ConfigurationTarget.Global);
     await waitFor('the status bar to come back', () => api.quiz.statusBarText === '$(mortar-board) 2' || undefined);
     await screenshot('quiz-status-bar');
 
@@ -315,7 +362,9 @@ suite('Quizzes', () => {
     api.quiz.useSeed(2026);
     const drive = new QuizDriver(api);
     try {
-      const running = vscode.commands.executeCommand<{ right: number; wrong: number; skipped: number; total: number }>('transformerTutor.startQuiz');
+      const running = vscode.commands.executeCommand<{ right: number; wrong: number; skipped: number; total: number }>(
+        'transformerTutor.startQuiz',
+      );
       const scope = await drive.next('scope');
       await drive.choose(scope, (v) => typeof v === 'object' && v.type === 'all');
       let chance = 0;
@@ -348,7 +397,12 @@ suite('Quizzes', () => {
             await drive.choose(q, (v) => typeof v === 'object' && v.type === 'submit');
           }
           const k = item.kind === 'truefalse' ? 2 : item.choices.length;
-          const firstIsRight = item.kind === 'truefalse' ? item.answer === true : item.kind === 'single' ? item.answer === 0 : item.answer.length === 1 && item.answer[0] === 0;
+          const firstIsRight =
+            item.kind === 'truefalse'
+              ? item.answer === true
+              : item.kind === 'single'
+                ? item.answer === 0
+                : item.answer.length === 1 && item.answer[0] === 0;
           if (firstIsRight) firstRight++;
           chance += item.kind === 'multiple' ? (item.answer.length === 1 ? 1 / k : 0) : 1 / k;
         }
@@ -363,7 +417,9 @@ suite('Quizzes', () => {
       assert.ok(score.total === steps && score.skipped === 0);
       const rate = score.right / (score.right + score.wrong);
       const expected = chance / steps;
-      console.log(`Enter-through run: ${score.right} of ${score.right + score.wrong} right (${(rate * 100).toFixed(0)}%), chance ${(expected * 100).toFixed(0)}%; the first option was right in ${firstRight}`);
+      console.log(
+        `Enter-through run: ${score.right} of ${score.right + score.wrong} right (${(rate * 100).toFixed(0)}%), chance ${(expected * 100).toFixed(0)}%; the first option was right in ${firstRight}`,
+      );
       assert.match(drive.labels(summary)[0], new RegExp(`${score.right} of ${steps} right`));
       assert.ok(rate < 0.5, `pressing Enter scored ${(rate * 100).toFixed(0)}%`);
       assert.ok(Math.abs(rate - expected) < 0.2, `${(rate * 100).toFixed(0)}% right is not near chance (${(expected * 100).toFixed(0)}%)`);
@@ -387,11 +443,16 @@ suite('Quizzes', () => {
     assert.ok(outcome?.type === 'fitted', `fitted, not ${outcome?.type}`);
     const stored = api.quiz.store.progress;
     assert.deepStrictEqual(stored.fitted?.w, outcome.fitted.w, 'kept with the progress (synced, exported)');
-    assert.ok(outcome.fitted.logLoss && outcome.fitted.logLoss.fitted < outcome.fitted.logLoss.default, JSON.stringify(outcome.fitted.logLoss));
+    assert.ok(
+      outcome.fitted.logLoss && outcome.fitted.logLoss.fitted < outcome.fitted.logLoss.default,
+      JSON.stringify(outcome.fitted.logLoss),
+    );
     const moved = Object.keys(learner.items).filter((k) => Math.abs(stored.items[k].card.due - learner.items[k].card.due) > 3_600_000);
     assert.ok(moved.length > 20, `${moved.length} items moved`);
     assert.strictEqual(outcome.rescheduled.earlier + outcome.rescheduled.later, moved.length, 'the message counts what moved');
-    console.log(`fit in the extension host: ${moved.length} of ${Object.keys(learner.items).length} items moved (${outcome.rescheduled.earlier} earlier, ${outcome.rescheduled.later} later), log loss ${JSON.stringify(outcome.fitted.logLoss)}`);
+    console.log(
+      `fit in the extension host: ${moved.length} of ${Object.keys(learner.items).length} items moved (${outcome.rescheduled.earlier} earlier, ${outcome.rescheduled.later} later), log loss ${JSON.stringify(outcome.fitted.logLoss)}`,
+    );
     assert.deepStrictEqual(api.quiz.schedulerOptions().w, outcome.fitted.w, 'the scheduler now uses them');
     assert.match(api.quiz.scheduleNote(), /your own parameters/);
     assert.ok((await exported()).fitted, 'exported with the progress');
@@ -400,7 +461,10 @@ suite('Quizzes', () => {
     const showing = vscode.commands.executeCommand('transformerTutor.quizStatistics');
     const stats = await drive.next('statistics');
     // the rows of one paragraph, joined back into its text
-    const text = drive.labels(stats).map((l) => l.replace(/^\$\([\w-]+\) /, '')).join(' ');
+    const text = drive
+      .labels(stats)
+      .map((l) => l.replace(/^\$\([\w-]+\) /, ''))
+      .join(' ');
     assert.match(text, /Your retention: \d+% of spaced reviews answered right/);
     assert.match(text, /your own parameters, fitted .* from \d+ spaced reviews/);
     assert.match(text, /Predicted workload at 0\.90 retention: about \d+ reviews in the next 7 days, \d+ in 30 days/);
@@ -415,7 +479,10 @@ suite('Quizzes', () => {
   test('importing a file whose only entry is damaged is refused: Replace cannot wipe the progress for nothing', async () => {
     await api.quiz.store.save(withItem(emptyProgress(), 'padding-mask#which-axis', answered(undefined, true, Rating.Good, Date.now())));
     const file = path.join(os.tmpdir(), `quiz-import-damaged-${process.pid}.json`);
-    fs.writeFileSync(file, JSON.stringify({ format: 'transformer-tutor-progress', version: 2, items: { 'padding-mask#all-masked': { card: 'gone' } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ format: 'transformer-tutor-progress', version: 2, items: { 'padding-mask#all-masked': { card: 'gone' } } }),
+    );
     const dir = api.quiz.store.backupFolder.fsPath;
     const backups = () => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes('before-import')).length : 0);
     const before = backups();
@@ -436,12 +503,17 @@ suite('Quizzes', () => {
       const dir = api.quiz.store.backupFolder.fsPath;
       return fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => !before.has(f) && f.includes('recovered')) : undefined;
     });
-    assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(api.quiz.store.backupFolder.fsPath, backup), 'utf8')), JSON.parse(JSON.stringify(damaged)));
+    assert.deepStrictEqual(
+      JSON.parse(fs.readFileSync(path.join(api.quiz.store.backupFolder.fsPath, backup), 'utf8')),
+      JSON.parse(JSON.stringify(damaged)),
+    );
     await waitFor('the cleaned progress stored', async () => Object.keys((await exported()).items).length === 1 || undefined);
 
     await api.quiz.store.storeRaw(12345);
     assert.deepStrictEqual(api.quiz.store.progress, emptyProgress(), 'unreadable: starts afresh');
-    await waitFor('a backup of the unreadable data', () => fs.readdirSync(api.quiz.store.backupFolder.fsPath).find((f) => f.includes('unreadable')));
+    await waitFor('a backup of the unreadable data', () =>
+      fs.readdirSync(api.quiz.store.backupFolder.fsPath).find((f) => f.includes('unreadable')),
+    );
 
     // progress saved while a repair is still writing its backup is newer than what was repaired: it stays
     const unreadable = () => fs.readdirSync(api.quiz.store.backupFolder.fsPath).filter((f) => f.includes('unreadable')).length;

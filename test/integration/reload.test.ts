@@ -45,7 +45,11 @@ suite('Attention panel across Reload Window @reload', () => {
     assert.strictEqual(v.layer, '1', 'layer 2 still chosen');
     assert.strictEqual(v.pin.pressed, 'true');
     assert.deepStrictEqual(v.hidden, { layer: false, heads: false, window: true, exports: false }, 'a whole toolbar');
-    await waitFor('the matrix drawn', () => (api.attention.lastRendered?.view === 'matrix' && api.attention.lastRendered.tokens === before.tokens) || undefined, 30000);
+    await waitFor(
+      'the matrix drawn',
+      () => (api.attention.lastRendered?.view === 'matrix' && api.attention.lastRendered.tokens === before.tokens) || undefined,
+      30000,
+    );
     await screenshot('trust-reload-restored');
   });
 });

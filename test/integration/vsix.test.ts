@@ -12,7 +12,10 @@ suite('The packaged VSIX @vsix', () => {
     assert.ok(ext, 'installed');
     // this bundle runs from the source tree's dist/test/integration: the extension must not be that tree
     const sourceTree = path.resolve(__dirname, '..', '..', '..');
-    assert.ok(path.resolve(ext.extensionPath) !== sourceTree && /exts|extensions/.test(ext.extensionPath), `installed copy at ${ext.extensionPath}`);
+    assert.ok(
+      path.resolve(ext.extensionPath) !== sourceTree && /exts|extensions/.test(ext.extensionPath),
+      `installed copy at ${ext.extensionPath}`,
+    );
     const api = await tutor();
     const doc = await vscode.workspace.openTextDocument(workspaceFile('attention.md'));
     const editor = await vscode.window.showTextDocument(doc);

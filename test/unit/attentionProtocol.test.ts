@@ -3,15 +3,28 @@ import { parseWebviewMessage, ProtocolError } from '../../src/shared/protocol';
 
 suite('attention webview protocol', () => {
   test('messages that fit come back typed, with nothing but their own fields', () => {
-    assert.deepStrictEqual(parseWebviewMessage({ type: 'rendered', view: 'matrix', tokens: 12, millis: 3.5, theme: 'vscode-dark', extra: { a: 1 } }), {
-      type: 'rendered',
-      view: 'matrix',
-      tokens: 12,
-      millis: 3.5,
-      theme: 'vscode-dark',
+    assert.deepStrictEqual(
+      parseWebviewMessage({ type: 'rendered', view: 'matrix', tokens: 12, millis: 3.5, theme: 'vscode-dark', extra: { a: 1 } }),
+      {
+        type: 'rendered',
+        view: 'matrix',
+        tokens: 12,
+        millis: 3.5,
+        theme: 'vscode-dark',
+      },
+    );
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'lockToken', index: null, layer: 2, heads: [0, 3] }), {
+      type: 'lockToken',
+      index: null,
+      layer: 2,
+      heads: [0, 3],
     });
-    assert.deepStrictEqual(parseWebviewMessage({ type: 'lockToken', index: null, layer: 2, heads: [0, 3] }), { type: 'lockToken', index: null, layer: 2, heads: [0, 3] });
-    assert.deepStrictEqual(parseWebviewMessage({ type: 'runLab', requestId: 3, lab: 'scale-sqrt-dk', params: { layer: 1, junk: 'x' } }), { type: 'runLab', requestId: 3, lab: 'scale-sqrt-dk', params: { layer: 1 } });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'runLab', requestId: 3, lab: 'scale-sqrt-dk', params: { layer: 1, junk: 'x' } }), {
+      type: 'runLab',
+      requestId: 3,
+      lab: 'scale-sqrt-dk',
+      params: { layer: 1 },
+    });
   });
 
   test('messages that do not fit are a ProtocolError that says what was wrong', () => {
@@ -31,7 +44,11 @@ suite('attention webview protocol', () => {
       [{ type: 'runLab', lab: 'scale-sqrt-dk', params: {} }, /runLab.requestId/],
     ];
     for (const [raw, reason] of cases) {
-      assert.throws(() => parseWebviewMessage(raw), (e: unknown) => e instanceof ProtocolError && reason.test(e.message), JSON.stringify(raw));
+      assert.throws(
+        () => parseWebviewMessage(raw),
+        (e: unknown) => e instanceof ProtocolError && reason.test(e.message),
+        JSON.stringify(raw),
+      );
     }
   });
 });

@@ -18,8 +18,18 @@ function text(t: string, over: Partial<TextRef> = {}): TextRef {
 
 /** What the encoder would answer: one token per word between [CLS] and [SEP]. */
 function payloadFor(req: EncodeRequest, windows = 1): EncodingPayload {
-  const words = [...req.text.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length, segment: 0 as const, special: false }));
-  const tokens = [{ text: '[CLS]', start: 0, end: 0, segment: 0 as const, special: true }, ...words, { text: '[SEP]', start: req.text.length, end: req.text.length, segment: 0 as const, special: true }];
+  const words = [...req.text.matchAll(/\S+/g)].map((m) => ({
+    text: m[0],
+    start: m.index,
+    end: m.index + m[0].length,
+    segment: 0 as const,
+    special: false,
+  }));
+  const tokens = [
+    { text: '[CLS]', start: 0, end: 0, segment: 0 as const, special: true },
+    ...words,
+    { text: '[SEP]', start: req.text.length, end: req.text.length, segment: 0 as const, special: true },
+  ];
   return {
     text: req.text,
     textOffset: 0,
@@ -85,7 +95,10 @@ suite('Attention session', () => {
       assert.deepStrictEqual(closed.send({ type: 'selection', text: text('abc') }), []);
       const s = drawn();
       const fx = s.send({ type: 'selection', text: text('a dog') });
-      assert.deepStrictEqual(encodes(fx).map((r) => r.text), ['a dog']);
+      assert.deepStrictEqual(
+        encodes(fx).map((r) => r.text),
+        ['a dog'],
+      );
     });
 
     test('a selection that comes back to the text shown runs nothing, whichever window is shown', () => {
@@ -108,7 +121,10 @@ suite('Attention session', () => {
     test('the same words at another place or document version are another text', () => {
       const s = drawn();
       assert.strictEqual(encodes(s.send({ type: 'selection', text: text('the cat sat on the mat', { baseOffset: 40 }) })).length, 1);
-      assert.strictEqual(encodes(s.send({ type: 'selection', text: text('the cat sat on the mat', { baseOffset: 40, version: 2 }) })).length, 1);
+      assert.strictEqual(
+        encodes(s.send({ type: 'selection', text: text('the cat sat on the mat', { baseOffset: 40, version: 2 }) })).length,
+        1,
+      );
     });
 
     test('coming back to a text after a message runs it again', () => {
@@ -148,7 +164,10 @@ suite('Attention session', () => {
       assert.deepStrictEqual(s.send({ type: 'view', view: 'step' }), []);
       const fx = s.answer();
       assert.ok(kinds(fx).includes('showEncoding'), 'the attention is drawn at once');
-      assert.deepStrictEqual(encodes(fx).map((r) => [r.text, r.qkv]), [['a dog', true]]);
+      assert.deepStrictEqual(
+        encodes(fx).map((r) => [r.text, r.qkv]),
+        [['a dog', true]],
+      );
     });
 
     test('a drawing with q/k/v is not run again when the step view opens', () => {
@@ -172,13 +191,19 @@ suite('Attention session', () => {
       s.send({ type: 'pin', pinned: true, fromPanel: false });
       s.send({ type: 'selection', text: text('a dog') });
       const fx = s.send({ type: 'pin', pinned: false, fromPanel: true, selection: text('a dog') });
-      assert.deepStrictEqual(encodes(fx).map((r) => r.text), ['a dog']);
+      assert.deepStrictEqual(
+        encodes(fx).map((r) => r.text),
+        ['a dog'],
+      );
     });
 
     test('unpinning on the text shown, or with no selection, runs nothing', () => {
       const s = drawn();
       s.send({ type: 'pin', pinned: true, fromPanel: false });
-      assert.deepStrictEqual(encodes(s.send({ type: 'pin', pinned: false, fromPanel: false, selection: text('the cat sat on the mat') })), []);
+      assert.deepStrictEqual(
+        encodes(s.send({ type: 'pin', pinned: false, fromPanel: false, selection: text('the cat sat on the mat') })),
+        [],
+      );
       s.send({ type: 'pin', pinned: true, fromPanel: false });
       assert.deepStrictEqual(encodes(s.send({ type: 'pin', pinned: false, fromPanel: false })), []);
     });
@@ -219,16 +244,27 @@ suite('Attention session', () => {
       const s = drawn();
       s.send({ type: 'lock', token: { index: 3, layer: 0, heads: [1] } });
       const fx = s.send({ type: 'ready' });
-      assert.deepStrictEqual(fx.at(-1), { type: 'showEncoding', request: s.state.shown!.request, payload: s.state.shown!.payload, locked: 3 });
+      assert.deepStrictEqual(fx.at(-1), {
+        type: 'showEncoding',
+        request: s.state.shown!.request,
+        payload: s.state.shown!.payload,
+        locked: 3,
+      });
     });
 
     test('a new model runs the text on show, or the one that failed, again', () => {
       const s = drawn();
-      assert.deepStrictEqual(encodes(s.send({ type: 'modelReset' })).map((r) => r.text), ['the cat sat on the mat']);
+      assert.deepStrictEqual(
+        encodes(s.send({ type: 'modelReset' })).map((r) => r.text),
+        ['the cat sat on the mat'],
+      );
       s.answer();
       s.send({ type: 'selection', text: text('bad') });
       s.send({ type: 'failed', request: s.state.asked!, message: 'x' });
-      assert.deepStrictEqual(encodes(s.send({ type: 'modelReset' })).map((r) => r.text), ['bad']);
+      assert.deepStrictEqual(
+        encodes(s.send({ type: 'modelReset' })).map((r) => r.text),
+        ['bad'],
+      );
       s.send({ type: 'selection', text: 'blank' });
       assert.deepStrictEqual(s.send({ type: 'modelReset' }), [], 'a blank selection has nothing to run');
     });
@@ -237,7 +273,9 @@ suite('Attention session', () => {
   suite('the locked token', () => {
     test('locking draws on the editor, unlocking clears it', () => {
       const s = drawn();
-      assert.deepStrictEqual(s.send({ type: 'lock', token: { index: 1, layer: 1, heads: [0] } }), [{ type: 'drawDecorations', token: { index: 1, layer: 1, heads: [0] } }]);
+      assert.deepStrictEqual(s.send({ type: 'lock', token: { index: 1, layer: 1, heads: [0] } }), [
+        { type: 'drawDecorations', token: { index: 1, layer: 1, heads: [0] } },
+      ]);
       assert.deepStrictEqual(s.send({ type: 'lock', token: null }), [{ type: 'clearDecorations' }]);
       assert.strictEqual(s.state.locked, null);
     });
@@ -285,11 +323,17 @@ suite('Attention session', () => {
       s.send({ type: 'show', text: text('long text') });
       s.answer(2);
       assert.deepStrictEqual(s.send({ type: 'moveWindow', delta: -1 }), [], 'no window before the first');
-      assert.deepStrictEqual(encodes(s.send({ type: 'moveWindow', delta: 1 })).map((r) => r.window), [1]);
+      assert.deepStrictEqual(
+        encodes(s.send({ type: 'moveWindow', delta: 1 })).map((r) => r.window),
+        [1],
+      );
       s.answer(2);
       assert.deepStrictEqual(s.send({ type: 'moveWindow', delta: 1 }), [], 'no window after the last');
       const edited = text('long text, edited', { version: 2 });
-      assert.deepStrictEqual(encodes(s.send({ type: 'moveWindow', delta: -1, fresh: edited })).map((r) => [r.text, r.window]), [['long text, edited', 0]]);
+      assert.deepStrictEqual(
+        encodes(s.send({ type: 'moveWindow', delta: -1, fresh: edited })).map((r) => [r.text, r.window]),
+        [['long text, edited', 0]],
+      );
     });
 
     test('a lab with nothing shown runs the selection, else the sample; with a drawing, runs nothing', () => {
@@ -335,7 +379,15 @@ suite('Attention session', () => {
       const good = { ...text('kept'), window: 0 };
       assert.deepStrictEqual(parseSavedText(good), good);
       assert.deepStrictEqual(parseSavedText({ ...good, extra: 1 }), good, 'unknown fields are dropped');
-      for (const bad of [null, 'x', { ...good, text: '  ' }, { ...good, window: -1 }, { ...good, source: 'file' }, { ...good, origin: null }, { ...good, baseOffset: 1.5 }]) {
+      for (const bad of [
+        null,
+        'x',
+        { ...good, text: '  ' },
+        { ...good, window: -1 },
+        { ...good, source: 'file' },
+        { ...good, origin: null },
+        { ...good, baseOffset: 1.5 },
+      ]) {
         assert.strictEqual(parseSavedText(bad), undefined, JSON.stringify(bad));
       }
     });

@@ -35,7 +35,10 @@ suite('attention tapping', () => {
     const modelPath = variants.model('plain.onnx', plainExport);
     const core = await EncoderCore.load(variants.files(modelPath), runtime);
     try {
-      assert.deepStrictEqual(core.attentionOutputs, [0, 1, 2, 3].map((l) => `/encoder/layer.${l}/attention/Softmax_output_0`));
+      assert.deepStrictEqual(
+        core.attentionOutputs,
+        [0, 1, 2, 3].map((l) => `/encoder/layer.${l}/attention/Softmax_output_0`),
+      );
       assert.strictEqual(core.capabilities.qkv, false);
       assert.strictEqual(core.capabilities.mlm, false);
       assert.strictEqual(core.capabilities.positionSwitch, false);
@@ -99,12 +102,18 @@ suite('bring-your-own model files', () => {
   test('random bytes', async () => {
     let seed = 7;
     const junk = Uint8Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
-    await rejectsFormat(EncoderCore.load(variants.files(variants.bytes('random.onnx', junk)), runtime), /ONNX Runtime cannot load .*random\.onnx.*(corrupt|truncated)/);
+    await rejectsFormat(
+      EncoderCore.load(variants.files(variants.bytes('random.onnx', junk)), runtime),
+      /ONNX Runtime cannot load .*random\.onnx.*(corrupt|truncated)/,
+    );
   });
 
   test('a truncated model', async () => {
     const cut = variants.bundled.subarray(0, Math.floor(variants.bundled.length * 0.6));
-    await rejectsFormat(EncoderCore.load(variants.files(variants.bytes('truncated.onnx', cut)), runtime), /ONNX Runtime cannot load .*truncated\.onnx/);
+    await rejectsFormat(
+      EncoderCore.load(variants.files(variants.bytes('truncated.onnx', cut)), runtime),
+      /ONNX Runtime cannot load .*truncated\.onnx/,
+    );
   });
 
   test('an empty model file', async () => {
@@ -117,11 +126,19 @@ suite('bring-your-own model files', () => {
   });
 
   test('a missing tokenizer file', async () => {
-    await rejectsFormat(EncoderCore.load({ name: 'x', modelPath: BUNDLED.modelPath, tokenizerPath: path.join(variants.dir, 'none.json') }, runtime), /cannot read the tokenizer file/);
+    await rejectsFormat(
+      EncoderCore.load({ name: 'x', modelPath: BUNDLED.modelPath, tokenizerPath: path.join(variants.dir, 'none.json') }, runtime),
+      /cannot read the tokenizer file/,
+    );
   });
 
   test('a tokenizer.json that is not WordPiece (BPE)', async () => {
-    const bpe = { version: '1.0', model: { type: 'BPE', vocab: { a: 0, b: 1, ab: 2 }, merges: ['a b'] }, normalizer: null, pre_tokenizer: null };
+    const bpe = {
+      version: '1.0',
+      model: { type: 'BPE', vocab: { a: 0, b: 1, ab: 2 }, merges: ['a b'] },
+      normalizer: null,
+      pre_tokenizer: null,
+    };
     await rejectsFormat(EncoderCore.load(variants.files(BUNDLED.modelPath, variants.tokenizer('bpe.json', bpe)), runtime), /WordPiece/);
   });
 
@@ -150,7 +167,10 @@ suite('bring-your-own model files', () => {
       p.tokens.forEach((t, i) => {
         if (t.special) return;
         const piece = text.slice(t.start, t.end);
-        const folded = piece.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
+        const folded = piece
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/\p{Mn}/gu, '');
         assert.ok(t.text === '[UNK]' || folded.includes(t.text.replace(/^##/, '')), `token ${i} "${t.text}" over "${piece}"`);
       });
       const the = p.tokens.find((t) => t.text === 'the')!;

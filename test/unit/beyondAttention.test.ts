@@ -31,8 +31,14 @@ suite('beyond raw attention: words and rollout', () => {
     const toks = tokensOf(text, ['[CLS]', ...text, '[SEP]']);
     const expected = [...new Intl.Segmenter('zh', { granularity: 'word' }).segment(text)].map((s) => s.segment);
     const groups = groupWords(toks, text);
-    assert.deepEqual(groups.slice(1, -1).map((g) => g.text), expected);
-    assert.ok(groups.some((g) => g.text === '妈妈' && g.tokens.length === 2), 'a two-character word is one group');
+    assert.deepEqual(
+      groups.slice(1, -1).map((g) => g.text),
+      expected,
+    );
+    assert.ok(
+      groups.some((g) => g.text === '妈妈' && g.tokens.length === 2),
+      'a two-character word is one group',
+    );
   });
 
   test('attention between words: to a word sums its pieces, from a word averages them, rows still sum to 1', () => {
@@ -43,13 +49,19 @@ suite('beyond raw attention: words and rollout', () => {
     const att = flat([0.2, 0.5, 0.3], [0.6, 0.1, 0.3], [0.0, 0.4, 0.6]);
     const w = mergeAttention(att, 1, 1, groups);
     // word 0 ("an") attends to word 1 with 0.5 + 0.3; word 1 is the mean of rows 1 and 2
-    assert.deepEqual(Array.from(w).map((x) => +x.toFixed(6)), [0.2, 0.8, 0.3, 0.7]);
+    assert.deepEqual(
+      Array.from(w).map((x) => +x.toFixed(6)),
+      [0.2, 0.8, 0.3, 0.7],
+    );
     for (let r = 0; r < 2; r++) assert.ok(Math.abs(w[r * 2] + w[r * 2 + 1] - 1) < 1e-6);
   });
 
   test('rollout multiplies the residual-mixed layers: 0.5·A + 0.5·I, head-averaged, rows sum to 1', () => {
     // one head per layer, two tokens, both layers attend fully to token 0
-    const layer = [[1, 0], [1, 0]];
+    const layer = [
+      [1, 0],
+      [1, 0],
+    ];
     const r = attentionRollout(flat(...layer, ...layer), 2, 1, 2);
     // Â = [[1, 0], [0.5, 0.5]]; Â·Â = [[1, 0], [0.75, 0.25]]
     assert.deepEqual(Array.from(r.subarray(0, 4)), [1, 0, 0.5, 0.5]);

@@ -11,7 +11,11 @@ import { assertOffsets } from './offsets';
 
 /** test/fixtures/byo-models: exports made by PyTorch's exporter and ONNX Runtime's optimiser (see its README). */
 const FIXTURES = path.resolve(__dirname, '../fixtures/byo-models');
-const fixture = (name: string, tokenizerPath = BUNDLED.tokenizerPath): ModelFiles => ({ name, modelPath: path.join(FIXTURES, name, 'model.onnx'), tokenizerPath });
+const fixture = (name: string, tokenizerPath = BUNDLED.tokenizerPath): ModelFiles => ({
+  name,
+  modelPath: path.join(FIXTURES, name, 'model.onnx'),
+  tokenizerPath,
+});
 
 const PAIR = 'The cat sat on the mat because it was tired.\n\nIt fell asleep in the sun.';
 
@@ -42,7 +46,10 @@ suite('bring-your-own exports from other tools (test/fixtures/byo-models)', () =
       const p = await core.encode({ text: PAIR });
       assert.strictEqual(p.numLayers, 2);
       assert.strictEqual(p.numHeads, 4);
-      assert.ok(p.tokens.some((t) => t.segment === 1), 'a sentence pair is still split into A and B, though the model has no segment input');
+      assert.ok(
+        p.tokens.some((t) => t.segment === 1),
+        'a sentence pair is still split into A and B, though the model has no segment input',
+      );
       assertRowsSumToOne(p);
       assertOffsets(PAIR, p);
     } finally {
@@ -51,7 +58,10 @@ suite('bring-your-own exports from other tools (test/fixtures/byo-models)', () =
   });
 
   test('ort-optimized (the same export rewritten by ONNX Runtime: the Softmax feeds a FusedMatMul) gives the same attention', async () => {
-    const [plain, optimized] = [await EncoderCore.load(fixture('torch-encoder'), runtime), await EncoderCore.load(fixture('ort-optimized'), runtime)];
+    const [plain, optimized] = [
+      await EncoderCore.load(fixture('torch-encoder'), runtime),
+      await EncoderCore.load(fixture('ort-optimized'), runtime),
+    ];
     try {
       for (const text of [PAIR, 'def forward(self, x):\n    return self.norm(x)']) {
         const [a, b] = [await plain.encode({ text }), await optimized.encode({ text })];
@@ -92,7 +102,10 @@ suite('bring-your-own exports from other tools (test/fixtures/byo-models)', () =
   });
 
   test('uncased-vocab (an embedding table of 30,522 rows) is refused with the bundled tokenizer, and works with one of its size', async () => {
-    await rejectsFormat(EncoderCore.load(fixture('uncased-vocab'), runtime), /tokenizer has 8,192 entries but the model's embedding table has 30,522 rows.*use the tokenizer\.json exported with this model/);
+    await rejectsFormat(
+      EncoderCore.load(fixture('uncased-vocab'), runtime),
+      /tokenizer has 8,192 entries but the model's embedding table has 30,522 rows.*use the tokenizer\.json exported with this model/,
+    );
     // a tokenizer of the table's size (the bundled vocabulary and unused entries): accepted
     const json = JSON.parse(readFileSync(BUNDLED.tokenizerPath, 'utf8'));
     for (let id = 8192; id < 30522; id++) json.model.vocab[`[unused${id}]`] = id;
@@ -105,7 +118,10 @@ suite('bring-your-own exports from other tools (test/fixtures/byo-models)', () =
   });
 
   test('fused-attention (com.microsoft Attention nodes, as an O2 optimisation writes) is refused, naming the nodes and the export that would work', async () => {
-    await rejectsFormat(EncoderCore.load(fixture('fused-attention'), runtime), /fused into 2 com\.microsoft Attention nodes.*without attention fusion \(optimum-cli export onnx without --optimize/);
+    await rejectsFormat(
+      EncoderCore.load(fixture('fused-attention'), runtime),
+      /fused into 2 com\.microsoft Attention nodes.*without attention fusion \(optimum-cli export onnx without --optimize/,
+    );
   });
 
   test('a Softmax that multiplies something but is not attention over the tokens is refused by the first run at load', async () => {
@@ -113,14 +129,31 @@ suite('bring-your-own exports from other tools (test/fixtures/byo-models)', () =
     const modelPath = variants.model('softmax-elsewhere.onnx', (m) => {
       plainExport(m);
       const g = m.graph!;
-      g.initializer!.push(onnx.TensorProto.create({ name: 'extra_w', dataType: onnx.TensorProto.DataType.FLOAT, dims: [128, 128], floatData: new Array(128 * 128).fill(0) }));
+      g.initializer!.push(
+        onnx.TensorProto.create({
+          name: 'extra_w',
+          dataType: onnx.TensorProto.DataType.FLOAT,
+          dims: [128, 128],
+          floatData: new Array(128 * 128).fill(0),
+        }),
+      );
       g.node!.push(
-        onnx.NodeProto.create({ opType: 'Softmax', input: ['emb_sum'], output: ['extra_softmax'], attribute: [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 })] }),
+        onnx.NodeProto.create({
+          opType: 'Softmax',
+          input: ['emb_sum'],
+          output: ['extra_softmax'],
+          attribute: [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 })],
+        }),
         onnx.NodeProto.create({ opType: 'MatMul', input: ['extra_softmax', 'extra_w'], output: ['extra_out'] }),
       );
-      g.output!.push(onnx.ValueInfoProto.create({ name: 'extra_out', type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
+      g.output!.push(
+        onnx.ValueInfoProto.create({ name: 'extra_out', type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }),
+      );
     });
-    await rejectsFormat(EncoderCore.load(variants.files(modelPath), runtime), /on three tokens its attention output extra_softmax has shape \[1, 3, 128\], where \[1, heads, 3, 3\].*does not look like attention over the tokens/);
+    await rejectsFormat(
+      EncoderCore.load(variants.files(modelPath), runtime),
+      /on three tokens its attention output extra_softmax has shape \[1, 3, 128\], where \[1, heads, 3, 3\].*does not look like attention over the tokens/,
+    );
   });
 
   test('the bundled model with TensorFlow input names and int32 inputs gives the bundled attention', async () => {

@@ -36,14 +36,21 @@ suite('EncoderCore on the committed model', () => {
     assertOffsets(text, p);
   });
 
-  test('the view graph stacks each kind over the layers: the payload takes that buffer as it is, with the whole graph\'s numbers', async () => {
+  test("the view graph stacks each kind over the layers: the payload takes that buffer as it is, with the whole graph's numbers", async () => {
     const whole = (core as unknown as { graph: { session: Ort.InferenceSession } }).graph.session;
     const worst = (x: Float32Array, y: Float32Array) => x.reduce((m, v, j) => Math.max(m, Math.abs(v - y[j])), 0);
     const layers = core.attentionOutputs.map((_, l) => l);
-    for (const text of ['def forward(self, x):\n    return self.proj(x)', 'A longer sentence comes second, so every buffer changes size.', 'x']) {
+    for (const text of [
+      'def forward(self, x):\n    return self.proj(x)',
+      'A longer sentence comes second, so every buffer changes size.',
+      'x',
+    ]) {
       const prepared = core.prepare({ text });
       const T = prepared.ids.length;
-      const feeds = core.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
+      const feeds = core.feeds(
+        prepared.ids,
+        prepared.sequence.map((x) => x.segment),
+      );
       const out = await core.run(feeds, core.encodeOutputs);
       const ref = await whole.run(feeds, core.encodeOutputs);
       for (const name of core.encodeOutputs) {
@@ -63,7 +70,12 @@ suite('EncoderCore on the committed model', () => {
     // one layer alone, at batch 2 with padding (as a quiz asks): its own copy, with that batch's numbers
     const ids = core.prepare({ text: 'The cat sat on the mat.' }).ids;
     const T = ids.length;
-    const feeds = core.feeds([...ids, ...ids], [...ids, ...ids].map(() => 0), [...ids.map(() => 1), ...ids.map((_, i) => (i < T - 2 ? 1 : 0))], 2);
+    const feeds = core.feeds(
+      [...ids, ...ids],
+      [...ids, ...ids].map(() => 0),
+      [...ids.map(() => 1), ...ids.map((_, i) => (i < T - 2 ? 1 : 0))],
+      2,
+    );
     const one = await core.run(feeds, ['attn_1']);
     const ref = await whole.run(feeds, ['attn_1']);
     assert.deepStrictEqual(one.attn_1.dims, [2, core.config.num_heads, T, T]);
@@ -85,7 +97,13 @@ suite('EncoderCore on the committed model', () => {
       const p = await fresh.encode({ text });
       assert.strictEqual(stackedRuns, 1);
       const prepared = fresh.prepare({ text });
-      const ref = await real(fresh.feeds(prepared.ids, prepared.sequence.map((x) => x.segment)), ['tutor_view_attn']);
+      const ref = await real(
+        fresh.feeds(
+          prepared.ids,
+          prepared.sequence.map((x) => x.segment),
+        ),
+        ['tutor_view_attn'],
+      );
       assert.deepStrictEqual(p.attention, ref.tutor_view_attn.data, 'the whole graph gave the same attention');
       await fresh.encode({ text: 'And again.' });
       assert.strictEqual(stackedRuns, 1, 'the stacks are not tried again');
@@ -179,8 +197,14 @@ suite('EncoderCore on the committed model', () => {
         for (let i = 0; i < 2; i++) {
           const p = await fresh.encode({ text });
           const prepared = fresh.prepare({ text });
-          const feeds = fresh.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
-          const whole = await (fresh as unknown as { graph: { session: Ort.InferenceSession } }).graph.session.run(feeds, ['attn_3', 'q_3']);
+          const feeds = fresh.feeds(
+            prepared.ids,
+            prepared.sequence.map((x) => x.segment),
+          );
+          const whole = await (fresh as unknown as { graph: { session: Ort.InferenceSession } }).graph.session.run(feeds, [
+            'attn_3',
+            'q_3',
+          ]);
           const T = p.tokens.length;
           const H = p.numHeads;
           const worst = (x: Float32Array, y: Float32Array) => x.reduce((m, v, j) => Math.max(m, Math.abs(v - y[j])), 0);
@@ -234,7 +258,10 @@ suite('EncoderCore on the committed model', () => {
         const mine = content(p);
         assert.ok(p.tokens.length <= 512, `window ${w} holds ${p.tokens.length} tokens`);
         assert.strictEqual(mine[0].start, all[seen].span.start, `window ${w} continues where the one before ended`);
-        assert.ok(!mine[0].text.startsWith('##') && (w === 0 || /\s/.test(long[mine[0].start - 1])), `window ${w} starts with "${mine[0].text}"`);
+        assert.ok(
+          !mine[0].text.startsWith('##') && (w === 0 || /\s/.test(long[mine[0].start - 1])),
+          `window ${w} starts with "${mine[0].text}"`,
+        );
         assertOffsets(long, p);
         seen += mine.length;
       }
@@ -257,7 +284,10 @@ suite('EncoderCore on the committed model', () => {
         // a different text (same length even) is not taken for the one tokenised before
         const changed = await core.encode({ text: other.replace('Line 7:', 'Line 8:') });
         assert.strictEqual(calls.length, 2);
-        assert.ok(changed.tokens.some((t) => t.text === '8'), 'the new text was read');
+        assert.ok(
+          changed.tokens.some((t) => t.text === '8'),
+          'the new text was read',
+        );
       } finally {
         windows.tokenize = tokenize;
       }
@@ -312,7 +342,10 @@ suite('EncoderCore on the committed model', () => {
     for (const [name, text] of [
       ['empty', ''],
       ['whitespace', '  \r\n\t  \n'],
-      ['binary', '\u0000\u0001\u0002\u0003PNG\u001a\u0000\u0000\u0000\rIHDR\u0000\u0000\u0001\u0000\u0000\u0000\u0001\u0000\b\u0006\u0000\u0000\u0000\ufffd\ufffd\ufffd'],
+      [
+        'binary',
+        '\u0000\u0001\u0002\u0003PNG\u001a\u0000\u0000\u0000\rIHDR\u0000\u0000\u0001\u0000\u0000\u0000\u0001\u0000\b\u0006\u0000\u0000\u0000\ufffd\ufffd\ufffd',
+      ],
       ['only removed characters', '\u200b\u200b\u00ad'],
     ] as const) {
       test(name, async () => {
@@ -352,7 +385,16 @@ suite('EncoderCore on the committed model', () => {
     test('CJK: one token per ideograph, at its own index', async () => {
       const text = '多头注意力';
       const p = await core.encode({ text });
-      assert.deepStrictEqual(content(p).map((t) => [t.start, t.end]), [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]);
+      assert.deepStrictEqual(
+        content(p).map((t) => [t.start, t.end]),
+        [
+          [0, 1],
+          [1, 2],
+          [2, 3],
+          [3, 4],
+          [4, 5],
+        ],
+      );
     });
 
     test('CRLF: the token after a line break starts after the \\r\\n', async () => {

@@ -3,7 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EncoderCore } from '../../src/host/encoder/encoderCore';
-import { EncodeFailure, type EncoderNotice, EncoderProcess, type EncoderProcessOptions, spillBase } from '../../src/host/encoder/encoderProcess';
+import {
+  EncodeFailure,
+  type EncoderNotice,
+  EncoderProcess,
+  type EncoderProcessOptions,
+  spillBase,
+} from '../../src/host/encoder/encoderProcess';
 import { loadRuntime } from '../../src/host/encoder/runtime';
 import type { ModelChoice } from '../../src/shared/encoderProtocol';
 import { BUNDLED } from './modelFiles';
@@ -25,7 +31,15 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 function encoderProcess(options: Partial<EncoderProcessOptions> = {}): { proc: EncoderProcess; notices: EncoderNotice[] } {
   const notices: EncoderNotice[] = [];
-  const proc = new EncoderProcess({ entry: ENTRY, execArgv: ['--import', 'tsx'], idleMs: 60_000, runLimitMs: 20_000, testHooks: true, onNotice: (n) => notices.push(n), ...options });
+  const proc = new EncoderProcess({
+    entry: ENTRY,
+    execArgv: ['--import', 'tsx'],
+    idleMs: 60_000,
+    runLimitMs: 20_000,
+    testHooks: true,
+    onNotice: (n) => notices.push(n),
+    ...options,
+  });
   return { proc, notices };
 }
 
@@ -66,7 +80,10 @@ suite('the encoder process', function () {
     } finally {
       await core.release();
     }
-    assert.deepStrictEqual(notices.map((n) => n.kind), ['loaded']);
+    assert.deepStrictEqual(
+      notices.map((n) => n.kind),
+      ['loaded'],
+    );
     const q = await proc.encode(MODEL, { text: TEXT });
     assert.ok(q.q instanceof Float32Array && q.q.length > 0, 'q/k/v when asked for');
     assert.strictEqual(proc.starts, 1, 'one process for every request');
@@ -79,7 +96,8 @@ suite('the encoder process', function () {
       for (const input of [{ text: TEXT }, { text: TEXT, qkv: false }]) {
         const remote = await proc.encode(MODEL, input);
         assert.deepStrictEqual(remote, await core.encode(input));
-        for (const a of [remote.attention, remote.q, remote.k, remote.v]) if (a) assert.strictEqual(a.byteLength, a.buffer.byteLength, 'nothing else rides along when posted');
+        for (const a of [remote.attention, remote.q, remote.k, remote.v])
+          if (a) assert.strictEqual(a.byteLength, a.buffer.byteLength, 'nothing else rides along when posted');
       }
     } finally {
       await core.release();
@@ -120,7 +138,11 @@ suite('the encoder process', function () {
     const answers = texts.map((text) => proc.encode(MODEL, { text }));
     proc.testCrash();
     const payloads = await Promise.all(answers);
-    assert.deepStrictEqual(payloads.map((p) => p.text), texts, 'each request got its own answer');
+    assert.deepStrictEqual(
+      payloads.map((p) => p.text),
+      texts,
+      'each request got its own answer',
+    );
     assert.strictEqual(proc.starts, 2);
     const crash = notices.find((n) => n.kind === 'crashed');
     assert.deepStrictEqual(crash, { kind: 'crashed', detail: 'signal SIGABRT', resent: 3 });
@@ -169,10 +191,17 @@ suite('the encoder process', function () {
   test('a model that is refused falls back to the bundled one, and the notice says why', async () => {
     const { proc, notices } = started();
     const fused = path.resolve(__dirname, '../fixtures/byo-models/fused-attention/model.onnx');
-    const payload = await proc.encode({ ...MODEL, custom: { name: 'fused', modelPath: fused, tokenizerPath: BUNDLED.tokenizerPath } }, { text: TEXT });
+    const payload = await proc.encode(
+      { ...MODEL, custom: { name: 'fused', modelPath: fused, tokenizerPath: BUNDLED.tokenizerPath } },
+      { text: TEXT },
+    );
     assert.strictEqual(payload.modelName, BUNDLED.name);
     const loaded = notices.find((n) => n.kind === 'loaded');
-    assert.ok(loaded?.kind === 'loaded' && /fused into 2 com\.microsoft Attention nodes/.test(loaded.customRefused ? modelProblemEnglish(loaded.customRefused) : ''), JSON.stringify(loaded));
+    assert.ok(
+      loaded?.kind === 'loaded' &&
+        /fused into 2 com\.microsoft Attention nodes/.test(loaded.customRefused ? modelProblemEnglish(loaded.customRefused) : ''),
+      JSON.stringify(loaded),
+    );
   });
 
   test('after dispose, requests fail at once and no process is left', async () => {

@@ -4,7 +4,12 @@ import { EncoderProtocolError, parseFromEncoder } from '../../src/shared/encoder
 suite('encoder process protocol: messages from the process are checked at the boundary', () => {
   test('messages that fit come back typed', () => {
     assert.deepStrictEqual(parseFromEncoder({ type: 'started', id: 3 }), { type: 'started', id: 3 });
-    assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 4, kind: 'input', message: 'the text is empty' }), { type: 'failed', id: 4, kind: 'input', message: 'the text is empty' });
+    assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 4, kind: 'input', message: 'the text is empty' }), {
+      type: 'failed',
+      id: 4,
+      kind: 'input',
+      message: 'the text is empty',
+    });
     const payload = { attention: new Float32Array(4), tokens: [] };
     assert.strictEqual((parseFromEncoder({ type: 'encoded', id: 5, payload }) as { payload: unknown }).payload, payload);
     const why = { code: 'modelEmpty', args: ['/m.onnx'] };
@@ -16,23 +21,46 @@ suite('encoder process protocol: messages from the process are checked at the bo
       runtimeFallback: undefined,
       customRefused: why,
     });
-    assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 6, kind: 'model', message: 'the ONNX file has no graph', problem: { code: 'noGraph', args: [] } }), {
-      type: 'failed',
-      id: 6,
-      kind: 'model',
-      message: 'the ONNX file has no graph',
-      problem: { code: 'noGraph', args: [] },
-    });
+    assert.deepStrictEqual(
+      parseFromEncoder({
+        type: 'failed',
+        id: 6,
+        kind: 'model',
+        message: 'the ONNX file has no graph',
+        problem: { code: 'noGraph', args: [] },
+      }),
+      {
+        type: 'failed',
+        id: 6,
+        kind: 'model',
+        message: 'the ONNX file has no graph',
+        problem: { code: 'noGraph', args: [] },
+      },
+    );
   });
 
   test('a model problem the host cannot name (an unknown code, arguments that are not strings) is left out, the English message kept', () => {
-    assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 2, kind: 'model', message: 'm', problem: { code: 'noSuchCode', args: [] } }), { type: 'failed', id: 2, kind: 'model', message: 'm' });
-    const loaded = parseFromEncoder({ type: 'loaded', model: 'm', provider: 'p', loadMillis: 1, customRefused: { code: 'modelEmpty', args: [3] } });
+    assert.deepStrictEqual(
+      parseFromEncoder({ type: 'failed', id: 2, kind: 'model', message: 'm', problem: { code: 'noSuchCode', args: [] } }),
+      { type: 'failed', id: 2, kind: 'model', message: 'm' },
+    );
+    const loaded = parseFromEncoder({
+      type: 'loaded',
+      model: 'm',
+      provider: 'p',
+      loadMillis: 1,
+      customRefused: { code: 'modelEmpty', args: [3] },
+    });
     assert.strictEqual(loaded.type === 'loaded' && loaded.customRefused, undefined);
   });
 
   test('a failure of an unknown kind is kept as "other", with its message', () => {
-    assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 1, kind: 'weird', message: 'x' }), { type: 'failed', id: 1, kind: 'other', message: 'x' });
+    assert.deepStrictEqual(parseFromEncoder({ type: 'failed', id: 1, kind: 'weird', message: 'x' }), {
+      type: 'failed',
+      id: 1,
+      kind: 'other',
+      message: 'x',
+    });
   });
 
   test('messages that do not fit are an EncoderProtocolError that says what was wrong', () => {
@@ -43,6 +71,10 @@ suite('encoder process protocol: messages from the process are checked at the bo
       [{ type: 'loaded', model: 'm' }, /loaded without model, provider and load time/],
       [{ type: 'exploded', id: 1 }, /unknown message type "exploded"/],
     ];
-    for (const [raw, message] of cases) assert.throws(() => parseFromEncoder(raw), (e: unknown) => e instanceof EncoderProtocolError && message.test(e.message));
+    for (const [raw, message] of cases)
+      assert.throws(
+        () => parseFromEncoder(raw),
+        (e: unknown) => e instanceof EncoderProtocolError && message.test(e.message),
+      );
   });
 });

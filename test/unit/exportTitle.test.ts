@@ -2,14 +2,29 @@ import * as assert from 'node:assert';
 import { exportTitle } from '../../src/shared/exportTitle';
 import { headLines, levelAlpha, lineLevel, strongest } from '../../src/shared/headLines';
 
-const S = { exportTitle: '“{0}” · {1} · {2}', exportTitleLayer: '{0} · Layer {1} · {2}', exportAllHeads: 'all heads', exportHeads: 'heads {0}' };
+const S = {
+  exportTitle: '“{0}” · {1} · {2}',
+  exportTitleLayer: '{0} · Layer {1} · {2}',
+  exportAllHeads: 'all heads',
+  exportHeads: 'heads {0}',
+};
 
 suite('exports', () => {
   test('the title names the text, model, view, and the layer and heads as the panel numbers them', () => {
     const base = { text: 'The cat  sat\non the mat.', modelName: 'tiny-bert', view: 'Head view', numHeads: 4 };
-    assert.strictEqual(exportTitle({ ...base, layer: 0, heads: [] }, S), '“The cat sat on the mat.” · tiny-bert · Head view · Layer 1 · all heads');
-    assert.strictEqual(exportTitle({ ...base, layer: 3, heads: [0, 2] }, S), '“The cat sat on the mat.” · tiny-bert · Head view · Layer 4 · heads 1, 3');
-    assert.strictEqual(exportTitle({ ...base, view: 'Model view', heads: [] }, S), '“The cat sat on the mat.” · tiny-bert · Model view', 'every layer shown: none named');
+    assert.strictEqual(
+      exportTitle({ ...base, layer: 0, heads: [] }, S),
+      '“The cat sat on the mat.” · tiny-bert · Head view · Layer 1 · all heads',
+    );
+    assert.strictEqual(
+      exportTitle({ ...base, layer: 3, heads: [0, 2] }, S),
+      '“The cat sat on the mat.” · tiny-bert · Head view · Layer 4 · heads 1, 3',
+    );
+    assert.strictEqual(
+      exportTitle({ ...base, view: 'Model view', heads: [] }, S),
+      '“The cat sat on the mat.” · tiny-bert · Model view',
+      'every layer shown: none named',
+    );
   });
 
   test('a long text is shortened with an ellipsis', () => {

@@ -6,13 +6,17 @@ import { type ModelProblem, modelProblemEnglish } from '../../src/shared/modelPr
 
 const englishOf = (p: ModelProblem | undefined) => (p ? modelProblemEnglish(p) : '');
 
-const table = (name: string, rows: number, cols = 4) => onnx.TensorProto.create({ name, dims: [rows, cols], dataType: onnx.TensorProto.DataType.FLOAT });
+const table = (name: string, rows: number, cols = 4) =>
+  onnx.TensorProto.create({ name, dims: [rows, cols], dataType: onnx.TensorProto.DataType.FLOAT });
 const node = (opType: string, input: string[], output: string[], domain = '') => onnx.NodeProto.create({ opType, input, output, domain });
 
 suite('graph inspection before the first run', () => {
   suite('the embedding table the token ids index', () => {
     test('Gather(table, input_ids)', () => {
-      const g = onnx.GraphProto.create({ initializer: [table('pos', 512), table('tok', 30522)], node: [node('Gather', ['pos', 'p'], ['a']), node('Gather', ['tok', 'input_ids'], ['b'])] });
+      const g = onnx.GraphProto.create({
+        initializer: [table('pos', 512), table('tok', 30522)],
+        node: [node('Gather', ['pos', 'p'], ['a']), node('Gather', ['tok', 'input_ids'], ['b'])],
+      });
       assert.strictEqual(inspectGraph(g, 'input_ids').embeddingRows, 30522, 'the table the ids index, not the first one');
     });
 
@@ -25,18 +29,28 @@ suite('graph inspection before the first run', () => {
     });
 
     test('a table held in a Constant node', () => {
-      const constant = onnx.NodeProto.create({ opType: 'Constant', output: ['tok'], attribute: [onnx.AttributeProto.create({ name: 'value', t: table('', 777) })] });
+      const constant = onnx.NodeProto.create({
+        opType: 'Constant',
+        output: ['tok'],
+        attribute: [onnx.AttributeProto.create({ name: 'value', t: table('', 777) })],
+      });
       const g = onnx.GraphProto.create({ node: [constant, node('Gather', ['tok', 'input_ids'], ['e'])] });
       assert.strictEqual(inspectGraph(g, 'input_ids').embeddingRows, 777);
     });
 
     test("ONNX Runtime's EmbedLayerNormalization", () => {
-      const g = onnx.GraphProto.create({ initializer: [table('word', 8192)], node: [node('EmbedLayerNormalization', ['input_ids', 'segment_ids', 'word', 'pos', 'seg'], ['x'], 'com.microsoft')] });
+      const g = onnx.GraphProto.create({
+        initializer: [table('word', 8192)],
+        node: [node('EmbedLayerNormalization', ['input_ids', 'segment_ids', 'word', 'pos', 'seg'], ['x'], 'com.microsoft')],
+      });
       assert.strictEqual(inspectGraph(g, 'input_ids').embeddingRows, 8192);
     });
 
     test('no table found: undefined, and nothing is compared', () => {
-      assert.strictEqual(inspectGraph(onnx.GraphProto.create({ node: [node('Relu', ['input_ids'], ['y'])] }), 'input_ids').embeddingRows, undefined);
+      assert.strictEqual(
+        inspectGraph(onnx.GraphProto.create({ node: [node('Relu', ['input_ids'], ['y'])] }), 'input_ids').embeddingRows,
+        undefined,
+      );
     });
   });
 
@@ -57,11 +71,16 @@ suite('graph inspection before the first run', () => {
         { opType: 'MultiHeadAttention', domain: 'ai.onnx.contrib', count: 1 },
         { opType: 'Attention', domain: 'ai.onnx', count: 1 },
       ]);
-      assert.match(modelProblemEnglish(fusedAttentionProblem(facts.fusedAttention)), /^its attention is fused into 2 com\.microsoft Attention nodes and 1 ai\.onnx\.contrib MultiHeadAttention node and 1 ai\.onnx Attention node, which compute/);
+      assert.match(
+        modelProblemEnglish(fusedAttentionProblem(facts.fusedAttention)),
+        /^its attention is fused into 2 com\.microsoft Attention nodes and 1 ai\.onnx\.contrib MultiHeadAttention node and 1 ai\.onnx Attention node, which compute/,
+      );
     });
 
     test('a node merely named after attention is not fused attention', () => {
-      const g = onnx.GraphProto.create({ node: [onnx.NodeProto.create({ name: '/layer.0/attention/Softmax', opType: 'Softmax', input: ['x'], output: ['y'] })] });
+      const g = onnx.GraphProto.create({
+        node: [onnx.NodeProto.create({ name: '/layer.0/attention/Softmax', opType: 'Softmax', input: ['x'], output: ['y'] })],
+      });
       assert.deepStrictEqual(inspectGraph(g, 'input_ids').fusedAttention, []);
     });
   });
@@ -74,11 +93,17 @@ suite('graph inspection before the first run', () => {
     });
 
     test('a table smaller than the tokenizer: ids would fall outside it', () => {
-      assert.match(englishOf(vocabularyMismatch(30522, 8192)), /30,522 entries but the model's embedding table has 8,192 rows, so ids from 8,192 on would fall outside it/);
+      assert.match(
+        englishOf(vocabularyMismatch(30522, 8192)),
+        /30,522 entries but the model's embedding table has 8,192 rows, so ids from 8,192 on would fall outside it/,
+      );
     });
 
     test("a table much larger: another model's tokenizer", () => {
-      assert.match(englishOf(vocabularyMismatch(8192, 30522)), /8,192 entries but the model's embedding table has 30,522 rows, so the tokenizer belongs to another model/);
+      assert.match(
+        englishOf(vocabularyMismatch(8192, 30522)),
+        /8,192 entries but the model's embedding table has 30,522 rows, so the tokenizer belongs to another model/,
+      );
       assert.match(englishOf(vocabularyMismatch(28996, 30522)), /belongs to another model/, 'bert-base-cased with bert-base-uncased');
     });
   });

@@ -13,7 +13,8 @@ export function untranslated(texts: Readonly<Record<string, string>>): string[] 
   for (const [code, english] of Object.entries(texts)) {
     const chinese = zh[english];
     if (chinese === undefined) missing.push(`${code}: no translation for "${english}"`);
-    else if (placeholders(chinese) !== placeholders(english)) missing.push(`${code}: placeholders ${placeholders(english)} became ${placeholders(chinese)}`);
+    else if (placeholders(chinese) !== placeholders(english))
+      missing.push(`${code}: placeholders ${placeholders(english)} became ${placeholders(chinese)}`);
     else if (!/\p{Script=Han}/u.test(chinese)) missing.push(`${code}: the translation has no Chinese`);
   }
   return missing;

@@ -109,7 +109,8 @@ function resolveAlias(node: ts.Node, name: string): Alias {
             const local = ts.isIdentifier(el.name) ? el.name.text : undefined;
             const imported = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : local;
             const init = decl.initializer;
-            const fromL10n = (ts.isIdentifier(init) && init.text === 'l10n') || (ts.isPropertyAccessExpression(init) && init.name.text === 'l10n');
+            const fromL10n =
+              (ts.isIdentifier(init) && init.text === 'l10n') || (ts.isPropertyAccessExpression(init) && init.name.text === 'l10n');
             if (local === name && imported === 't' && fromL10n) return { comment: undefined };
           }
         }
@@ -169,19 +170,26 @@ suite('l10n coverage: Chinese translations for all of src/host', () => {
   });
 
   test(`every vscode.l10n.t string in src/host has a key in ${BUNDLE}`, () => {
-    const missing = [...new Map(uses.filter((u) => !(u.key in bundle)).map((u) => [u.key, `${u.file}:${u.line}: ${JSON.stringify(u.key)}`])).values()];
+    const missing = [
+      ...new Map(uses.filter((u) => !(u.key in bundle)).map((u) => [u.key, `${u.file}:${u.line}: ${JSON.stringify(u.key)}`])).values(),
+    ];
     assert.deepStrictEqual(missing, [], `${missing.length} string(s) without a Chinese translation:\n${missing.join('\n')}`);
   });
 
   test('every translation is a non-empty string', () => {
-    const empty = Object.entries(bundle).filter(([, zh]) => typeof zh !== 'string' || zh.trim() === '').map(([en]) => en);
+    const empty = Object.entries(bundle)
+      .filter(([, zh]) => typeof zh !== 'string' || zh.trim() === '')
+      .map(([en]) => en);
     assert.deepStrictEqual(empty, []);
   });
 
   test('every translation keeps the {N} placeholders of its English key', () => {
     const wrong = Object.entries(bundle)
       .filter(([en, zh]) => placeholders(en).join() !== placeholders(String(zh)).join())
-      .map(([en, zh]) => `${JSON.stringify(en)} {${placeholders(en).join(',')}} → ${JSON.stringify(zh)} {${placeholders(String(zh)).join(',')}}`);
+      .map(
+        ([en, zh]) =>
+          `${JSON.stringify(en)} {${placeholders(en).join(',')}} → ${JSON.stringify(zh)} {${placeholders(String(zh)).join(',')}}`,
+      );
     assert.deepStrictEqual(wrong, [], `placeholders differ:\n${wrong.join('\n')}`);
   });
 });

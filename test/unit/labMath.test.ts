@@ -1,7 +1,19 @@
 import * as assert from 'node:assert';
 import {
-  asymmetry, attentionFromScores, bpeSteps, corrupt, dotVariance, gram, meanEntropy, meanJsDistance, meanSelf, meanSoftmaxGradNorm,
-  permutationError, scoreMatrix, sinusoidTable, toeplitzDeviation,
+  asymmetry,
+  attentionFromScores,
+  bpeSteps,
+  corrupt,
+  dotVariance,
+  gram,
+  meanEntropy,
+  meanJsDistance,
+  meanSelf,
+  meanSoftmaxGradNorm,
+  permutationError,
+  scoreMatrix,
+  sinusoidTable,
+  toeplitzDeviation,
 } from '../../src/shared/labs/labMath';
 import { seededRandom } from '../../src/shared/quiz/rng';
 
@@ -9,8 +21,10 @@ const rng = seededRandom(42);
 const randn = (n: number) => Float64Array.from({ length: n }, () => rng() * 2 - 1);
 
 suite('lab math', () => {
-  const T = 7, dk = 16;
-  const q = randn(T * dk), k = randn(T * dk);
+  const T = 7,
+    dk = 16;
+  const q = randn(T * dk),
+    k = randn(T * dk);
 
   test('Q = K gives a symmetric score matrix (and real Q, K need not)', () => {
     assert.ok(asymmetry(scoreMatrix(k, 0, k, 0, T, dk, 4), T) < 1e-12);
@@ -37,7 +51,11 @@ suite('lab math', () => {
 
   test('entropy falls, and the softmax gradient shrinks, as the scale on the scores grows', () => {
     const raw = scoreMatrix(q, 0, k, 0, T, dk, 1);
-    const at = (scale: number) => attentionFromScores(raw.map((v) => v * scale), T);
+    const at = (scale: number) =>
+      attentionFromScores(
+        raw.map((v) => v * scale),
+        T,
+      );
     const scales = [0.1, 0.5, 1, 4, 16];
     const h = scales.map((s) => meanEntropy(at(s), T));
     const g = scales.map((s) => meanSoftmaxGradNorm(at(s), T));
@@ -59,7 +77,8 @@ suite('lab math', () => {
   });
 
   test('sinusoid dot products depend only on the offset', () => {
-    const n = 40, d = 32;
+    const n = 40,
+      d = 32;
     assert.ok(toeplitzDeviation(gram(sinusoidTable(n, d), n, d), n) < 1e-9);
     assert.ok(toeplitzDeviation(gram(randn(n * d), n, d), n) > 0.1);
   });
@@ -74,7 +93,8 @@ suite('lab math', () => {
   });
 
   test('Jensen–Shannon distance: 0 for identical heads, 1 for disjoint ones', () => {
-    const one = Float64Array.from([1, 0, 0, 1]), other = Float64Array.from([0, 1, 1, 0]);
+    const one = Float64Array.from([1, 0, 0, 1]),
+      other = Float64Array.from([0, 1, 1, 0]);
     assert.strictEqual(meanJsDistance(one, 0, one, 0, 2), 0);
     assert.ok(Math.abs(meanJsDistance(one, 0, other, 0, 2) - 1) < 1e-12);
   });
@@ -82,12 +102,21 @@ suite('lab math', () => {
   test('BERT corruption: about 15% chosen, of which about 80/10/10', () => {
     const n = 20000;
     const ids = Array.from({ length: n }, (_, i) => 10 + (i % 50));
-    const out = corrupt(ids, ids.map(() => false), 8192, 5, 4, seededRandom(1));
+    const out = corrupt(
+      ids,
+      ids.map(() => false),
+      8192,
+      5,
+      4,
+      seededRandom(1),
+    );
     const chosen = out.filter((o) => o.chosen);
     const frac = (how: string) => chosen.filter((o) => o.chosen && o.how === how).length / chosen.length;
     assert.ok(Math.abs(chosen.length / n - 0.15) < 0.01);
     assert.ok(Math.abs(frac('mask') - 0.8) < 0.03 && Math.abs(frac('random') - 0.1) < 0.03 && Math.abs(frac('same') - 0.1) < 0.03);
-    assert.ok(out.every((o, i) => (o.chosen && o.how === 'mask' ? o.id === 4 : o.chosen && o.how === 'random' ? o.id >= 5 : o.id === ids[i])));
+    assert.ok(
+      out.every((o, i) => (o.chosen && o.how === 'mask' ? o.id === 4 : o.chosen && o.how === 'random' ? o.id >= 5 : o.id === ids[i])),
+    );
   });
 
   test('special tokens are never corrupted', () => {
@@ -98,7 +127,11 @@ suite('lab math', () => {
   });
 
   test('BPE applies merges in rank order', () => {
-    const rank = new Map([['ab', 0], ['abc', 1], ['bc', 2]]);
+    const rank = new Map([
+      ['ab', 0],
+      ['abc', 1],
+      ['bc', 2],
+    ]);
     assert.deepStrictEqual(bpeSteps('abc', rank), [['a', 'b', 'c'], ['ab', 'c'], ['abc']]);
     assert.deepStrictEqual(bpeSteps('xy', rank), [['x', 'y']]);
   });

@@ -137,7 +137,10 @@ suite('LatestOnly: newest request wins', () => {
     }
     await tick();
     assert.strictEqual(queue.busy, false);
-    assert.ok(delivered.every((n, i) => i === 0 || n > delivered[i - 1]), 'never an older result after a newer one');
+    assert.ok(
+      delivered.every((n, i) => i === 0 || n > delivered[i - 1]),
+      'never an older result after a newer one',
+    );
     assert.strictEqual(delivered.at(-1), 2999);
   });
 

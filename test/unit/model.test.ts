@@ -6,7 +6,12 @@ import { decodeModel, loadOnnxProto } from '../../src/host/encoder/onnxGraph';
 import { BUNDLED } from './modelFiles';
 
 interface Ref {
-  cases: { input_ids: number[][]; token_type_ids: number[][]; attention_mask: number[][]; outputs: Record<string, { dims: number[]; data: number[] }> }[];
+  cases: {
+    input_ids: number[][];
+    token_type_ids: number[][];
+    attention_mask: number[][];
+    outputs: Record<string, { dims: number[]; data: number[] }>;
+  }[];
   tokenization: { text: string; ids: number[] }[];
 }
 const ref: Ref = JSON.parse(readFileSync(BUNDLED.modelPath.replace('model.onnx', 'reference.json'), 'utf8'));
@@ -21,9 +26,11 @@ suite('the committed model', () => {
   });
 
   test('config.json describes the graph', () => {
-    for (const k of ['num_layers', 'num_heads', 'hidden_size', 'max_position_embeddings', 'vocab_size']) assert.ok(Number.isInteger(config[k]), k);
+    for (const k of ['num_layers', 'num_heads', 'hidden_size', 'max_position_embeddings', 'vocab_size'])
+      assert.ok(Number.isInteger(config[k]), k);
     const outs = new Set(session.outputNames);
-    for (let l = 0; l < config.num_layers; l++) for (const p of ['attn', 'q', 'k', 'v', 'hidden']) assert.ok(outs.has(`${p}_${l}`), `${p}_${l}`);
+    for (let l = 0; l < config.num_layers; l++)
+      for (const p of ['attn', 'q', 'k', 'v', 'hidden']) assert.ok(outs.has(`${p}_${l}`), `${p}_${l}`);
     for (const n of ['mlm_logits', 'nsp_logits', 'emb_token', 'emb_position', 'emb_segment']) assert.ok(outs.has(n), n);
     assert.deepStrictEqual([...session.inputNames].sort(), ['attention_mask', 'input_ids', 'pos_scale', 'token_type_ids']);
     assert.deepStrictEqual(config.input_defaults.pos_scale, [1]);
@@ -37,14 +44,23 @@ suite('the committed model', () => {
     const run = async (seq: number[], posScale: number) => {
       const zeros = seq.map(() => 0);
       const ones = seq.map(() => 1);
-      const r = await session.run({ input_ids: i64([seq]), token_type_ids: i64([zeros]), attention_mask: i64([ones]), pos_scale: new ort.Tensor('float32', Float32Array.of(posScale), [1]) }, ['attn_1']);
+      const r = await session.run(
+        {
+          input_ids: i64([seq]),
+          token_type_ids: i64([zeros]),
+          attention_mask: i64([ones]),
+          pos_scale: new ort.Tensor('float32', Float32Array.of(posScale), [1]),
+        },
+        ['attn_1'],
+      );
       return r.attn_1.data as Float32Array;
     };
     const H = config.num_heads;
     const maxPermDiff = (a: Float32Array, b: Float32Array) => {
       let worst = 0;
-      for (let h = 0; h < H; h++) for (let i = 0; i < T; i++) for (let j = 0; j < T; j++)
-        worst = Math.max(worst, Math.abs(b[(h * T + i) * T + j] - a[(h * T + perm[i]) * T + perm[j]]));
+      for (let h = 0; h < H; h++)
+        for (let i = 0; i < T; i++)
+          for (let j = 0; j < T; j++) worst = Math.max(worst, Math.abs(b[(h * T + i) * T + j] - a[(h * T + perm[i]) * T + perm[j]]));
       return worst;
     };
     const shuffled = perm.map((p) => ids[p]);
@@ -54,7 +70,12 @@ suite('the committed model', () => {
 
   test('ONNX Runtime reproduces PyTorch on the stored references (max abs diff ≤ 1e-4)', async () => {
     for (const c of ref.cases) {
-      const feeds = { input_ids: i64(c.input_ids), token_type_ids: i64(c.token_type_ids), attention_mask: i64(c.attention_mask), pos_scale: ONE };
+      const feeds = {
+        input_ids: i64(c.input_ids),
+        token_type_ids: i64(c.token_type_ids),
+        attention_mask: i64(c.attention_mask),
+        pos_scale: ONE,
+      };
       const names = Object.keys(c.outputs).filter((n) => n !== 'mlm_logits');
       const res = await session.run(feeds, [...names, 'mlm_logits']);
       for (const n of names) {
@@ -68,14 +89,20 @@ suite('the committed model', () => {
       const [b, t, vocab] = mlm.dims;
       const want = c.outputs.mlm_logits;
       let worst = 0;
-      for (let i = 0; i < b * t; i++) for (let j = 0; j < 64; j++) worst = Math.max(worst, Math.abs((mlm.data as Float32Array)[i * vocab + j] - want.data[i * 64 + j]));
+      for (let i = 0; i < b * t; i++)
+        for (let j = 0; j < 64; j++) worst = Math.max(worst, Math.abs((mlm.data as Float32Array)[i * vocab + j] - want.data[i * 64 + j]));
       assert.ok(worst <= 1e-4, `mlm_logits: max abs diff ${worst}`);
     }
   });
 
   test('shapes, rows summing to 1, and exactly zero attention on padded keys', async () => {
     const c = ref.cases[1]; // a padded batch of three
-    const feeds = { input_ids: i64(c.input_ids), token_type_ids: i64(c.token_type_ids), attention_mask: i64(c.attention_mask), pos_scale: ONE };
+    const feeds = {
+      input_ids: i64(c.input_ids),
+      token_type_ids: i64(c.token_type_ids),
+      attention_mask: i64(c.attention_mask),
+      pos_scale: ONE,
+    };
     const res = await session.run(feeds, ['attn_0', `attn_${config.num_layers - 1}`, 'q_0', 'nsp_logits']);
     const [B, T] = [c.input_ids.length, c.input_ids[0].length];
     assert.deepStrictEqual([...res.attn_0.dims], [B, config.num_heads, T, T]);
@@ -110,7 +137,8 @@ suite('the committed model', () => {
     const nodes = model.graph.node;
     const reshapes = nodes.filter((n) => n.opType === 'Reshape');
     assert.ok(reshapes.length >= 2 * config.num_layers, `${reshapes.length} Reshape nodes`);
-    for (const r of reshapes) assert.ok(stored.has(r.input![1]), `${r.name} reads its target shape from ${r.input![1]}, not a stored constant`);
+    for (const r of reshapes)
+      assert.ok(stored.has(r.input![1]), `${r.name} reads its target shape from ${r.input![1]}, not a stored constant`);
     assert.strictEqual(nodes.filter((n) => n.opType === 'Split').length, config.num_layers);
     assert.strictEqual(nodes.filter((n) => n.opType === 'ConstantOfShape').length, 0, 'the padding mask is built with no shape arithmetic');
   });

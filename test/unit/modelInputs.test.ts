@@ -33,7 +33,11 @@ suite('mapModelInputs: which input takes what, from the graph alone', () => {
   });
 
   test('the original BERT names with a TensorFlow ":0" suffix, int32, fixed at [1, 128]', () => {
-    const m = mapped([input('input_ids:0', 'int32', [1, 128]), input('input_mask:0', 'int32', [1, 128]), input('segment_ids:0', 'int32', [1, 128])]);
+    const m = mapped([
+      input('input_ids:0', 'int32', [1, 128]),
+      input('input_mask:0', 'int32', [1, 128]),
+      input('segment_ids:0', 'int32', [1, 128]),
+    ]);
     assert.strictEqual(m.ids, 'input_ids:0');
     assert.strictEqual(m.mask, 'input_mask:0');
     assert.strictEqual(m.segments, 'segment_ids:0');
@@ -70,15 +74,24 @@ suite('mapModelInputs: which input takes what, from the graph alone', () => {
 
   suite('refused, saying what was found and what would work', () => {
     test('no input takes token ids', () => {
-      assert.match(problem([input('ids'), input('attention_mask')]), /inputs are \[ids, attention_mask\], and none of them takes token ids \(expected input_ids/);
+      assert.match(
+        problem([input('ids'), input('attention_mask')]),
+        /inputs are \[ids, attention_mask\], and none of them takes token ids \(expected input_ids/,
+      );
     });
 
     test('an input nobody feeds', () => {
-      assert.match(problem([input('input_ids'), input('unique_ids')]), /cannot provide: unique_ids \(it feeds token ids \(input_ids\), an attention mask/);
+      assert.match(
+        problem([input('input_ids'), input('unique_ids')]),
+        /cannot provide: unique_ids \(it feeds token ids \(input_ids\), an attention mask/,
+      );
     });
 
     test('two inputs for one role', () => {
-      assert.match(problem([input('input_ids'), input('attention_mask'), input('input_mask')]), /attention_mask and input_mask, both look like the mask input/);
+      assert.match(
+        problem([input('input_ids'), input('attention_mask'), input('input_mask')]),
+        /attention_mask and input_mask, both look like the mask input/,
+      );
     });
 
     test('float ids', () => {
@@ -86,15 +99,24 @@ suite('mapModelInputs: which input takes what, from the graph alone', () => {
     });
 
     test('a mask that is not a tensor', () => {
-      assert.match(problem([input('input_ids'), { name: 'attention_mask', type: undefined, dims: [] }]), /mask input attention_mask takes a non-tensor value/);
+      assert.match(
+        problem([input('input_ids'), { name: 'attention_mask', type: undefined, dims: [] }]),
+        /mask input attention_mask takes a non-tensor value/,
+      );
     });
 
     test('ids of the wrong rank', () => {
-      assert.match(problem([input('input_ids', 'int64', ['sequence'])]), /input_ids has shape \[sequence\], where \[batch, sequence\] would work/);
+      assert.match(
+        problem([input('input_ids', 'int64', ['sequence'])]),
+        /input_ids has shape \[sequence\], where \[batch, sequence\] would work/,
+      );
     });
 
     test('inputs fixed to different lengths', () => {
-      assert.match(problem([input('input_ids', 'int64', [1, 128]), input('attention_mask', 'int64', [1, 64])]), /disagree on the sequence length \(128 and 64\)/);
+      assert.match(
+        problem([input('input_ids', 'int64', [1, 128]), input('attention_mask', 'int64', [1, 64])]),
+        /disagree on the sequence length \(128 and 64\)/,
+      );
     });
 
     test('a fixed length too short for [CLS] x [SEP]', () => {

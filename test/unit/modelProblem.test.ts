@@ -1,8 +1,15 @@
 import * as assert from 'node:assert';
-import { isModelProblem, MODEL_PROBLEM_TEXT, ModelFormatError, modelProblem, modelProblemEnglish, problemOf } from '../../src/shared/modelProblem';
+import {
+  isModelProblem,
+  MODEL_PROBLEM_TEXT,
+  ModelFormatError,
+  modelProblem,
+  modelProblemEnglish,
+  problemOf,
+} from '../../src/shared/modelProblem';
 import { untranslated } from './l10nBundle';
 
-suite('model problems: codes the host says in the user\'s language', () => {
+suite("model problems: codes the host says in the user's language", () => {
   test('every code has an English text and a Chinese translation with the same placeholders', () => {
     assert.deepStrictEqual(untranslated(MODEL_PROBLEM_TEXT), []);
   });

@@ -71,7 +71,10 @@ export function plainExport(m: onnx.ModelProto): void {
     if (n.opType === 'Softmax' && /^attn_\d+$/.test(out)) renameTensor(g, out, `/encoder/layer.${out.slice(5)}/attention/Softmax_output_0`);
   }
   g.input = (g.input ?? []).filter((i) => i.name !== 'pos_scale');
-  g.initializer = [...(g.initializer ?? []), onnx.TensorProto.create({ name: 'pos_scale', dataType: onnx.TensorProto.DataType.FLOAT, dims: [1], floatData: [1] })];
+  g.initializer = [
+    ...(g.initializer ?? []),
+    onnx.TensorProto.create({ name: 'pos_scale', dataType: onnx.TensorProto.DataType.FLOAT, dims: [1], floatData: [1] }),
+  ];
 }
 
 /** Rejects with a ModelFormatError whose message matches. */

@@ -9,7 +9,12 @@ export function assertOffsets(text: string, p: EncodingPayload): void {
     if (t.special) return;
     const piece = text.slice(t.start, t.end);
     if (t.text === '[UNK]') assert.ok(piece.trim().length > 0, `[UNK] ${i} covers a word`);
-    else assert.strictEqual([...piece].filter((c) => !/[\p{Cc}\p{Cf}]/u.test(c) || c === '\t').join(''), t.text.replace(/^##/, ''), `token ${i} "${t.text}"`);
+    else
+      assert.strictEqual(
+        [...piece].filter((c) => !/[\p{Cc}\p{Cf}]/u.test(c) || c === '\t').join(''),
+        t.text.replace(/^##/, ''),
+        `token ${i} "${t.text}"`,
+      );
     assert.ok(t.start >= prevEnd, `token ${i} starts after the previous one ends`);
     prevEnd = t.end;
   });

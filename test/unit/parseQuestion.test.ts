@@ -5,7 +5,11 @@ import { body, frontMatter, parsed, path, questionFile } from './questionFixture
 
 /** The problems of a file whose front matter went through `edit`; the file is lines 1.. of questionFile. */
 function problems(edit: (fm: string) => string, language: Language = 'en', text = body(language)): BankProblem[] {
-  const result = parseQuestion({ path: path('why-scale', language), language, text: questionFile(edit(frontMatter('why-scale', language)), text) });
+  const result = parseQuestion({
+    path: path('why-scale', language),
+    language,
+    text: questionFile(edit(frontMatter('why-scale', language)), text),
+  });
   assert.ok(!result.ok, 'the file should be rejected');
   return result.problems;
 }
@@ -30,7 +34,14 @@ suite('question files: parsing', () => {
       q.quiz.map((i) => i.kind),
       ['numeric', 'single', 'multiple', 'truefalse', 'model'],
     );
-    assert.deepStrictEqual(q.quiz[2], { id: 'statements', kind: 'multiple', prompt: 'Which are true?', choices: ['a', 'b', 'c'], answer: [0, 2], explain: 'a and c.' });
+    assert.deepStrictEqual(q.quiz[2], {
+      id: 'statements',
+      kind: 'multiple',
+      prompt: 'Which are true?',
+      choices: ['a', 'b', 'c'],
+      answer: [0, 2],
+      explain: 'a and c.',
+    });
     assert.strictEqual(q.answer, 'The variance is $d_k$.');
     assert.match(q.deeper, /^\$\$\n\\operatorname/);
     assert.strictEqual(q.pitfalls, '- It is not about overflow.');
@@ -86,9 +97,21 @@ suite('question files: parsing', () => {
     onlyProblem((fm) => fm.replace('answer: [0, 2]', 'answer: [0, 5]'), 30, /^quiz\[2\]\.answer: index 5 is outside/);
     onlyProblem((fm) => fm.replace('answer: [0, 2]', 'answer: [2, 2]'), 30, /lists an index twice/);
     onlyProblem((fm) => fm.replace('answer: false', 'answer: "no"'), 35, /^quiz\[3\]\.answer: must be true or false/);
-    onlyProblem((fm) => fm.replace('template: scale-entropy', 'template: argmax'), 39, /^quiz\[4\]\.template: "argmax" is not one of: most-attended/);
-    onlyProblem((fm) => fm.replace('    kind: single\n', '    kind: choice\n'), 21, /^quiz\[1\]\.kind: "choice" is not one of: single, multiple/);
-    onlyProblem((fm) => fm.replace('choices: ["It vanishes", "It explodes", "Nothing"]', 'choices: ["It vanishes"]'), 23, /^quiz\[1\]\.choices: needs at least 2/);
+    onlyProblem(
+      (fm) => fm.replace('template: scale-entropy', 'template: argmax'),
+      39,
+      /^quiz\[4\]\.template: "argmax" is not one of: most-attended/,
+    );
+    onlyProblem(
+      (fm) => fm.replace('    kind: single\n', '    kind: choice\n'),
+      21,
+      /^quiz\[1\]\.kind: "choice" is not one of: single, multiple/,
+    );
+    onlyProblem(
+      (fm) => fm.replace('choices: ["It vanishes", "It explodes", "Nothing"]', 'choices: ["It vanishes"]'),
+      23,
+      /^quiz\[1\]\.choices: needs at least 2/,
+    );
   });
 
   test('quiz ids are unique and there are at least four items', () => {
@@ -105,7 +128,10 @@ suite('question files: parsing', () => {
 
   test('a file without front matter is one problem on line 1', () => {
     const result = parseQuestion({ path: path(), language: 'en', text: body() });
-    assert.deepStrictEqual(result, { ok: false, problems: [{ path: path(), line: 1, message: 'the file must start with a "---" line that opens the front matter' }] });
+    assert.deepStrictEqual(result, {
+      ok: false,
+      problems: [{ path: path(), line: 1, message: 'the file must start with a "---" line that opens the front matter' }],
+    });
   });
 
   test('sections: missing, empty, unknown, out of order, or in the other language', () => {
@@ -127,7 +153,9 @@ suite('question files: parsing', () => {
   });
 
   test('every problem of a file is reported, not just the first', () => {
-    const found = problems((fm) => fm.replace('topic: attention', 'topic: x').replace('order: 1', 'order: one').replace('    tolerance: 0\n', ''));
+    const found = problems((fm) =>
+      fm.replace('topic: attention', 'topic: x').replace('order: 1', 'order: one').replace('    tolerance: 0\n', ''),
+    );
     assert.deepStrictEqual(
       found.map((p) => p.line),
       [3, 4, 14],

@@ -5,7 +5,10 @@ import { parsed } from './questionFixtures';
 
 /** A pair of valid files for one question, each optionally changed after parsing. */
 function pair(id: string, change: { en?: Partial<QuestionText>; zh?: Partial<QuestionText> } = {}): QuestionText[] {
-  return [{ ...parsed(id, 'en'), ...change.en }, { ...parsed(id, 'zh-cn'), ...change.zh }];
+  return [
+    { ...parsed(id, 'en'), ...change.en },
+    { ...parsed(id, 'zh-cn'), ...change.zh },
+  ];
 }
 
 const messages = (texts: QuestionText[]) => buildBank(texts).problems.map((p) => `${p.path}:${p.line ?? ''}: ${p.message}`);
@@ -27,7 +30,9 @@ suite('question bank: cross-checks', () => {
   });
 
   test('related ids must exist and not point at the question itself', () => {
-    const found = messages(pair('why-scale', { en: { related: ['why-multi-head', 'why-scale'], lines: { related: 9, 'related.0': 10, 'related.1': 11 } } }));
+    const found = messages(
+      pair('why-scale', { en: { related: ['why-multi-head', 'why-scale'], lines: { related: 9, 'related.0': 10, 'related.1': 11 } } }),
+    );
     assert.deepStrictEqual(found, [
       'questions/en/why-scale.md:10: related: no question has the id "why-multi-head"',
       'questions/en/why-scale.md:11: related: "why-scale" is this question itself',
@@ -38,11 +43,24 @@ suite('question bank: cross-checks', () => {
     const en = parsed('why-scale', 'en');
     const zh = parsed('why-scale', 'zh-cn');
     const reordered = messages([en, { ...zh, quiz: [...zh.quiz].reverse() }]);
-    assert.match(reordered[0], /zh-cn\/why-scale\.md:14: quiz item ids \[live, ranking, statements, jacobian, variance\] differ from the en file's/);
+    assert.match(
+      reordered[0],
+      /zh-cn\/why-scale\.md:14: quiz item ids \[live, ranking, statements, jacobian, variance\] differ from the en file's/,
+    );
     const answer = messages([en, { ...zh, quiz: zh.quiz.map((q) => (q.kind === 'single' ? { ...q, answer: 1 } : q)) }]);
-    assert.deepStrictEqual(answer, ['questions/zh-cn/why-scale.md:20: quiz item "jacobian" does not match the en file: answer 1 here, 0 there']);
-    const kind = messages([en, { ...zh, quiz: zh.quiz.map((q) => (q.id === 'ranking' ? { id: 'ranking', kind: 'model', template: 'qk-symmetry', explain: '' } : q)) }]);
-    assert.deepStrictEqual(kind, ['questions/zh-cn/why-scale.md:32: quiz item "ranking" does not match the en file: kind "model" here, "truefalse" there']);
+    assert.deepStrictEqual(answer, [
+      'questions/zh-cn/why-scale.md:20: quiz item "jacobian" does not match the en file: answer 1 here, 0 there',
+    ]);
+    const kind = messages([
+      en,
+      {
+        ...zh,
+        quiz: zh.quiz.map((q) => (q.id === 'ranking' ? { id: 'ranking', kind: 'model', template: 'qk-symmetry', explain: '' } : q)),
+      },
+    ]);
+    assert.deepStrictEqual(kind, [
+      'questions/zh-cn/why-scale.md:32: quiz item "ranking" does not match the en file: kind "model" here, "truefalse" there',
+    ]);
   });
 
   test('topic, order and demo must agree across languages', () => {
@@ -63,7 +81,10 @@ suite('question bank: cross-checks', () => {
   });
 
   test('code identifiers differing only in case are different terms', () => {
-    const found = messages([...pair('why-scale', { en: { terms: ['LayerNorm'] } }), ...pair('other-question', { en: { terms: ['layerNorm'] }, zh: { terms: [] } })]);
+    const found = messages([
+      ...pair('why-scale', { en: { terms: ['LayerNorm'] } }),
+      ...pair('other-question', { en: { terms: ['layerNorm'] }, zh: { terms: [] } }),
+    ]);
     assert.deepStrictEqual(found, []);
   });
 
@@ -99,7 +120,7 @@ suite('question bank: reading it', () => {
     assert.deepStrictEqual([pickText(q, 'en').text.language, pickText(q, 'en').fallback], ['en', false]);
   });
 
-  test('bankTerms lists every language\'s terms once, with their question', () => {
+  test("bankTerms lists every language's terms once, with their question", () => {
     const terms = bankTerms(buildBank(pair('why-scale')));
     assert.deepStrictEqual(terms, [
       { term: 'scaled dot-product attention', questionId: 'why-scale' },

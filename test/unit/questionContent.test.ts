@@ -20,12 +20,17 @@ const ROOT = join(__dirname, '..', '..');
 /** The bank as the extension loads it: placeholders filled from the bundled model's config.json and card. */
 function loadRealBank() {
   const model = join(ROOT, 'models', 'tiny-bert');
-  const facts = readModelFacts(JSON.parse(readFileSync(join(model, 'config.json'), 'utf8')), readFileSync(join(model, 'MODEL_CARD.md'), 'utf8'));
+  const facts = readModelFacts(
+    JSON.parse(readFileSync(join(model, 'config.json'), 'utf8')),
+    readFileSync(join(model, 'MODEL_CARD.md'), 'utf8'),
+  );
   const texts: QuestionText[] = [];
   const problems: BankProblem[] = [];
   const placeholderProblems: BankProblem[] = [];
   for (const language of LANGUAGES) {
-    for (const name of readdirSync(join(ROOT, 'questions', language)).filter((f) => f.endsWith('.md')).sort()) {
+    for (const name of readdirSync(join(ROOT, 'questions', language))
+      .filter((f) => f.endsWith('.md'))
+      .sort()) {
       const path = `questions/${language}/${name}`;
       const result = parseQuestionFile({ path, language, text: readFileSync(join(ROOT, path), 'utf8') }, facts);
       if (result.question) texts.push(result.question);
@@ -85,9 +90,14 @@ suite('question bank content (questions/)', () => {
     for (const t of texts) assert.ok(t.demo in LAB_QUESTION, `${t.path}: demo ${t.demo} is a lab`);
   });
 
-  test('every placeholder resolves from the bundled model\'s config.json and model card', () => {
-    assert.ok(placeholderProblems.length === 0, `${placeholderProblems.length} placeholder(s) cannot be filled in:\n${report(placeholderProblems)}`);
-    const left = texts.flatMap((t) => [...readerText(t)].flatMap(({ field, text }) => placeholdersIn(text).map((p) => `${t.path}: ${field}: ${p}`)));
+  test("every placeholder resolves from the bundled model's config.json and model card", () => {
+    assert.ok(
+      placeholderProblems.length === 0,
+      `${placeholderProblems.length} placeholder(s) cannot be filled in:\n${report(placeholderProblems)}`,
+    );
+    const left = texts.flatMap((t) =>
+      [...readerText(t)].flatMap(({ field, text }) => placeholdersIn(text).map((p) => `${t.path}: ${field}: ${p}`)),
+    );
     assert.deepStrictEqual(left, [], 'no placeholder is left in the text a reader sees');
   });
 
@@ -98,22 +108,28 @@ suite('question bank content (questions/)', () => {
 
   test('Chinese text has no stray space next to Chinese punctuation or between two Chinese characters (folded YAML lines leave one)', () => {
     const space = String.raw`[ \t\u00a0]+`;
-    const stray = new RegExp(`${space}(?=[，。、；：？！）》”])|(?<=[，。、；：？！（《“])${space}|(?<=\\p{Script=Han})${space}(?=\\p{Script=Han})`, 'u');
+    const stray = new RegExp(
+      `${space}(?=[，。、；：？！）》”])|(?<=[，。、；：？！（《“])${space}|(?<=\\p{Script=Han})${space}(?=\\p{Script=Han})`,
+      'u',
+    );
     assert.deepStrictEqual(findInText(texts, stray, ['zh-cn']), []);
   });
 
   test('Chinese text quotes with “” and uses one word per concept, as the UI does', () => {
     assert.deepStrictEqual(findInText(texts, /[「」『』]/, ['zh-cn']), [], 'quotes are “”');
-    const prose = texts.filter((t) => t.language === 'zh-cn').map((t) => ({
-      ...t,
-      sources: [], // English bibliography
-      terms: [],
-      ...Object.fromEntries((['title', 'summary', 'answer', 'deeper', 'pitfalls'] as const).map((f) => [f, withoutCodeAndMath(t[f])])),
-      quiz: t.quiz.map((item) => ({ ...item, explain: withoutCodeAndMath(item.explain) })),
-    }));
+    const prose = texts
+      .filter((t) => t.language === 'zh-cn')
+      .map((t) => ({
+        ...t,
+        sources: [], // English bibliography
+        terms: [],
+        ...Object.fromEntries((['title', 'summary', 'answer', 'deeper', 'pitfalls'] as const).map((f) => [f, withoutCodeAndMath(t[f])])),
+        quiz: t.quiz.map((item) => ({ ...item, explain: withoutCodeAndMath(item.explain) })),
+      }));
     // English words the UI translates: 词元, 查询/键/值, 填充, 掩码; and one name for the bundled model
     // an English gloss in （…） or a quoted English term (“smeared keys”) is fine
-    const english = /(?<![A-Za-z_.[/<-])(?:tokens?|quer(?:y|ies)|keys?|values?|padding|mask)(?![A-Za-z_(>\]-])|(?<!内置)小编码器|内置(?:编码器|模型)|演示模型/i;
+    const english =
+      /(?<![A-Za-z_.[/<-])(?:tokens?|quer(?:y|ies)|keys?|values?|padding|mask)(?![A-Za-z_(>\]-])|(?<!内置)小编码器|内置(?:编码器|模型)|演示模型/i;
     assert.deepStrictEqual(findInText(prose, english, ['zh-cn']), []);
   });
 
@@ -126,7 +142,10 @@ suite('question bank content (questions/)', () => {
       ...findInText(texts, new RegExp(`(?<![\\w-])(?:${ids})(?![\\w-])`), ['zh-cn']),
     ];
     // the English bibliography may name anything
-    assert.deepStrictEqual(hits.filter((hit) => !/: sources\[/.test(hit)), []);
+    assert.deepStrictEqual(
+      hits.filter((hit) => !/: sources\[/.test(hit)),
+      [],
+    );
   });
 
   test('no raw TeX reaches the reader: sources put it in $…$; titles, summaries (shown in hovers) and quiz text (a quick pick) have no TeX, $ or backticks', () => {
@@ -205,7 +224,9 @@ suite('question bank content (questions/)', () => {
       'We use data-parallel training on eight GPUs.',
       '子网掩码填 255.255.255.0，再用位掩码取出低四位。',
     ];
-    const fired = ordinary.flatMap((line) => matcher.findAll(line).map((m) => `"${line}": "${line.slice(m.start, m.end)}" → ${m.questionId}`));
+    const fired = ordinary.flatMap((line) =>
+      matcher.findAll(line).map((m) => `"${line}": "${line.slice(m.start, m.end)}" → ${m.questionId}`),
+    );
     assert.deepStrictEqual(fired, [], 'these ordinary sentences would show a concept hover');
     const concepts: [string, string][] = [
       ['掩码', 'mask-token-vs-attention-mask'],

@@ -7,13 +7,23 @@ const md = createQuestionMarkdown();
 
 suite('question Markdown with math', () => {
   test('inline math becomes a placeholder holding the escaped TeX', () => {
-    assert.strictEqual(md.renderInline('variance $d_k < n_*$ here'), 'variance <span class="math" data-math="inline">d_k &lt; n_*</span> here');
+    assert.strictEqual(
+      md.renderInline('variance $d_k < n_*$ here'),
+      'variance <span class="math" data-math="inline">d_k &lt; n_*</span> here',
+    );
   });
 
   test('a $$ block, on its own lines or one line, becomes a display placeholder', () => {
-    assert.strictEqual(md.render('Then\n\n$$\n\\frac{a}{b}\n\\qquad c\n$$\n\nafter'), '<p>Then</p>\n<div class="math" data-math="display">\\frac{a}{b}\n\\qquad c</div>\n<p>after</p>\n');
+    assert.strictEqual(
+      md.render('Then\n\n$$\n\\frac{a}{b}\n\\qquad c\n$$\n\nafter'),
+      '<p>Then</p>\n<div class="math" data-math="display">\\frac{a}{b}\n\\qquad c</div>\n<p>after</p>\n',
+    );
     assert.strictEqual(md.render('$$x^2$$'), '<div class="math" data-math="display">x^2</div>\n');
-    assert.match(md.render('text\n$$\ny\n$$'), /<p>text<\/p>\n<div class="math" data-math="display">y<\/div>/, 'a block may interrupt a paragraph');
+    assert.match(
+      md.render('text\n$$\ny\n$$'),
+      /<p>text<\/p>\n<div class="math" data-math="display">y<\/div>/,
+      'a block may interrupt a paragraph',
+    );
   });
 
   test('markdown inside math is left alone: underscores, stars, backslashes', () => {
@@ -70,17 +80,27 @@ suite('question progress summary', () => {
 suite('question webview protocol', () => {
   test('valid messages pass', () => {
     assert.deepStrictEqual(parseQuestionWebviewMessage({ type: 'quiz', id: 'why-multi-head' }), { type: 'quiz', id: 'why-multi-head' });
-    assert.deepStrictEqual(parseQuestionWebviewMessage({ type: 'rendered', id: 'a', language: 'zh-cn', formulas: 3, formulaErrors: 0, extra: 1 }), {
-      type: 'rendered',
-      id: 'a',
-      language: 'zh-cn',
-      formulas: 3,
-      formulaErrors: 0,
-    });
+    assert.deepStrictEqual(
+      parseQuestionWebviewMessage({ type: 'rendered', id: 'a', language: 'zh-cn', formulas: 3, formulaErrors: 0, extra: 1 }),
+      {
+        type: 'rendered',
+        id: 'a',
+        language: 'zh-cn',
+        formulas: 3,
+        formulaErrors: 0,
+      },
+    );
   });
 
   test('anything else is refused with a reason', () => {
-    for (const bad of [null, 'ready', { type: 'eval' }, { type: 'openQuestion', id: '../../etc' }, { type: 'tryDemo' }, { type: 'rendered', id: 'a', language: 'fr', formulas: 1, formulaErrors: 0 }]) {
+    for (const bad of [
+      null,
+      'ready',
+      { type: 'eval' },
+      { type: 'openQuestion', id: '../../etc' },
+      { type: 'tryDemo' },
+      { type: 'rendered', id: 'a', language: 'fr', formulas: 1, formulaErrors: 0 },
+    ]) {
       assert.throws(() => parseQuestionWebviewMessage(bad), /must|needs|unknown|not an object/, JSON.stringify(bad));
     }
   });

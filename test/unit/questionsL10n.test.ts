@@ -11,7 +11,9 @@ suite('questions feature: Chinese translations', () => {
     const en = json('package.nls.json');
     const zh = json('package.nls.zh-cn.json');
     const ours = /^(command\.(openQuestion|reloadQuestions)|view\.|viewContainer\.|config\.(hovers|questions)\.|walkthrough\.)/;
-    const keys = [...readFileSync(join(ROOT, 'package.json'), 'utf8').matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]).filter((k) => ours.test(k));
+    const keys = [...readFileSync(join(ROOT, 'package.json'), 'utf8').matchAll(/"%([^%"]+)%"/g)]
+      .map((m) => m[1])
+      .filter((k) => ours.test(k));
     assert.ok(keys.length >= 15, `found only ${keys.length} keys`);
     assert.deepStrictEqual(
       keys.filter((k) => !en[k] || !zh[k]),

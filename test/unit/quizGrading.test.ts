@@ -43,19 +43,51 @@ suite('quiz grading', () => {
 
   test('numeric input is read leniently but never guessed', () => {
     const cases: [string, number | undefined][] = [
-      ['0.333', 0.333], [' .5 ', 0.5], ['-2', -2], ['1e-3', 0.001], ['1/3', 1 / 3], ['0,25', 0.25],
-      ['０．５', 0.5], ['−1', -1], ['8', 8], ['', undefined], ['abc', undefined], ['1/0', undefined], ['1,000,000', undefined], ['0.5 0.6', undefined],
+      ['0.333', 0.333],
+      [' .5 ', 0.5],
+      ['-2', -2],
+      ['1e-3', 0.001],
+      ['1/3', 1 / 3],
+      ['0,25', 0.25],
+      ['０．５', 0.5],
+      ['−1', -1],
+      ['8', 8],
+      ['', undefined],
+      ['abc', undefined],
+      ['1/0', undefined],
+      ['1,000,000', undefined],
+      ['0.5 0.6', undefined],
     ];
     for (const [text, want] of cases) assert.strictEqual(parseNumericAnswer(text), want, JSON.stringify(text));
   });
 
   test('model items grade as the single-choice or true/false item they become', () => {
-    const attended: ModelFacts = { template: 'most-attended', layer: 0, head: 1, query: { index: 3, text: 'it' }, options: [{ index: 1, text: 'the', weight: 0.1 }, { index: 2, text: 'cat', weight: 0.7 }], answer: 1 };
+    const attended: ModelFacts = {
+      template: 'most-attended',
+      layer: 0,
+      head: 1,
+      query: { index: 3, text: 'it' },
+      options: [
+        { index: 1, text: 'the', weight: 0.1 },
+        { index: 2, text: 'cat', weight: 0.7 },
+      ],
+      answer: 1,
+    };
     const asked = askedFromFacts(attended, { prompt: 'which?', choices: ['“the”', '“cat”'] });
     assert.strictEqual(asked.kind, 'single');
     assert.ok(gradeAnswer(asked, { kind: 'single', choice: 1 }));
     assert.ok(!gradeAnswer(asked, { kind: 'single', choice: 0 }));
-    const leak: ModelFacts = { template: 'padding-leak', variant: 'kept', layer: 0, head: 0, query: { index: 1, text: 'a' }, padCount: 4, shareWithoutMask: 0.2, shareWithMask: 0, answer: false };
+    const leak: ModelFacts = {
+      template: 'padding-leak',
+      variant: 'kept',
+      layer: 0,
+      head: 0,
+      query: { index: 1, text: 'a' },
+      padCount: 4,
+      shareWithoutMask: 0.2,
+      shareWithMask: 0,
+      answer: false,
+    };
     const tfAsked = askedFromFacts(leak, { prompt: 'leak?' });
     assert.strictEqual(tfAsked.kind, 'truefalse');
     assert.ok(gradeAnswer(tfAsked, { kind: 'truefalse', value: false }));

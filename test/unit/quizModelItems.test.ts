@@ -52,7 +52,17 @@ suite('model-grounded quiz items on the committed model', () => {
     const size = H * T * T;
     const variants = new Set<string>();
     for (const seed of SEEDS) {
-      const f = paddingLeak({ tokens, padFrom: seq.length, numHeads: H, layer: 1, withoutMask: out.attn_1.data.subarray(0, size), withMask: out.attn_1.data.subarray(size) }, seededRandom(seed));
+      const f = paddingLeak(
+        {
+          tokens,
+          padFrom: seq.length,
+          numHeads: H,
+          layer: 1,
+          withoutMask: out.attn_1.data.subarray(0, size),
+          withMask: out.attn_1.data.subarray(size),
+        },
+        seededRandom(seed),
+      );
       variants.add(f.variant);
       assert.strictEqual(f.shareWithMask, 0, 'masked [PAD] keys get exactly zero');
       assert.ok(f.shareWithoutMask > LEAK_THRESHOLD, `unmasked [PAD] keys get ${f.shareWithoutMask}`);
@@ -82,7 +92,8 @@ suite('model-grounded quiz items on the committed model', () => {
       for (let i = 0; i < T; i++)
         for (let j = 0; j < T; j++) {
           let dot = 0;
-          for (let x = 0; x < d; x++) dot += p.q![(((f.layer * p.numHeads + f.head) * T + i) * d) + x] * p.k![(((f.layer * p.numHeads + f.head) * T + j) * d) + x];
+          for (let x = 0; x < d; x++)
+            dot += p.q![((f.layer * p.numHeads + f.head) * T + i) * d + x] * p.k![((f.layer * p.numHeads + f.head) * T + j) * d + x];
           s[i * T + j] = dot;
         }
       assert.ok(Math.abs(meanRowEntropy(s, T, Math.sqrt(d)) - f.entropyScaled) < 1e-9);
@@ -93,7 +104,8 @@ suite('model-grounded quiz items on the committed model', () => {
   });
 
   test('mlm-top1: the answer is the model’s highest-scoring ordinary token at [MASK]', async () => {
-    const vocabJson = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(BUNDLED.tokenizerPath, 'utf8'))).model.vocab as Record<string, number>;
+    const vocabJson = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(BUNDLED.tokenizerPath, 'utf8'))).model
+      .vocab as Record<string, number>;
     const vocab: string[] = [];
     for (const [t, id] of Object.entries(vocabJson)) vocab[id] = t;
     const s = core.config.special_tokens;
@@ -102,12 +114,30 @@ suite('model-grounded quiz items on the committed model', () => {
       const at = chooseMaskPosition(seq, rng);
       assert.ok(at !== undefined && /^\p{L}{2,}$/u.test(seq[at].text));
       const ids = seq.map((t, i) => (i === at ? s.mask : t.id));
-      const out = await core.run(core.feeds(ids, seq.map((t) => t.segment)), ['mlm_logits']);
+      const out = await core.run(
+        core.feeds(
+          ids,
+          seq.map((t) => t.segment),
+        ),
+        ['mlm_logits'],
+      );
       const V = out.mlm_logits.dims[2];
       const logits = out.mlm_logits.data.subarray(at * V, (at + 1) * V);
-      const f = mlmTop1({ tokens: seq, maskIndex: at, original: { id: seq[at].id, text: seq[at].text }, logits, vocab, specialIds: new Set([s.pad, s.unk, s.cls, s.sep, s.mask]) }, rng);
+      const f = mlmTop1(
+        {
+          tokens: seq,
+          maskIndex: at,
+          original: { id: seq[at].id, text: seq[at].text },
+          logits,
+          vocab,
+          specialIds: new Set([s.pad, s.unk, s.cls, s.sep, s.mask]),
+        },
+        rng,
+      );
       let best = -1;
-      for (let id = 0; id < V; id++) if (![s.pad, s.unk, s.cls, s.sep, s.mask].includes(id) && !/^\[.*\]$/.test(vocab[id]) && (best < 0 || logits[id] > logits[best])) best = id;
+      for (let id = 0; id < V; id++)
+        if (![s.pad, s.unk, s.cls, s.sep, s.mask].includes(id) && !/^\[.*\]$/.test(vocab[id]) && (best < 0 || logits[id] > logits[best]))
+          best = id;
       assert.strictEqual(f.options[f.answer].token, vocab[best], `seed ${seed}`);
       assert.strictEqual(f.options.length, 4);
       assert.strictEqual(new Set(f.options.map((o) => o.token)).size, 4);
@@ -142,7 +172,14 @@ suite('model-grounded items on hand-made inputs', () => {
 
   test('texts that cannot carry an item say so instead of inventing one', () => {
     assert.throws(() => segmentOf([tok('[CLS]', true), tok('[SEP]', true)], seededRandom(1)), NotApplicable);
-    assert.throws(() => mostAttended({ tokens: [tok('[CLS]', true), tok('[SEP]', true)], attention: new Float32Array(4), numLayers: 1, numHeads: 1 }, seededRandom(1)), NotApplicable);
+    assert.throws(
+      () =>
+        mostAttended(
+          { tokens: [tok('[CLS]', true), tok('[SEP]', true)], attention: new Float32Array(4), numLayers: 1, numHeads: 1 },
+          seededRandom(1),
+        ),
+      NotApplicable,
+    );
     assert.strictEqual(chooseMaskPosition([tok('[CLS]', true), tok('42'), tok('[SEP]', true)], seededRandom(1)), undefined);
     assert.throws(() => qkSymmetry({ tokens: [tok('a')], numLayers: 1, numHeads: 1, headDim: 2 }, seededRandom(1)), NotApplicable);
   });

@@ -1,7 +1,26 @@
 import * as assert from 'node:assert';
 import type { PreparedItem } from '../../src/shared/quiz/askedItem';
-import { answered, dueBuckets, dueKeys, emptyProgress, mergeProgress, nextDueAfter, type Progress, questionProgress, withItem } from '../../src/shared/quiz/progress';
-import { EXPORT_FORMAT, exportProgress, importDecision, type LoadedProgress, parseExport, parseProgress, PROGRESS_PROBLEM_TEXT, progressProblemEnglish } from '../../src/shared/quiz/progressFormat';
+import {
+  answered,
+  dueBuckets,
+  dueKeys,
+  emptyProgress,
+  mergeProgress,
+  nextDueAfter,
+  type Progress,
+  questionProgress,
+  withItem,
+} from '../../src/shared/quiz/progress';
+import {
+  EXPORT_FORMAT,
+  exportProgress,
+  importDecision,
+  type LoadedProgress,
+  parseExport,
+  parseProgress,
+  PROGRESS_PROBLEM_TEXT,
+  progressProblemEnglish,
+} from '../../src/shared/quiz/progressFormat';
 import { planReview, planRun } from '../../src/shared/quiz/quizPlan';
 import { QuizRun } from '../../src/shared/quiz/quizRun';
 import { Rating, review } from '../../src/shared/quiz/scheduling';
@@ -25,9 +44,19 @@ suite('quiz progress: model', () => {
     const p = sample();
     assert.deepStrictEqual(dueKeys(p, T0), []);
     assert.deepStrictEqual(dueKeys(p, T0 + 30 * MIN), ['padding-mask#all-masked', 'padding-mask#which-axis'], 'earliest first');
-    assert.deepStrictEqual(dueKeys(p, T0 + 30 * MIN, new Set(['padding-mask#which-axis'])), ['padding-mask#which-axis'], 'items no longer in the bank do not count');
+    assert.deepStrictEqual(
+      dueKeys(p, T0 + 30 * MIN, new Set(['padding-mask#which-axis'])),
+      ['padding-mask#which-axis'],
+      'items no longer in the bank do not count',
+    );
     assert.strictEqual(nextDueAfter(p, T0), T0 + MIN);
-    assert.deepStrictEqual(dueBuckets(p, T0 + 5 * MIN), { now: 1, hour: 1, day: 0, week: p.items['why-scale-sqrt-dk#variance'].card.due - T0 <= 7 * DAY ? 1 : 0, later: p.items['why-scale-sqrt-dk#variance'].card.due - T0 > 7 * DAY ? 1 : 0 });
+    assert.deepStrictEqual(dueBuckets(p, T0 + 5 * MIN), {
+      now: 1,
+      hour: 1,
+      day: 0,
+      week: p.items['why-scale-sqrt-dk#variance'].card.due - T0 <= 7 * DAY ? 1 : 0,
+      later: p.items['why-scale-sqrt-dk#variance'].card.due - T0 > 7 * DAY ? 1 : 0,
+    });
   });
 
   test('progress for the questions tree', () => {
@@ -47,7 +76,11 @@ suite('quiz progress: model', () => {
     assert.strictEqual(taken, 2);
     assert.strictEqual(progress.items['padding-mask#which-axis'].attempts, 2);
     assert.deepStrictEqual(progress.items['padding-mask#all-masked'], a.items['padding-mask#all-masked']);
-    assert.deepStrictEqual(progress.items['padding-mask#which-axis'].log.map((e) => e.rating), [Rating.Good, Rating.Again], 'the answers of both logs');
+    assert.deepStrictEqual(
+      progress.items['padding-mask#which-axis'].log.map((e) => e.rating),
+      [Rating.Good, Rating.Again],
+      'the answers of both logs',
+    );
     assert.ok(progress.items['causal-mask#shape']);
   });
 });
@@ -79,7 +112,13 @@ suite('quiz progress: a run', () => {
   test('a run asks due items first, then new ones, then the rest; reviews only what is due', () => {
     const p = sample();
     const candidates = ['why-scale-sqrt-dk#variance', 'padding-mask#which-axis', 'x#new-1', 'padding-mask#all-masked', 'x#new-2'];
-    assert.deepStrictEqual(planRun(candidates, p, T0 + 5 * MIN), ['padding-mask#all-masked', 'x#new-1', 'x#new-2', 'padding-mask#which-axis', 'why-scale-sqrt-dk#variance']);
+    assert.deepStrictEqual(planRun(candidates, p, T0 + 5 * MIN), [
+      'padding-mask#all-masked',
+      'x#new-1',
+      'x#new-2',
+      'padding-mask#which-axis',
+      'why-scale-sqrt-dk#variance',
+    ]);
     assert.deepStrictEqual(planRun(candidates, p, T0 + 5 * MIN, 2), ['padding-mask#all-masked', 'x#new-1']);
     assert.deepStrictEqual(planReview(candidates, p, T0 + 30 * MIN), ['padding-mask#all-masked', 'padding-mask#which-axis']);
     assert.deepStrictEqual(planReview(candidates, p, T0), []);
@@ -88,7 +127,8 @@ suite('quiz progress: a run', () => {
 
 suite('quiz progress: stored data, migration and corruption', () => {
   test('nothing stored is an empty start, not a problem', () => {
-    for (const raw of [undefined, null]) assert.deepStrictEqual(parseProgress(raw), { progress: emptyProgress(), outcome: 'empty', problems: [] });
+    for (const raw of [undefined, null])
+      assert.deepStrictEqual(parseProgress(raw), { progress: emptyProgress(), outcome: 'empty', problems: [] });
   });
 
   test('current data survives a JSON round trip unchanged (globalState, sync, export)', () => {
@@ -111,7 +151,10 @@ suite('quiz progress: stored data, migration and corruption', () => {
     assert.deepStrictEqual(Object.keys(r.progress.items), ['padding-mask#which-axis']);
     assert.strictEqual('extra' in r.progress.items['padding-mask#which-axis'], false, 'unknown fields are not carried on');
     assert.strictEqual(r.problems.length, 4);
-    assert.ok(english(r).some((m) => m.startsWith('padding-mask#all-masked: card.due')), english(r).join('\n'));
+    assert.ok(
+      english(r).some((m) => m.startsWith('padding-mask#all-masked: card.due')),
+      english(r).join('\n'),
+    );
     assert.ok(english(r).some((m) => m.startsWith('why-scale-sqrt-dk#variance: attempts/correct')));
     assert.ok(english(r).some((m) => m.startsWith('not a key: the key')));
   });
@@ -138,8 +181,28 @@ suite('quiz progress: stored data, migration and corruption', () => {
     const v1 = {
       version: 1,
       cards: {
-        'padding-mask#which-axis': { due, stability: 3.2, difficulty: 5.1, elapsed_days: 0, scheduled_days: 3, learning_steps: 0, reps: 2, lapses: 0, state: 'Review', last_review: new Date(T0).toISOString() },
-        'padding-mask#all-masked': { due, stability: 0.5, difficulty: 7, scheduled_days: 0, reps: 3, lapses: 1, state: 3, last_review: new Date(T0).toISOString() },
+        'padding-mask#which-axis': {
+          due,
+          stability: 3.2,
+          difficulty: 5.1,
+          elapsed_days: 0,
+          scheduled_days: 3,
+          learning_steps: 0,
+          reps: 2,
+          lapses: 0,
+          state: 'Review',
+          last_review: new Date(T0).toISOString(),
+        },
+        'padding-mask#all-masked': {
+          due,
+          stability: 0.5,
+          difficulty: 7,
+          scheduled_days: 0,
+          reps: 3,
+          lapses: 1,
+          state: 3,
+          last_review: new Date(T0).toISOString(),
+        },
         'causal-mask#broken': { due: 'never', stability: 1, difficulty: 1, scheduled_days: 0, reps: 1, lapses: 0, state: 1 },
       },
       results: { 'padding-mask#which-axis': { right: 2, wrong: 0 }, 'padding-mask#all-masked': { right: 1, wrong: 2 } },
@@ -148,7 +211,17 @@ suite('quiz progress: stored data, migration and corruption', () => {
     assert.strictEqual(r.outcome, 'recovered', 'migrated, but one card was broken');
     assert.deepStrictEqual(english(r), ['causal-mask#broken: card.due is not a time']);
     const a = r.progress.items['padding-mask#which-axis'];
-    assert.deepStrictEqual(a.card, { due: T0 + 3 * DAY, stability: 3.2, difficulty: 5.1, scheduledDays: 3, learningSteps: 0, reps: 2, lapses: 0, state: 2, lastReview: T0 });
+    assert.deepStrictEqual(a.card, {
+      due: T0 + 3 * DAY,
+      stability: 3.2,
+      difficulty: 5.1,
+      scheduledDays: 3,
+      learningSteps: 0,
+      reps: 2,
+      lapses: 0,
+      state: 2,
+      lastReview: T0,
+    });
     assert.deepStrictEqual([a.attempts, a.correct, a.lastCorrect, a.lastAnsweredAt], [2, 2, true, T0]);
     const b = r.progress.items['padding-mask#all-masked'];
     assert.deepStrictEqual([b.attempts, b.correct, b.lastCorrect, b.card.state], [3, 1, false, 3]);
@@ -178,17 +251,36 @@ suite('quiz progress: stored data, migration and corruption', () => {
   test('import: a file with no valid item is refused before anything is offered; damaged items are named before the choice', () => {
     const good = sample().items['padding-mask#which-axis'];
     const onlyDamaged = parseExport({ format: EXPORT_FORMAT, version: 2, items: { 'padding-mask#which-axis': { card: 'gone' } } });
-    assert.deepStrictEqual(importDecision(onlyDamaged), { type: 'refuse', why: 'damaged', problems: [{ code: 'cardMissing', args: ['padding-mask#which-axis'] }] });
-    assert.deepStrictEqual(importDecision(parseExport({ format: EXPORT_FORMAT, version: 2, items: {} })), { type: 'refuse', why: 'empty', problems: [] });
-    const some = parseExport({ format: EXPORT_FORMAT, version: 2, items: { 'padding-mask#which-axis': good, 'padding-mask#all-masked': { card: 'gone' } } });
-    assert.deepStrictEqual(importDecision(some), { type: 'ask', count: 1, problems: [{ code: 'cardMissing', args: ['padding-mask#all-masked'] }] });
+    assert.deepStrictEqual(importDecision(onlyDamaged), {
+      type: 'refuse',
+      why: 'damaged',
+      problems: [{ code: 'cardMissing', args: ['padding-mask#which-axis'] }],
+    });
+    assert.deepStrictEqual(importDecision(parseExport({ format: EXPORT_FORMAT, version: 2, items: {} })), {
+      type: 'refuse',
+      why: 'empty',
+      problems: [],
+    });
+    const some = parseExport({
+      format: EXPORT_FORMAT,
+      version: 2,
+      items: { 'padding-mask#which-axis': good, 'padding-mask#all-masked': { card: 'gone' } },
+    });
+    assert.deepStrictEqual(importDecision(some), {
+      type: 'ask',
+      count: 1,
+      problems: [{ code: 'cardMissing', args: ['padding-mask#all-masked'] }],
+    });
   });
 
   test('every answer is logged; version 2 progress is migrated with empty logs; a damaged log costs only the log', () => {
     const p = sample();
     assert.deepStrictEqual(p.items['padding-mask#all-masked'].log, [{ at: T0, rating: Rating.Again }]);
     const again = answered(p.items['padding-mask#all-masked'], true, Rating.Good, T0 + DAY);
-    assert.deepStrictEqual(again.log.map((e) => e.at), [T0, T0 + DAY]);
+    assert.deepStrictEqual(
+      again.log.map((e) => e.at),
+      [T0, T0 + DAY],
+    );
 
     const v2 = JSON.parse(JSON.stringify({ ...p, version: 2 }));
     for (const it of Object.values(v2.items) as { log?: unknown }[]) delete it.log;
@@ -201,12 +293,21 @@ suite('quiz progress: stored data, migration and corruption', () => {
     damaged.items['padding-mask#which-axis'].log = [{ at: T0, rating: 9 }];
     const r = parseProgress(damaged);
     assert.strictEqual(r.outcome, 'recovered');
-    assert.deepStrictEqual(r.progress.items['padding-mask#which-axis'], { ...p.items['padding-mask#which-axis'], log: [] }, 'the schedule is kept');
+    assert.deepStrictEqual(
+      r.progress.items['padding-mask#which-axis'],
+      { ...p.items['padding-mask#which-axis'], log: [] },
+      'the schedule is kept',
+    );
     assert.match(english(r)[0], /^padding-mask#which-axis: the review log/);
   });
 
   test('fitted parameters travel with the progress (sync, export); damaged ones are named and dropped', () => {
-    const fitted = { w: Array.from({ length: 21 }, (_, i) => 0.1 + i / 10), fittedAt: T0, reviews: 250, logLoss: { default: 0.34, fitted: 0.31 } };
+    const fitted = {
+      w: Array.from({ length: 21 }, (_, i) => 0.1 + i / 10),
+      fittedAt: T0,
+      reviews: 250,
+      logLoss: { default: 0.34, fitted: 0.31 },
+    };
     const p = { ...sample(), fitted };
     const back = parseExport(JSON.parse(JSON.stringify(exportProgress(p, T0))));
     assert.strictEqual(back.outcome, 'ok');

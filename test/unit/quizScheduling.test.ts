@@ -82,7 +82,10 @@ suite('quiz scheduling: desired retention', () => {
     // a card in review: learnt, then answered Good a few days later
     const learnt = review(review(undefined, Rating.Good, t0), Rating.Good, t0 + 600_000);
     const interval = (desiredRetention: number) => review(learnt, Rating.Good, learnt.due, { desiredRetention }).due - learnt.due;
-    assert.ok(interval(0.8) > interval(0.9) && interval(0.9) > interval(0.95), `${[0.8, 0.9, 0.95].map((r) => interval(r) / day).join(' > ')} days`);
+    assert.ok(
+      interval(0.8) > interval(0.9) && interval(0.9) > interval(0.95),
+      `${[0.8, 0.9, 0.95].map((r) => interval(r) / day).join(' > ')} days`,
+    );
     assert.strictEqual(review(learnt, Rating.Good, learnt.due).due - learnt.due, interval(0.9));
   });
 });

@@ -5,13 +5,19 @@ suite('quiz text wrapping for quick-pick rows', () => {
   test('wraps at spaces, never past the width', () => {
     const text = 'Where exactly is the padding mask applied in self-attention, and in which order relative to the softmax?';
     const rows = wrapText(text, 30);
-    assert.ok(rows.every((r) => columns(r) <= 30), rows.join('|'));
+    assert.ok(
+      rows.every((r) => columns(r) <= 30),
+      rows.join('|'),
+    );
     assert.strictEqual(rows.join(' '), text);
   });
 
   test('CJK counts two columns and may break anywhere', () => {
     const rows = wrapText('缩放点积注意力为什么要除以根号dk？因为点积的方差随维度增长。', 20);
-    assert.ok(rows.every((r) => columns(r) <= 20), rows.join('|'));
+    assert.ok(
+      rows.every((r) => columns(r) <= 20),
+      rows.join('|'),
+    );
     assert.strictEqual(rows.join(''), '缩放点积注意力为什么要除以根号dk？因为点积的方差随维度增长。');
   });
 

@@ -32,7 +32,10 @@ suite('runtime: the WASM fallback (forced)', () => {
   });
 
   test('onnxruntime-web runs the committed model and matches the native result (≤ 1e-4)', async () => {
-    for (const text of ['The cat sat on the mat because it was tired.', 'const total = items.reduce((s, x) => s + x, 0);\n\n多头注意力。']) {
+    for (const text of [
+      'The cat sat on the mat because it was tired.',
+      'const total = items.reduce((s, x) => s + x, 0);\n\n多头注意力。',
+    ]) {
       const [a, b] = [await native.encode({ text }), await wasm.encode({ text })];
       assert.deepStrictEqual(b.tokens, a.tokens);
       for (const key of ['attention', 'q', 'k', 'v'] as const) {
@@ -44,7 +47,11 @@ suite('runtime: the WASM fallback (forced)', () => {
 
   test('the MLM head runs under WASM too', async () => {
     const seq = wasm.prepare({ text: 'The cat [MASK] on the mat.' });
-    const feeds = (core: EncoderCore) => core.feeds(seq.ids, seq.sequence.map((t) => t.segment));
+    const feeds = (core: EncoderCore) =>
+      core.feeds(
+        seq.ids,
+        seq.sequence.map((t) => t.segment),
+      );
     const [a, b] = [await native.run(feeds(native), ['mlm_logits']), await wasm.run(feeds(wasm), ['mlm_logits'])];
     assert.deepStrictEqual([...b.mlm_logits.dims], [...a.mlm_logits.dims]);
     assert.ok(maxAbsDiff(a.mlm_logits.data, b.mlm_logits.data) <= 1e-3);

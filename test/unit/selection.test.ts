@@ -3,7 +3,16 @@ import { scopeForCursor } from '../../src/shared/selectionScope';
 import { findSegmentBoundary } from '../../src/shared/sentencePair';
 
 suite('empty selection: the line or paragraph around the cursor', () => {
-  const lines = ['First paragraph, line one.', 'Line two.', '', 'Second paragraph alone.', '   ', 'Third, line one.', 'Third, line two.', 'Third, line three.'];
+  const lines = [
+    'First paragraph, line one.',
+    'Line two.',
+    '',
+    'Second paragraph alone.',
+    '   ',
+    'Third, line one.',
+    'Third, line two.',
+    'Third, line three.',
+  ];
 
   test('the paragraph, bounded by blank (or whitespace-only) lines', () => {
     assert.deepStrictEqual(scopeForCursor(lines, 1), { startLine: 0, endLine: 1, source: 'paragraph' });

@@ -19,7 +19,10 @@ suite('shape checks name the wrong dimension', () => {
   });
 
   test('wrong key count', () => {
-    throwsShape(() => checkDims('attn_2', [1, 4, 7, 6], [1, 4, 7, 7], 'attention'), /^attn_2 has 6 keys \(dimension 3\) but 7 were expected$/);
+    throwsShape(
+      () => checkDims('attn_2', [1, 4, 7, 6], [1, 4, 7, 7], 'attention'),
+      /^attn_2 has 6 keys \(dimension 3\) but 7 were expected$/,
+    );
   });
 
   test('wrong query count', () => {
@@ -40,7 +43,10 @@ suite('shape checks name the wrong dimension', () => {
   });
 
   test('the wrong number of dimensions lists the axes expected', () => {
-    throwsShape(() => checkDims('attn_0', [4, 7, 7], [1, 4, 7, 7], 'attention'), /attn_0 has 3 dimensions \[4, 7, 7\]; expected 4 \(batch, heads, queries, keys\)/);
+    throwsShape(
+      () => checkDims('attn_0', [4, 7, 7], [1, 4, 7, 7], 'attention'),
+      /attn_0 has 3 dimensions \[4, 7, 7\]; expected 4 \(batch, heads, queries, keys\)/,
+    );
   });
 
   suite('in EncoderCore, before anything is posted', () => {
@@ -55,13 +61,21 @@ suite('shape checks name the wrong dimension', () => {
     async function assembleWith(tamper: (out: Record<string, { data: Float32Array; dims: readonly number[] }>, t: number) => void) {
       const req = { text: 'The cat sat on the mat.' };
       const prepared = core.prepare(req);
-      const out = await core.run(core.feeds(prepared.ids, prepared.sequence.map((x) => x.segment)), core.encodeOutputs);
+      const out = await core.run(
+        core.feeds(
+          prepared.ids,
+          prepared.sequence.map((x) => x.segment),
+        ),
+        core.encodeOutputs,
+      );
       tamper(out, prepared.ids.length);
       return () => core.assemble(req, prepared, out);
     }
 
     test('an attention output one key short', async () => {
-      const assemble = await assembleWith((out, t) => (out.attn_2 = { data: out.attn_2.data.subarray(0, H() * t * (t - 1)), dims: [1, H(), t, t - 1] }));
+      const assemble = await assembleWith(
+        (out, t) => (out.attn_2 = { data: out.attn_2.data.subarray(0, H() * t * (t - 1)), dims: [1, H(), t, t - 1] }),
+      );
       throwsShape(assemble, /attn_2 has \d+ keys \(dimension 3\)/);
     });
 
@@ -71,7 +85,9 @@ suite('shape checks name the wrong dimension', () => {
     });
 
     test('q for the wrong number of tokens', async () => {
-      const assemble = await assembleWith((out, t) => (out.q_3 = { data: out.q_3.data, dims: [1, H(), t + 1, core.config.hidden_size / H()] }));
+      const assemble = await assembleWith(
+        (out, t) => (out.q_3 = { data: out.q_3.data, dims: [1, H(), t + 1, core.config.hidden_size / H()] }),
+      );
       throwsShape(assemble, /q_3 has \d+ tokens \(dimension 2\)/);
     });
   });

@@ -88,13 +88,22 @@ suite('term matching', () => {
 
   test('an everyday compound that contains a term hides it: a subnet mask is not an attention mask', () => {
     const m = new TermMatcher([{ term: '掩码', questionId: 'mask' }]);
-    assert.deepStrictEqual(m.findAll('子网掩码是 255.255.255.0，位掩码也一样').map((x) => x.questionId), []);
-    assert.deepStrictEqual(m.findAll('注意力的掩码').map((x) => x.questionId), ['mask']);
+    assert.deepStrictEqual(
+      m.findAll('子网掩码是 255.255.255.0，位掩码也一样').map((x) => x.questionId),
+      [],
+    );
+    assert.deepStrictEqual(
+      m.findAll('注意力的掩码').map((x) => x.questionId),
+      ['mask'],
+    );
     assert.strictEqual(m.size, 1, 'the ordinary phrases are not counted as terms');
   });
 
   test('terms with regex characters are literal', () => {
     const m = new TermMatcher([{ term: 'a.b*c', questionId: 'q' }]);
-    assert.deepStrictEqual(m.findAll('aXbbc a.b*c').map((x) => x.start), [6]);
+    assert.deepStrictEqual(
+      m.findAll('aXbbc a.b*c').map((x) => x.start),
+      [6],
+    );
   });
 });

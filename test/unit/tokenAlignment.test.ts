@@ -14,7 +14,12 @@ function check(text: string) {
   enc.tokens.forEach((tok, i) => {
     const piece = text.slice(spans[i].start, spans[i].end);
     if (tok === '[UNK]') assert.ok(piece.length > 0, 'UNK covers its word');
-    else assert.strictEqual([...piece].filter((c) => !/[\p{Cf}\p{Cc}]/u.test(c) || c === '\t').join(''), tok.replace(/^##/, ''), `token ${i} "${tok}"`);
+    else
+      assert.strictEqual(
+        [...piece].filter((c) => !/[\p{Cf}\p{Cc}]/u.test(c) || c === '\t').join(''),
+        tok.replace(/^##/, ''),
+        `token ${i} "${tok}"`,
+      );
     if (i > 0) assert.ok(spans[i].start >= spans[i - 1].end, 'spans are ordered and disjoint');
   });
   return { tokens: enc.tokens, spans };

@@ -26,13 +26,22 @@ suite('the view graph: the bundled model pruned to what the views draw', () => {
     const produced = new Set(after.node!.flatMap((n) => n.output ?? []));
     for (const gone of ['mlm_logits', 'nsp_logits', 'hidden_4']) assert.ok(!produced.has(gone), `${gone} is no longer computed`);
     const weights = new Set((after.initializer ?? []).map((t) => t.name));
-    assert.ok(![...weights].some((w) => /mlm|nsp|pool/.test(w ?? '')), `no head weights left: ${[...weights].filter((w) => /mlm|nsp|pool/.test(w ?? ''))}`);
+    assert.ok(
+      ![...weights].some((w) => /mlm|nsp|pool/.test(w ?? '')),
+      `no head weights left: ${[...weights].filter((w) => /mlm|nsp|pool/.test(w ?? ''))}`,
+    );
     // every declared input stays, so callers feed the same tensors to either graph
-    assert.deepStrictEqual(after.input!.map((i) => i.name), before.input!.map((i) => i.name));
+    assert.deepStrictEqual(
+      after.input!.map((i) => i.name),
+      before.input!.map((i) => i.name),
+    );
   });
 
   test('gives the same numbers as the whole graph', async () => {
-    const [a, b] = await Promise.all([ort.InferenceSession.create(full, SESSION_OPTIONS), ort.InferenceSession.create(pruned, SESSION_OPTIONS)]);
+    const [a, b] = await Promise.all([
+      ort.InferenceSession.create(full, SESSION_OPTIONS),
+      ort.InferenceSession.create(pruned, SESSION_OPTIONS),
+    ]);
     try {
       const T = 9;
       const ids = BigInt64Array.from([2, 120, 340, 560, 780, 900, 1100, 1300, 3].map(BigInt));
@@ -58,8 +67,14 @@ suite('the view graph: the bundled model pruned to what the views draw', () => {
   test('stacks: per-layer outputs joined along the first axis into one output, layer after layer', async () => {
     const attn = [0, 1, 2, 3].map((l) => `attn_${l}`);
     const stacked = await restrictOutputs(full, attn, [{ name: 'all_attn', parts: attn }]);
-    assert.deepStrictEqual(onnx.ModelProto.decode(stacked).graph!.output!.map((o) => o.name), ['all_attn']);
-    const [a, b] = [await ort.InferenceSession.create(pruned, SESSION_OPTIONS), await ort.InferenceSession.create(stacked, SESSION_OPTIONS)];
+    assert.deepStrictEqual(
+      onnx.ModelProto.decode(stacked).graph!.output!.map((o) => o.name),
+      ['all_attn'],
+    );
+    const [a, b] = [
+      await ort.InferenceSession.create(pruned, SESSION_OPTIONS),
+      await ort.InferenceSession.create(stacked, SESSION_OPTIONS),
+    ];
     try {
       const T = 5;
       const feeds = {
@@ -71,24 +86,35 @@ suite('the view graph: the bundled model pruned to what the views draw', () => {
       const [ra, rb] = [await a.run(feeds, attn), await b.run(feeds, ['all_attn'])];
       assert.deepStrictEqual(rb.all_attn.dims, [4, ra.attn_0.dims[1], T, T]);
       const size = ra.attn_0.data.length;
-      attn.forEach((name, l) => assert.deepStrictEqual((rb.all_attn.data as Float32Array).subarray(l * size, (l + 1) * size), ra[name].data, name));
+      attn.forEach((name, l) =>
+        assert.deepStrictEqual((rb.all_attn.data as Float32Array).subarray(l * size, (l + 1) * size), ra[name].data, name),
+      );
     } finally {
       await Promise.all([a.release(), b.release()]);
     }
     // a stack of an output that is not kept, or under a name the model already uses, is refused
     await assert.rejects(restrictOutputs(full, ['attn_0'], [{ name: 'x', parts: ['attn_0', 'attn_1'] }]), ModelFormatError);
-    await assert.rejects(restrictOutputs(full, attn, [{ name: 'q_0', parts: attn }]), (e: unknown) => e instanceof ModelFormatError && /q_0/.test(e.message));
+    await assert.rejects(
+      restrictOutputs(full, attn, [{ name: 'q_0', parts: attn }]),
+      (e: unknown) => e instanceof ModelFormatError && /q_0/.test(e.message),
+    );
   });
 
   test('an output the model does not have is a ModelFormatError naming it', async () => {
-    await assert.rejects(restrictOutputs(full, ['attn_0', 'attn_9']), (e: unknown) => e instanceof ModelFormatError && /attn_9/.test(e.message));
+    await assert.rejects(
+      restrictOutputs(full, ['attn_0', 'attn_9']),
+      (e: unknown) => e instanceof ModelFormatError && /attn_9/.test(e.message),
+    );
   });
 
   test('EncoderCore still answers for outputs outside the view graph (MLM, NSP, hidden states), alone or mixed with attention', async () => {
     const core = await EncoderCore.load(BUNDLED, await loadRuntime());
     try {
       const p = core.prepare({ text: 'The cat sat on the mat.' });
-      const feeds = core.feeds(p.ids, p.sequence.map((t) => t.segment));
+      const feeds = core.feeds(
+        p.ids,
+        p.sequence.map((t) => t.segment),
+      );
       const T = p.ids.length;
       const mixed = await core.run(feeds, ['attn_0', 'mlm_logits', 'nsp_logits', 'hidden_4']);
       assert.deepStrictEqual(mixed.mlm_logits.dims, [1, T, core.config.vocab_size]);

@@ -32,7 +32,10 @@ suite('windowStarts: where the windows of a long text begin', () => {
   });
 
   test('a window that would end inside a word ends before it, and the next starts with the word', () => {
-    assert.deepStrictEqual(windows('a b c d e f un|##do|##ne g h', 8), [['a', 'b', 'c', 'd', 'e', 'f'], ['un', '##do', '##ne', 'g', 'h']]);
+    assert.deepStrictEqual(windows('a b c d e f un|##do|##ne g h', 8), [
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+      ['un', '##do', '##ne', 'g', 'h'],
+    ]);
   });
 
   test('a full window that ends at a word is kept whole', () => {

@@ -121,7 +121,12 @@ export class AttentionController extends Disposable {
   onPanelRestored(saved: unknown): void {
     const s = typeof saved === 'object' && saved !== null ? (saved as Record<string, unknown>) : {};
     const text = parseSavedText(s.saved);
-    this.dispatch({ type: 'restored', view: parseViewKind(s.view) ?? 'head', pinned: s.pinned === true, ...(text ? { text: this.rebind(text) } : {}) });
+    this.dispatch({
+      type: 'restored',
+      view: parseViewKind(s.view) ?? 'head',
+      pinned: s.pinned === true,
+      ...(text ? { text: this.rebind(text) } : {}),
+    });
   }
 
   /** The saved text, tied to the open document it still matches (so the editor shading works), if any. */
@@ -213,7 +218,11 @@ export class AttentionController extends Disposable {
         break;
       }
       case 'showMessage':
-        this.panel.post({ type: 'status', state: effect.kind === 'error' ? 'error' : 'empty', message: this.messageText(effect.kind, effect.detail) });
+        this.panel.post({
+          type: 'status',
+          state: effect.kind === 'error' ? 'error' : 'empty',
+          message: this.messageText(effect.kind, effect.detail),
+        });
         break;
       case 'showView':
         this.panel.post({ type: 'showView', view: effect.view, ...(effect.lab ? { lab: effect.lab } : {}) });
@@ -228,7 +237,8 @@ export class AttentionController extends Disposable {
       case 'drawDecorations': {
         const shown = this.state.shown;
         const editor = shown && vscode.window.visibleTextEditors.find((ed) => ed.document.uri.toString() === shown.request.uri);
-        if (shown && editor && editor.document.version === shown.request.version) this.decorations.draw(editor, shown, effect.token.index, effect.token.layer, effect.token.heads);
+        if (shown && editor && editor.document.version === shown.request.version)
+          this.decorations.draw(editor, shown, effect.token.index, effect.token.layer, effect.token.heads);
         else this.decorations.clear();
         break;
       }

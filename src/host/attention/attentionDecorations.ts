@@ -36,14 +36,22 @@ export class AttentionDecorations implements vscode.Disposable {
     });
     const buckets: vscode.DecorationOptions[][] = this.levels.map(() => []);
     const q = payload.tokens[query];
-    const range = (start: number, end: number) => new vscode.Range(doc.positionAt(request.baseOffset + start), doc.positionAt(request.baseOffset + end));
+    const range = (start: number, end: number) =>
+      new vscode.Range(doc.positionAt(request.baseOffset + start), doc.positionAt(request.baseOffset + end));
     payload.tokens.forEach((t, i) => {
       if (t.special || i === query) return;
       const level = strengthLevel(row[i], max, LEVELS);
       if (!level) return;
       buckets[level - 1].push({
         range: range(t.start, t.end),
-        hoverMessage: vscode.l10n.t('Attention {0} from “{1}” to “{2}” (layer {3}, heads {4})', row[i].toFixed(3), q.text, t.text, layer + 1, heads.map((h) => h + 1).join(', ') || vscode.l10n.t('all')),
+        hoverMessage: vscode.l10n.t(
+          'Attention {0} from “{1}” to “{2}” (layer {3}, heads {4})',
+          row[i].toFixed(3),
+          q.text,
+          t.text,
+          layer + 1,
+          heads.map((h) => h + 1).join(', ') || vscode.l10n.t('all'),
+        ),
       });
     });
     this.levels.forEach((d, i) => editor.setDecorations(d, buckets[i]));

@@ -9,10 +9,7 @@ export async function saveExport(format: 'png' | 'svg' | 'json', data: string): 
     filters: { [format.toUpperCase()]: [format] },
   });
   if (!target) return undefined;
-  const bytes =
-    format === 'png'
-      ? Buffer.from(data.replace(/^data:image\/png;base64,/, ''), 'base64')
-      : Buffer.from(data, 'utf8');
+  const bytes = format === 'png' ? Buffer.from(data.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(data, 'utf8');
   await vscode.workspace.fs.writeFile(target, bytes);
   void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0}', vscode.workspace.asRelativePath(target)));
   return target;

@@ -64,8 +64,12 @@ export function webviewStrings(): Record<string, string> {
     'pattern.broad': t('broad'),
     'pattern.mixed': t('mixed'),
     stepFetching: t('Computing the queries, keys and values this view replays…'),
-    stepUnavailable: t('This model exposes only its attention weights; the step-by-step view needs its queries, keys and values (the bundled model has them).'),
-    stepIntro: t('Layer {0}, head {1}, query “{2}” (token {3}): the attention weights computed again from the model’s own q, k and v. Lock another token to follow it.'),
+    stepUnavailable: t(
+      'This model exposes only its attention weights; the step-by-step view needs its queries, keys and values (the bundled model has them).',
+    ),
+    stepIntro: t(
+      'Layer {0}, head {1}, query “{2}” (token {3}): the attention weights computed again from the model’s own q, k and v. Lock another token to follow it.',
+    ),
     stepQ: t('1. Queries and keys'),
     stepDot: t('2. Dot products'),
     stepScale: t('3. Divide by √d_k'),
@@ -79,16 +83,26 @@ export function webviewStrings(): Record<string, string> {
     stepCheck: t('Largest difference from the attention the model returned: {0}.'),
     labsIntro: t('Concept labs: each interview question demonstrated on this text.'),
     openQuestion: t('Open the interview question'),
-    'concept.multiHead': t('Multi-head attention: each head has its own W_Q, W_K, W_V and learns its own pattern; pick one head or several to compare.'),
+    'concept.multiHead': t(
+      'Multi-head attention: each head has its own W_Q, W_K, W_V and learns its own pattern; pick one head or several to compare.',
+    ),
     'concept.layer': t('Each encoder layer is self-attention then a feed-forward network, each with a residual connection and LayerNorm.'),
-    'concept.sqrtDk': t('Dividing by √d_k keeps the variance of q·k near 1, so the softmax does not saturate and its gradients do not vanish.'),
+    'concept.sqrtDk': t(
+      'Dividing by √d_k keeps the variance of q·k near 1, so the softmax does not saturate and its gradients do not vanish.',
+    ),
     'concept.mask': t('The padding mask adds −∞ to the scores of padding keys, so after the softmax they get exactly zero weight.'),
     'concept.cls': t('[CLS] starts every input; BERT’s next-sentence head reads its final vector.'),
     'concept.sep': t('[SEP] ends each sentence; many heads park attention on it when they have nothing better to do.'),
-    'concept.segment': t('Segment embeddings tell sentence A (blue) from sentence B (orange): a blank line or [SEP] in your text starts B.'),
-    'concept.position': t('Self-attention ignores order; the positional encoding added to the embeddings tells the model where each token is.'),
+    'concept.segment': t(
+      'Segment embeddings tell sentence A (blue) from sentence B (orange): a blank line or [SEP] in your text starts B.',
+    ),
+    'concept.position': t(
+      'Self-attention ignores order; the positional encoding added to the embeddings tells the model where each token is.',
+    ),
     'concept.softmax': t('Softmax turns each row of scores into weights that are positive and sum to 1.'),
-    'concept.qk': t('Queries and keys come from different projections (W_Q ≠ W_K), so attention need not be symmetric and a token need not attend to itself.'),
+    'concept.qk': t(
+      'Queries and keys come from different projections (W_Q ≠ W_K), so attention need not be symmetric and a token need not attend to itself.',
+    ),
     'concept.weightedSum': t('The head’s output for the query is the attention-weighted average of the value vectors.'),
     'concept.wordpiece': t('WordPiece splits rare words into pieces; a piece that continues a word starts with ##.'),
   };

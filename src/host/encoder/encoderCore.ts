@@ -36,7 +36,9 @@ export class EncoderCore {
     const m = await loadModel(files, runtime);
     const maxTokens = Math.min(512, m.config.max_position_embeddings, m.inputs.fixedLength ?? Infinity);
     const windows = new TextWindows(m.tokenizer, m.alignment, m.config.special_tokens, maxTokens);
-    return new EncoderCore(files, windows, m.graph, m.config, m.attentionOutputs, m.capabilities, m.loadMillis, (id) => m.tokenizer.id_to_token(id));
+    return new EncoderCore(files, windows, m.graph, m.config, m.attentionOutputs, m.capabilities, m.loadMillis, (id) =>
+      m.tokenizer.id_to_token(id),
+    );
   }
 
   get runtime(): LoadedRuntime {
@@ -70,7 +72,10 @@ export class EncoderCore {
   /** The encoder's view of one text: tokens with ranges, attention, and q/k/v where the model has them and they are asked for. */
   async encode(req: EncodeRequest): Promise<EncodingPayload> {
     const prepared = this.prepare(req);
-    const feeds = this.feeds(prepared.ids, prepared.sequence.map((x) => x.segment));
+    const feeds = this.feeds(
+      prepared.ids,
+      prepared.sequence.map((x) => x.segment),
+    );
     const out = await this.run(feeds, req.qkv === false ? this.attentionOutputs : this.encodeOutputs);
     return this.assemble(req, prepared, out);
   }

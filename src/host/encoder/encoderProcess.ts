@@ -3,7 +3,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { type EncodeFailureKind, type EncodeInput, type FromEncoder, type ModelChoice, parseFromEncoder, type ToEncoder } from '../../shared/encoderProtocol';
+import {
+  type EncodeFailureKind,
+  type EncodeInput,
+  type FromEncoder,
+  type ModelChoice,
+  parseFromEncoder,
+  type ToEncoder,
+} from '../../shared/encoderProtocol';
 import type { EncodingPayload } from '../../shared/encoding';
 import type { ModelProblem } from '../../shared/modelProblem';
 
@@ -217,7 +224,14 @@ export class EncoderProcess {
         this.settle(m.id, (p) => p.reject(new EncodeFailure(m.kind, m.message, m.problem)));
         break;
       case 'loaded':
-        this.options.onNotice?.({ kind: 'loaded', model: m.model, provider: m.provider, loadMillis: m.loadMillis, runtimeFallback: m.runtimeFallback, customRefused: m.customRefused });
+        this.options.onNotice?.({
+          kind: 'loaded',
+          model: m.model,
+          provider: m.provider,
+          loadMillis: m.loadMillis,
+          runtimeFallback: m.runtimeFallback,
+          customRefused: m.customRefused,
+        });
         break;
     }
   }
@@ -239,7 +253,9 @@ export class EncoderProcess {
       if (this.child !== child) return;
       const p = this.pending.get(id);
       this.pending.delete(id);
-      p?.reject(new EncodeFailure('hung', `the encoder took more than ${Math.round(this.runLimitMs / 1000)} s on this text and was stopped`));
+      p?.reject(
+        new EncodeFailure('hung', `the encoder took more than ${Math.round(this.runLimitMs / 1000)} s on this text and was stopped`),
+      );
       this.options.onNotice?.({ kind: 'hung', limitMs: this.runLimitMs });
       void this.stop('kill').then(() => this.resendPending());
     }, this.runLimitMs);
@@ -351,7 +367,7 @@ async function readPayloadFile(m: Extract<FromEncoder, { type: 'encodedInFile' }
     for (const a of m.arrays) {
       const array = new Float32Array(a.length);
       const bytes = new Uint8Array(array.buffer);
-      for (let done = 0; done < bytes.length; ) {
+      for (let done = 0; done < bytes.length;) {
         const { bytesRead } = await fh.read(bytes, done, bytes.length - done, a.offset + done);
         if (!bytesRead) throw new Error(`${a.name} ends after ${done} of ${bytes.length} bytes`);
         done += bytesRead;

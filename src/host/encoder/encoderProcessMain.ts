@@ -5,7 +5,15 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { type EncodeFailureKind, type FileArray, type FromEncoder, type ModelChoice, PAYLOAD_ARRAYS, type PayloadArray, type ToEncoder } from '../../shared/encoderProtocol';
+import {
+  type EncodeFailureKind,
+  type FileArray,
+  type FromEncoder,
+  type ModelChoice,
+  PAYLOAD_ARRAYS,
+  type PayloadArray,
+  type ToEncoder,
+} from '../../shared/encoderProtocol';
 import type { EncodingPayload } from '../../shared/encoding';
 import { ModelFormatError } from './attentionTap';
 import { EncoderCore, InputError } from './encoderCore';
@@ -45,7 +53,14 @@ function coreFor(model: ModelChoice): Promise<EncoderCore> {
       }
     }
     core ??= await EncoderCore.load(model.bundled, runtime);
-    send({ type: 'loaded', model: core.files.name, provider: runtime.provider, loadMillis: core.loadMillis, runtimeFallback: runtime.fallbackReason, customRefused });
+    send({
+      type: 'loaded',
+      model: core.files.name,
+      provider: runtime.provider,
+      loadMillis: core.loadMillis,
+      runtimeFallback: runtime.fallbackReason,
+      customRefused,
+    });
     return core;
   })();
   loaded = { key, core };

@@ -49,7 +49,12 @@ export class EncoderService implements vscode.Disposable {
 
   get bundledFiles(): ModelFiles {
     const dir = vscode.Uri.joinPath(this.extensionUri, 'models', 'tiny-bert').fsPath;
-    return { name: 'tiny-bert (bundled)', modelPath: `${dir}/model.onnx`, tokenizerPath: `${dir}/tokenizer.json`, configPath: `${dir}/config.json` };
+    return {
+      name: 'tiny-bert (bundled)',
+      modelPath: `${dir}/model.onnx`,
+      tokenizerPath: `${dir}/tokenizer.json`,
+      configPath: `${dir}/config.json`,
+    };
   }
 
   /** The loaded encoder, loading it (once) if needed. */
@@ -75,14 +80,23 @@ export class EncoderService implements vscode.Disposable {
       this.processModel = JSON.stringify(model);
       return payload;
     } catch (err) {
-      throw err instanceof EncodeFailure && err.kind === 'input' ? new InputError(err.problem ?? modelProblem('textRefused', err.message)) : err;
+      throw err instanceof EncodeFailure && err.kind === 'input'
+        ? new InputError(err.problem ?? modelProblem('textRefused', err.message))
+        : err;
     }
   }
 
   /** What the settings ask for: the user's model (when both paths are set), else the bundled one. */
   private modelChoice(): ModelChoice {
     const cfg = readConfig();
-    const custom = cfg.customModelPath && cfg.customTokenizerPath ? { name: cfg.customModelPath.split(/[\\/]/).pop() ?? 'custom', modelPath: cfg.customModelPath, tokenizerPath: cfg.customTokenizerPath } : undefined;
+    const custom =
+      cfg.customModelPath && cfg.customTokenizerPath
+        ? {
+            name: cfg.customModelPath.split(/[\\/]/).pop() ?? 'custom',
+            modelPath: cfg.customModelPath,
+            tokenizerPath: cfg.customTokenizerPath,
+          }
+        : undefined;
     if (cfg.customModelPath && !cfg.customTokenizerPath) this.showRefusal(cfg.customModelPath, modelProblem('tokenizerPathMissing'));
     return { bundled: this.bundledFiles, custom, wasm: cfg.runtimeBackend === 'wasm' };
   }
@@ -111,13 +125,23 @@ export class EncoderService implements vscode.Disposable {
         break;
       case 'crashed':
         this.log.warn(`The encoder process stopped (${n.detail}); a new one runs the ${n.resent} text(s) that were waiting`);
-        void vscode.window.showWarningMessage(vscode.l10n.t('The Transformer Tutor encoder stopped unexpectedly ({0}) and was started again; the text it was working on runs again.', n.detail));
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'The Transformer Tutor encoder stopped unexpectedly ({0}) and was started again; the text it was working on runs again.',
+            n.detail,
+          ),
+        );
         break;
       case 'hung':
         // a shortened limit (testEncoderHang) is for that one run
         if (this.process) this.process.runLimitMs = RUN_LIMIT_MS;
         this.log.warn(`The encoder process ran one text for more than ${n.limitMs} ms and was stopped`);
-        void vscode.window.showWarningMessage(vscode.l10n.t('The Transformer Tutor encoder took more than {0} seconds on one text and was started again.', Math.round(n.limitMs / 1000)));
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'The Transformer Tutor encoder took more than {0} seconds on one text and was started again.',
+            Math.round(n.limitMs / 1000),
+          ),
+        );
         break;
       default: {
         const never: never = n;
@@ -133,7 +157,10 @@ export class EncoderService implements vscode.Disposable {
     this.refusalsShown.add(key);
     this.log.error(`Could not load the model ${modelPath}`, new Error(modelProblemEnglish(reason)));
     void vscode.window.showErrorMessage(
-      vscode.l10n.t('Transformer Tutor could not use your model: {0}. Expected a BERT-family ONNX export with an input_ids input and attention Softmax nodes (or attn_N outputs), and its tokenizer.json. Using the bundled model instead.', modelProblemText(reason)),
+      vscode.l10n.t(
+        'Transformer Tutor could not use your model: {0}. Expected a BERT-family ONNX export with an input_ids input and attention Softmax nodes (or attn_N outputs), and its tokenizer.json. Using the bundled model instead.',
+        modelProblemText(reason),
+      ),
     );
   }
 
@@ -163,16 +190,24 @@ export class EncoderService implements vscode.Disposable {
         const runtime = await this.runtime;
         if (runtime.fallbackReason) this.noticeFallback(runtime);
         if (cfg.customModelPath) {
-          const files: ModelFiles = { name: cfg.customModelPath.split(/[\\/]/).pop() ?? 'custom', modelPath: cfg.customModelPath, tokenizerPath: cfg.customTokenizerPath };
+          const files: ModelFiles = {
+            name: cfg.customModelPath.split(/[\\/]/).pop() ?? 'custom',
+            modelPath: cfg.customModelPath,
+            tokenizerPath: cfg.customTokenizerPath,
+          };
           try {
-            if (!cfg.customTokenizerPath) throw new Error(vscode.l10n.t('set transformerTutor.model.tokenizerPath to the model’s tokenizer.json as well'));
+            if (!cfg.customTokenizerPath)
+              throw new Error(vscode.l10n.t('set transformerTutor.model.tokenizerPath to the model’s tokenizer.json as well'));
             const core = await EncoderCore.load(files, runtime);
             this.logLoaded(core);
             return core;
           } catch (err) {
             this.log.error(`Could not load the model ${cfg.customModelPath}`, err);
             void vscode.window.showErrorMessage(
-              vscode.l10n.t('Transformer Tutor could not use your model: {0}. Expected a BERT-family ONNX export with an input_ids input and attention Softmax nodes (or attn_N outputs), and its tokenizer.json. Using the bundled model instead.', errorText(err)),
+              vscode.l10n.t(
+                'Transformer Tutor could not use your model: {0}. Expected a BERT-family ONNX export with an input_ids input and attention Softmax nodes (or attn_N outputs), and its tokenizer.json. Using the bundled model instead.',
+                errorText(err),
+              ),
             );
           }
         }
@@ -196,7 +231,9 @@ export class EncoderService implements vscode.Disposable {
     if (this.fallbackNoticeShown) return;
     this.fallbackNoticeShown = true;
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Transformer Tutor is running the encoder with WebAssembly because the native ONNX Runtime could not load here. It works the same, a little slower.'),
+      vscode.l10n.t(
+        'Transformer Tutor is running the encoder with WebAssembly because the native ONNX Runtime could not load here. It works the same, a little slower.',
+      ),
     );
   }
 

@@ -53,7 +53,12 @@ function embeddingRows(graph: OnnxNs.IGraphProto, idsInput: string): number | un
     const inputs = n.input ?? [];
     if (ID_PASSTHROUGH.has(n.opType ?? '') && ids.has(inputs[0])) for (const o of n.output ?? []) ids.add(o);
     // Gather(table, ids); ONNX Runtime's EmbedLayerNormalization(ids, segments, word table, …)
-    const table = n.opType === 'Gather' && ids.has(inputs[1]) ? inputs[0] : n.opType === 'EmbedLayerNormalization' && ids.has(inputs[0]) ? inputs[2] : undefined;
+    const table =
+      n.opType === 'Gather' && ids.has(inputs[1])
+        ? inputs[0]
+        : n.opType === 'EmbedLayerNormalization' && ids.has(inputs[0])
+          ? inputs[2]
+          : undefined;
     const dims = table ? tables.get(table) : undefined;
     if (dims) return toNumber(dims[0]);
   }

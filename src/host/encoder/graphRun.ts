@@ -52,7 +52,8 @@ export class GraphRun {
     const t = ids.length / batch;
     const width = inputs.fixedLength ?? t;
     if (width < t) throw new ModelFormatError(modelProblem('fixedLengthExceeded', t, width));
-    if (inputs.fixedBatch !== undefined && inputs.fixedBatch !== batch) throw new ModelFormatError(modelProblem('fixedBatch', inputs.fixedBatch, batch));
+    if (inputs.fixedBatch !== undefined && inputs.fixedBatch !== batch)
+      throw new ModelFormatError(modelProblem('fixedBatch', inputs.fixedBatch, batch));
     const pad = (values: readonly number[], fill: number) => {
       if (width === t) return values;
       const out = new Array<number>(width * batch).fill(fill);
@@ -62,11 +63,19 @@ export class GraphRun {
     const tensor = (name: string, values: readonly number[]) =>
       inputs.intTypes[name] === 'int32'
         ? new Tensor('int32', Int32Array.from(values), [batch, width])
-        : new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [batch, width]);
+        : new Tensor(
+            'int64',
+            BigInt64Array.from(values, (v) => BigInt(v)),
+            [batch, width],
+          );
     const feeds: Feeds = { [inputs.ids]: tensor(inputs.ids, pad(ids, this.padId)) };
     if (inputs.mask) feeds[inputs.mask] = tensor(inputs.mask, pad(mask ?? ids.map(() => 1), 0));
     if (inputs.segments) feeds[inputs.segments] = tensor(inputs.segments, pad(segments, 0));
-    if (inputs.positions) feeds[inputs.positions] = tensor(inputs.positions, Array.from({ length: width * batch }, (_, i) => i % width));
+    if (inputs.positions)
+      feeds[inputs.positions] = tensor(
+        inputs.positions,
+        Array.from({ length: width * batch }, (_, i) => i % width),
+      );
     if (inputs.posScale) feeds[inputs.posScale] = new Tensor('float32', Float32Array.of(posScale ?? 1), [1]);
     if (width !== t) this.tokensIn.set(feeds, t);
     return feeds;
@@ -155,6 +164,7 @@ export function attentionAs4d(o: RunOutputs[string], batch: number, width: numbe
   if (t === width) return { data: o.data, dims };
   const rows = dims[0] * dims[1];
   const data = new Float32Array(rows * t * t);
-  for (let r = 0; r < rows; r++) for (let q = 0; q < t; q++) data.set(o.data.subarray((r * width + q) * width, (r * width + q) * width + t), (r * t + q) * t);
+  for (let r = 0; r < rows; r++)
+    for (let q = 0; q < t; q++) data.set(o.data.subarray((r * width + q) * width, (r * width + q) * width + t), (r * t + q) * t);
   return { data, dims: [dims[0], dims[1], t, t] };
 }

@@ -44,7 +44,9 @@ interface TokenizerJson {
   normalizer?: unknown;
 }
 
-async function readTokenizer(files: ModelFiles): Promise<{ json: TokenizerJson & { model: { vocab: Record<string, number> } }; tokenizer: Tokenizer }> {
+async function readTokenizer(
+  files: ModelFiles,
+): Promise<{ json: TokenizerJson & { model: { vocab: Record<string, number> } }; tokenizer: Tokenizer }> {
   const text = await readFile(files.tokenizerPath, 'utf8').catch((e) => {
     throw new ModelFormatError(modelProblem('tokenizerUnreadable', files.tokenizerPath, e.message));
   });
@@ -143,7 +145,13 @@ export async function loadModel(files: ModelFiles, runtime: LoadedRuntime): Prom
     await session?.release().catch(() => undefined); // a rejected model leaves no native session behind
     throw e;
   }
-  const special = { pad: vocab['[PAD]'] ?? 0, unk: vocab['[UNK]'] ?? 100, cls: vocab['[CLS]'] ?? 101, sep: vocab['[SEP]'] ?? 102, mask: vocab['[MASK]'] ?? 103 };
+  const special = {
+    pad: vocab['[PAD]'] ?? 0,
+    unk: vocab['[UNK]'] ?? 100,
+    cls: vocab['[CLS]'] ?? 101,
+    sep: vocab['[SEP]'] ?? 102,
+    mask: vocab['[MASK]'] ?? 103,
+  };
   const outs = new Set(session.outputNames);
   const capabilities: Capabilities = {
     qkv: outs.has('q_0') && outs.has('k_0') && outs.has('v_0'),
@@ -152,7 +160,11 @@ export async function loadModel(files: ModelFiles, runtime: LoadedRuntime): Prom
     hidden: outs.has('hidden_0'),
     positionSwitch: inputs.posScale !== undefined,
   };
-  const alignment: TokenAlignment = { unkToken: tok.json.model.unk_token ?? '[UNK]', prefix: tok.json.model.continuing_subword_prefix ?? '##', normalize: charNormalizer(tok.json.normalizer) };
+  const alignment: TokenAlignment = {
+    unkToken: tok.json.model.unk_token ?? '[UNK]',
+    prefix: tok.json.model.continuing_subword_prefix ?? '##',
+    normalize: charNormalizer(tok.json.normalizer),
+  };
   const cuts = viewCuts(attentionOutputs, capabilities);
   let views: ViewSessions | undefined;
   let graph: GraphRun | undefined;
@@ -160,7 +172,9 @@ export async function loadModel(files: ModelFiles, runtime: LoadedRuntime): Prom
     views = await ViewSessions.create(runtime, tappedBytes ?? modelBytes, cuts);
     // the largest cut holds every stack; a smaller cut's stacks are some of them, under the same names
     const stacks = views ? cuts[cuts.length - 1].stacks : [];
-    const stacked = new Map(stacks.flatMap(({ name, parts }) => parts.map((part, layer) => [part, { stack: name, layer, layers: parts.length }] as const)));
+    const stacked = new Map(
+      stacks.flatMap(({ name, parts }) => parts.map((part, layer) => [part, { stack: name, layer, layers: parts.length }] as const)),
+    );
     const padId = fileConfig?.special_tokens.pad ?? special.pad;
     graph = new GraphRun(runtime, session, views, stacked, inputs, padId, new Set(attentionOutputs));
     const heads = await probeRun(graph, attentionOutputs, fileConfig?.special_tokens ?? special);
@@ -174,7 +188,16 @@ export async function loadModel(files: ModelFiles, runtime: LoadedRuntime): Prom
         vocab_size: rows ?? vocabSize,
         special_tokens: special,
       });
-    return { graph, tokenizer: tok.tokenizer, alignment, config, attentionOutputs, capabilities, inputs, loadMillis: performance.now() - t0 };
+    return {
+      graph,
+      tokenizer: tok.tokenizer,
+      alignment,
+      config,
+      attentionOutputs,
+      capabilities,
+      inputs,
+      loadMillis: performance.now() - t0,
+    };
   } catch (e) {
     if (graph) await graph.release().catch(() => undefined);
     else {

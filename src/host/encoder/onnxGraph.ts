@@ -34,7 +34,11 @@ export function decodeModel(onnx: Onnx, bytes: Uint8Array): OnnxNs.ModelProto & 
  * asked for). Pruning here means the attention view never pays for the MLM head. `stacks` then join
  * kept outputs into one each (see OutputStack).
  */
-export async function restrictOutputs(bytes: Uint8Array, keep: readonly string[], stacks: readonly OutputStack[] = []): Promise<Uint8Array> {
+export async function restrictOutputs(
+  bytes: Uint8Array,
+  keep: readonly string[],
+  stacks: readonly OutputStack[] = [],
+): Promise<Uint8Array> {
   const onnx = await loadOnnxProto();
   const model = decodeModel(onnx, bytes);
   const graph = model.graph;
@@ -63,18 +67,23 @@ export async function restrictOutputs(bytes: Uint8Array, keep: readonly string[]
   for (const { name, parts } of stacks) {
     const first = graph.output.find((o) => o.name === parts[0]);
     if (!first || parts.some((p) => !wanted.has(p))) throw new ModelFormatError(modelProblem('cannotStack', name, parts.join(', ')));
-    if ((graph.node ?? []).some((n) => n.output?.includes(name)) || present.has(name)) throw new ModelFormatError(modelProblem('stackNameTaken', name));
-    graph.node.push(onnx.NodeProto.create({
-      name: `${name}/Concat`,
-      opType: 'Concat',
-      input: [...parts],
-      output: [name],
-      attribute: [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 })],
-    }));
+    if ((graph.node ?? []).some((n) => n.output?.includes(name)) || present.has(name))
+      throw new ModelFormatError(modelProblem('stackNameTaken', name));
+    graph.node.push(
+      onnx.NodeProto.create({
+        name: `${name}/Concat`,
+        opType: 'Concat',
+        input: [...parts],
+        output: [name],
+        attribute: [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 })],
+      }),
+    );
     // element type only: the stacked first axis is parts × batch, which the parts' shapes do not say
     const elemType = first.type?.tensorType?.elemType ?? onnx.TensorProto.DataType.FLOAT;
     graph.output = graph.output.filter((o) => !parts.includes(o.name ?? ''));
-    graph.output.push(onnx.ValueInfoProto.create({ name, type: onnx.TypeProto.create({ tensorType: onnx.TypeProto.Tensor.create({ elemType }) }) }));
+    graph.output.push(
+      onnx.ValueInfoProto.create({ name, type: onnx.TypeProto.create({ tensorType: onnx.TypeProto.Tensor.create({ elemType }) }) }),
+    );
   }
   return onnx.ModelProto.encode(model).finish();
 }

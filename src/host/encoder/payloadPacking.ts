@@ -69,7 +69,10 @@ export function concatLayers(parts: Float32Array[]): Float32Array {
   const size = parts[0]?.length ?? 0;
   const first = parts[0];
   // only when the layers fill their buffer exactly: the payload is posted whole, buffer and all
-  const inPlace = first !== undefined && first.byteOffset === 0 && first.buffer.byteLength === size * parts.length * 4 &&
+  const inPlace =
+    first !== undefined &&
+    first.byteOffset === 0 &&
+    first.buffer.byteLength === size * parts.length * 4 &&
     parts.every((p, l) => p.buffer === first.buffer && p.length === size && p.byteOffset === l * size * 4);
   if (inPlace) return new Float32Array(first.buffer, 0, size * parts.length);
   const all = new Float32Array(size * parts.length);

@@ -86,7 +86,12 @@ export class TextWindows {
       const enc = this.tokenizer.encode(slice, { add_special_tokens: false });
       const spans = alignTokens(slice, enc.tokens, this.alignment);
       enc.ids.forEach((id, i) => {
-        tokens.push({ id, text: enc.tokens[i], span: { start: spans[i].start + part.from, end: spans[i].end + part.from }, segment: part.segment });
+        tokens.push({
+          id,
+          text: enc.tokens[i],
+          span: { start: spans[i].start + part.from, end: spans[i].end + part.from },
+          segment: part.segment,
+        });
       });
     }
     return { tokens, charsUsed, pair: boundary !== null && tokens.some((t) => t.segment === 1) };
@@ -99,11 +104,19 @@ export class TextWindows {
     const seq: (TokenInfo & { id: number })[] = [{ id: s.cls, text: '[CLS]', start: first, end: first, segment: 0, special: true }];
     content.forEach((t, i) => {
       const prev = content[i - 1];
-      if (prev && prev.segment !== t.segment) seq.push({ id: s.sep, text: '[SEP]', start: prev.span.end, end: prev.span.end, segment: prev.segment, special: true });
+      if (prev && prev.segment !== t.segment)
+        seq.push({ id: s.sep, text: '[SEP]', start: prev.span.end, end: prev.span.end, segment: prev.segment, special: true });
       seq.push({ id: t.id, text: t.text, start: t.span.start, end: t.span.end, segment: t.segment, special: false });
     });
     const last = content[content.length - 1];
-    seq.push({ id: s.sep, text: '[SEP]', start: last?.span.end ?? 0, end: last?.span.end ?? 0, segment: last?.segment ?? 0, special: true });
+    seq.push({
+      id: s.sep,
+      text: '[SEP]',
+      start: last?.span.end ?? 0,
+      end: last?.span.end ?? 0,
+      segment: last?.segment ?? 0,
+      special: true,
+    });
     return seq;
   }
 

@@ -93,7 +93,8 @@ export function viewOutputs(attentionOutputs: readonly string[], capabilities: C
  */
 export function viewStacks(attentionOutputs: readonly string[], capabilities: Capabilities): OutputStack[] {
   const stacks: OutputStack[] = [{ name: 'tutor_view_attn', parts: attentionOutputs }];
-  if (capabilities.qkv) for (const p of ['q', 'k', 'v']) stacks.push({ name: `tutor_view_${p}`, parts: attentionOutputs.map((_, l) => `${p}_${l}`) });
+  if (capabilities.qkv)
+    for (const p of ['q', 'k', 'v']) stacks.push({ name: `tutor_view_${p}`, parts: attentionOutputs.map((_, l) => `${p}_${l}`) });
   return stacks;
 }
 

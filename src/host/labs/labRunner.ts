@@ -48,14 +48,32 @@ function lackedInWords(): Record<keyof EncoderCore['capabilities'], string> {
  * Runs one lab on the user's text (or the built-in sample when there is none), from the encoder's
  * real outputs, and says plainly when the loaded model cannot support it.
  */
-export async function runLab(core: EncoderCore, lab: LabId, params: LabParams, text: string | undefined, piecesPath: string): Promise<LabResult> {
+export async function runLab(
+  core: EncoderCore,
+  lab: LabId,
+  params: LabParams,
+  text: string | undefined,
+  piecesPath: string,
+): Promise<LabResult> {
   const sample = !text?.trim();
   const source = sample ? (vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT) : (text as string);
   const base: Omit<LabResult, 'blocks'> = { lab, questionId: LAB_QUESTION[lab], title: labTitle(lab) };
   const missing = NEEDS[lab].filter((c) => !core.capabilities[c]);
   if (missing.length) {
     const lacks = missing.map((c) => lackedInWords()[c]).join(t('; '));
-    return { ...base, blocks: [{ kind: 'claim', text: t('This lab is unavailable for the model “{0}”, which lacks {1}. The bundled model has what it needs.', core.files.name, lacks) }] };
+    return {
+      ...base,
+      blocks: [
+        {
+          kind: 'claim',
+          text: t(
+            'This lab is unavailable for the model “{0}”, which lacks {1}. The bundled model has what it needs.',
+            core.files.name,
+            lacks,
+          ),
+        },
+      ],
+    };
   }
   const input = labInput(core, source, sample);
   const layer = Math.min(params.layer ?? 0, core.attentionOutputs.length - 1);
@@ -76,7 +94,12 @@ export async function runLab(core: EncoderCore, lab: LabId, params: LabParams, t
   };
   const blocks = await builders[lab]();
   const notes: LabBlock[] = [];
-  if (sample) notes.push({ kind: 'note', text: t('No text was selected, so the lab uses a built-in sample sentence. Select text and open the lab again to use yours.') });
-  if (input.truncated) notes.push({ kind: 'note', text: t('Labs use the first {0} tokens of the text so every number stays readable.', LAB_MAX_TOKENS) });
+  if (sample)
+    notes.push({
+      kind: 'note',
+      text: t('No text was selected, so the lab uses a built-in sample sentence. Select text and open the lab again to use yours.'),
+    });
+  if (input.truncated)
+    notes.push({ kind: 'note', text: t('Labs use the first {0} tokens of the text so every number stays readable.', LAB_MAX_TOKENS) });
   return { ...base, blocks: [...blocks, ...notes] };
 }

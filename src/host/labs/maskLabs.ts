@@ -10,7 +10,9 @@ const PADS = 8;
 
 /** Mass on padded keys, averaged over real query rows of one [H, T, T] attention output. */
 function padLeak(a: ArrayLike<number>, heads: number, T: number, real: number): { mean: number; max: number } {
-  let sum = 0, max = 0, n = 0;
+  let sum = 0,
+    max = 0,
+    n = 0;
   for (let h = 0; h < heads; h++)
     for (let i = 0; i < real; i++) {
       let m = 0;
@@ -34,9 +36,15 @@ export async function paddingLab(input: LabInput, layer: number): Promise<LabBlo
   const unmasked = await input.run([`attn_${layer}`], { ids, segments: segs, mask: ids.map(() => 1) });
   const [, H, T, dk] = masked[`q_${layer}`].dims;
   const rows: string[][] = [];
-  const variants: [string, number | null][] = [[t('−∞ (what the model uses)'), -Infinity], ['−1e4', -1e4], ['−10', -10], ['0', 0]];
+  const variants: [string, number | null][] = [
+    [t('−∞ (what the model uses)'), -Infinity],
+    ['−1e4', -1e4],
+    ['−10', -10],
+    ['0', 0],
+  ];
   for (const [label, value] of variants) {
-    let sum = 0, max = 0;
+    let sum = 0,
+      max = 0;
     for (let h = 0; h < H; h++) {
       const s = scoreMatrix(headSlice(masked[`q_${layer}`], h), 0, headSlice(masked[`k_${layer}`], h), 0, T, dk, Math.sqrt(dk));
       const keyMask = mask.map((m) => (m ? 0 : (value as number)));
@@ -52,15 +60,41 @@ export async function paddingLab(input: LabInput, layer: number): Promise<LabBlo
   rows.push([t('no mask (the whole model run with attention_mask = 1 everywhere)'), fmtNum(none.mean, 6), fmtNum(none.max, 6)]);
   const labels = [...input.labels, ...Array(PADS).fill('[PAD]')];
   return [
-    { kind: 'claim', text: t('Adding −∞ to the scores of padding keys gives them exactly zero weight after the softmax; a mask of 0 is no mask, and padding then soaks up attention.') },
-    { kind: 'text', text: t('Your text plus {0} [PAD] tokens, as in a batch where it is the shorter sequence. Layer {1}; all {2} heads.', PADS, layer + 1, H) },
+    {
+      kind: 'claim',
+      text: t(
+        'Adding −∞ to the scores of padding keys gives them exactly zero weight after the softmax; a mask of 0 is no mask, and padding then soaks up attention.',
+      ),
+    },
+    {
+      kind: 'text',
+      text: t(
+        'Your text plus {0} [PAD] tokens, as in a batch where it is the shorter sequence. Layer {1}; all {2} heads.',
+        PADS,
+        layer + 1,
+        H,
+      ),
+    },
     { kind: 'table', head: [t('mask value added to [PAD] keys'), t('mean attention on [PAD] per query'), t('largest')], rows },
-    { kind: 'metrics', items: [{ label: t('Attention on [PAD] returned by the model itself (mask −∞)'), value: fmtNum(inModel.max, 6), good: inModel.max === 0 }] },
-    { kind: 'heatmaps', items: [
-      tokenMap(t('With the padding mask'), masked[`attn_${layer}`].data.subarray(0, T * T), labels),
-      tokenMap(t('Without a mask'), unmasked[`attn_${layer}`].data.subarray(0, T * T), labels),
-    ] },
-    { kind: 'note', text: t('−1e4 also rounds to exactly 0 in float32 here; in float16 (largest magnitude 65504) such constants must be chosen with care, and a row whose keys are all −∞ gives NaN.') },
+    {
+      kind: 'metrics',
+      items: [
+        { label: t('Attention on [PAD] returned by the model itself (mask −∞)'), value: fmtNum(inModel.max, 6), good: inModel.max === 0 },
+      ],
+    },
+    {
+      kind: 'heatmaps',
+      items: [
+        tokenMap(t('With the padding mask'), masked[`attn_${layer}`].data.subarray(0, T * T), labels),
+        tokenMap(t('Without a mask'), unmasked[`attn_${layer}`].data.subarray(0, T * T), labels),
+      ],
+    },
+    {
+      kind: 'note',
+      text: t(
+        '−1e4 also rounds to exactly 0 in float32 here; in float16 (largest magnitude 65504) such constants must be chosen with care, and a row whose keys are all −∞ gives NaN.',
+      ),
+    },
   ];
 }
 
@@ -77,15 +111,26 @@ export async function mlmLab(input: LabInput, token: number | undefined, seed: n
   const out = (await input.run(['mlm_logits'], { ids }))['mlm_logits'];
   const V = out.dims[2];
   const probs = softmax(out.data.subarray(pick * V, (pick + 1) * V));
-  const order = Array.from({ length: V }, (_, i) => i).sort((a, b) => probs[b] - probs[a]).slice(0, 10);
+  const order = Array.from({ length: V }, (_, i) => i)
+    .sort((a, b) => probs[b] - probs[a])
+    .slice(0, 10);
   const tokenText = (id: number) => input.core.idToToken(id) ?? `#${id}`;
   const loss = -Math.log(Math.max(probs[input.ids[pick]], 1e-12));
 
   const rng = seededRandom(1000 + seed);
-  const corrupted = corrupt(input.ids, input.tokens.map((tk) => tk.special), V, 5, sp.mask, rng);
+  const corrupted = corrupt(
+    input.ids,
+    input.tokens.map((tk) => tk.special),
+    V,
+    5,
+    sp.mask,
+    rng,
+  );
   const cIds = corrupted.map((c) => c.id);
   const cOut = (await input.run(['mlm_logits'], { ids: cIds }))['mlm_logits'];
-  let cLoss = 0, right = 0, n = 0;
+  let cLoss = 0,
+    right = 0,
+    n = 0;
   corrupted.forEach((c, i) => {
     if (!c.chosen) return;
     const p = softmax(cOut.data.subarray(i * V, (i + 1) * V));
@@ -96,16 +141,51 @@ export async function mlmLab(input: LabInput, token: number | undefined, seed: n
     n++;
   });
   return [
-    { kind: 'claim', text: t('BERT learns by guessing hidden tokens from both sides; the [MASK] input token is not the attention mask, which only hides padding.') },
-    { kind: 'tokens', title: t('Click a token to mask it'), clickable: true, items: input.tokens.map((tk, i) => ({ text: i === pick ? '[MASK]' : tk.text, tone: i === pick ? 'mask' : 'plain', index: tk.special ? undefined : i })) },
-    { kind: 'table', head: [t('prediction for “{0}”', input.tokens[pick].text), t('probability')], rows: order.map((id) => [tokenText(id) + (id === input.ids[pick] ? ' ✓' : ''), fmtNum(probs[id], 4)]) },
+    {
+      kind: 'claim',
+      text: t(
+        'BERT learns by guessing hidden tokens from both sides; the [MASK] input token is not the attention mask, which only hides padding.',
+      ),
+    },
+    {
+      kind: 'tokens',
+      title: t('Click a token to mask it'),
+      clickable: true,
+      items: input.tokens.map((tk, i) => ({
+        text: i === pick ? '[MASK]' : tk.text,
+        tone: i === pick ? 'mask' : 'plain',
+        index: tk.special ? undefined : i,
+      })),
+    },
+    {
+      kind: 'table',
+      head: [t('prediction for “{0}”', input.tokens[pick].text), t('probability')],
+      rows: order.map((id) => [tokenText(id) + (id === input.ids[pick] ? ' ✓' : ''), fmtNum(probs[id], 4)]),
+    },
     { kind: 'metrics', items: [{ label: t('Loss on the true token, −log p(“{0}”)', input.tokens[pick].text), value: fmtNum(loss) }] },
-    { kind: 'text', text: t('The 80/10/10 rule, sample {0}: each token is chosen with probability 15%; a chosen token becomes [MASK] (80%), a random token (10%) or stays (10%). The loss counts the chosen tokens only.', seed + 1) },
-    { kind: 'tokens', title: t('Sample {0}', seed + 1), items: corrupted.map((c, i) => ({ text: c.chosen ? tokenText(c.id) : input.tokens[i].text, tone: c.chosen ? c.how : 'plain', note: c.chosen ? t('was “{0}”', input.tokens[i].text) : undefined })) },
-    { kind: 'metrics', items: [
-      { label: t('Chosen in this sample'), value: `${n} / ${content.length}` },
-      { label: t('MLM loss on them (mean)'), value: n ? fmtNum(cLoss / n) : '—' },
-      { label: t('Guessed right'), value: n ? `${right} / ${n}` : '—' },
-    ] },
+    {
+      kind: 'text',
+      text: t(
+        'The 80/10/10 rule, sample {0}: each token is chosen with probability 15%; a chosen token becomes [MASK] (80%), a random token (10%) or stays (10%). The loss counts the chosen tokens only.',
+        seed + 1,
+      ),
+    },
+    {
+      kind: 'tokens',
+      title: t('Sample {0}', seed + 1),
+      items: corrupted.map((c, i) => ({
+        text: c.chosen ? tokenText(c.id) : input.tokens[i].text,
+        tone: c.chosen ? c.how : 'plain',
+        note: c.chosen ? t('was “{0}”', input.tokens[i].text) : undefined,
+      })),
+    },
+    {
+      kind: 'metrics',
+      items: [
+        { label: t('Chosen in this sample'), value: `${n} / ${content.length}` },
+        { label: t('MLM loss on them (mean)'), value: n ? fmtNum(cLoss / n) : '—' },
+        { label: t('Guessed right'), value: n ? `${right} / ${n}` : '—' },
+      ],
+    },
   ];
 }

@@ -31,9 +31,19 @@ export async function wordpieceLab(input: LabInput, text: string, piecesPath: st
   }));
   const split = rows.filter((r) => r.wordpiece.length > 1).length;
   return [
-    { kind: 'claim', text: t('WordPiece keeps a vocabulary and splits a word greedily into its longest known pieces (continuations start with ##); BPE builds a word up from characters by replaying learned merges in order.') },
+    {
+      kind: 'claim',
+      text: t(
+        'WordPiece keeps a vocabulary and splits a word greedily into its longest known pieces (continuations start with ##); BPE builds a word up from characters by replaying learned merges in order.',
+      ),
+    },
     { kind: 'pieces', rows },
     { kind: 'metrics', items: [{ label: t('Words of your text split into more than one WordPiece'), value: `${split} / ${rows.length}` }] },
-    { kind: 'note', text: t('Both vocabularies were learned by this project from the same offline corpus (the WordPiece vocabulary was derived from these BPE pieces), so differences come from the two splitting rules, not from different data.') },
+    {
+      kind: 'note',
+      text: t(
+        'Both vocabularies were learned by this project from the same offline corpus (the WordPiece vocabulary was derived from these BPE pieces), so differences come from the two splitting rules, not from different data.',
+      ),
+    },
   ];
 }

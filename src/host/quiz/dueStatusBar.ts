@@ -18,7 +18,10 @@ export class DueStatusBar implements vscode.Disposable {
       return;
     }
     this.item.text = `$(mortar-board) ${count}`;
-    this.item.tooltip = count === 1 ? vscode.l10n.t('1 quiz review is due — click to review it') : vscode.l10n.t('{0} quiz reviews are due — click to review them', count);
+    this.item.tooltip =
+      count === 1
+        ? vscode.l10n.t('1 quiz review is due — click to review it')
+        : vscode.l10n.t('{0} quiz reviews are due — click to review them', count);
     this.item.accessibilityInformation = { label: this.item.tooltip };
     this.item.show();
   }

@@ -87,7 +87,16 @@ export class LiveItemSource {
   private async paddingLeak(): Promise<LiveFacts> {
     const seq = this.ids();
     const pad = this.core.config.special_tokens.pad;
-    const tokens: TokenInfo[] = [...seq, ...Array.from({ length: PAD_COUNT }, () => ({ text: '[PAD]', start: seq[seq.length - 1].end, end: seq[seq.length - 1].end, segment: 0 as const, special: true }))];
+    const tokens: TokenInfo[] = [
+      ...seq,
+      ...Array.from({ length: PAD_COUNT }, () => ({
+        text: '[PAD]',
+        start: seq[seq.length - 1].end,
+        end: seq[seq.length - 1].end,
+        segment: 0 as const,
+        special: true,
+      })),
+    ];
     const ids = [...seq.map((t) => t.id), ...Array(PAD_COUNT).fill(pad)];
     const segments = tokens.map((t) => t.segment);
     const T = ids.length;
@@ -99,7 +108,14 @@ export class LiveItemSource {
     const H = out[name].dims[1];
     const size = H * T * T;
     const facts = paddingLeak(
-      { tokens, padFrom: seq.length, numHeads: H, layer, withoutMask: out[name].data.subarray(0, size), withMask: out[name].data.subarray(size, 2 * size) },
+      {
+        tokens,
+        padFrom: seq.length,
+        numHeads: H,
+        layer,
+        withoutMask: out[name].data.subarray(0, size),
+        withMask: out[name].data.subarray(size, 2 * size),
+      },
       this.rng,
     );
     return { facts, tokens };
@@ -112,7 +128,13 @@ export class LiveItemSource {
     if (at === undefined) throw new NotApplicable('the text has no whole word to mask');
     const s = this.core.config.special_tokens;
     const ids = seq.map((t, i) => (i === at ? s.mask : t.id));
-    const out = await this.core.run(this.core.feeds(ids, seq.map((t) => t.segment)), ['mlm_logits']);
+    const out = await this.core.run(
+      this.core.feeds(
+        ids,
+        seq.map((t) => t.segment),
+      ),
+      ['mlm_logits'],
+    );
     const V = out.mlm_logits.dims[2];
     const tokens = seq.map((t, i) => (i === at ? { ...t, text: '[MASK]' } : t));
     const facts = mlmTop1(

@@ -30,13 +30,19 @@ export function liveTextFromEditor(): LiveText {
 /** One line saying which text the item was computed on. */
 export function sourceLine(live: LiveText, shown: string): string {
   const t = vscode.l10n.t;
-  if (live.source === 'sample') return t('Computed live on a built-in sample sentence (select text in an editor to use your own): “{0}”', shown);
-  return live.cut ? t('Computed live on the first {0} characters of your selection: “{1}”', live.text.length, shown) : t('Computed live on your selection: “{0}”', shown);
+  if (live.source === 'sample')
+    return t('Computed live on a built-in sample sentence (select text in an editor to use your own): “{0}”', shown);
+  return live.cut
+    ? t('Computed live on the first {0} characters of your selection: “{1}”', live.text.length, shown)
+    : t('Computed live on your selection: “{0}”', shown);
 }
 
 /** The text as one line: blank lines (segment breaks) shown as ¶, and long text elided around `focus`. */
 export function oneLine(text: string, focus = 0, room = 160): string {
-  const flat = text.replace(/\r?\n[ \t]*\r?\n/g, ' ¶ ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/\r?\n[ \t]*\r?\n/g, ' ¶ ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (flat.length <= room) return flat;
   const start = Math.max(0, Math.min(flat.length - room, Math.round(focus * (flat.length / Math.max(1, text.length))) - room / 2));
   return `${start > 0 ? '…' : ''}${flat.slice(start, start + room)}${start + room < flat.length ? '…' : ''}`;

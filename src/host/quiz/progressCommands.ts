@@ -16,7 +16,9 @@ export async function exportProgressCommand(store: ProgressStore, target?: vscod
   });
   if (!target) return undefined;
   await store.exportTo(target);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Quiz progress ({0} items) exported to {1}.', Object.keys(store.progress.items).length, target.fsPath));
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Quiz progress ({0} items) exported to {1}.', Object.keys(store.progress.items).length, target.fsPath),
+  );
   return target;
 }
 
@@ -24,7 +26,11 @@ export async function exportProgressCommand(store: ProgressStore, target?: vscod
  * Import Quiz Progress: merges by default (for each item the later answer wins) or replaces; the
  * progress before the import is backed up either way.
  */
-export async function importProgressCommand(store: ProgressStore, source?: vscode.Uri, mode?: 'merge' | 'replace'): Promise<number | undefined> {
+export async function importProgressCommand(
+  store: ProgressStore,
+  source?: vscode.Uri,
+  mode?: 'merge' | 'replace',
+): Promise<number | undefined> {
   const t = vscode.l10n.t;
   source ??= (await vscode.window.showOpenDialog({ canSelectMany: false, filters: JSON_FILTER, title: t('Import Quiz Progress') }))?.[0];
   if (!source) return undefined;
@@ -36,7 +42,12 @@ export async function importProgressCommand(store: ProgressStore, source?: vscod
     throw new Error(
       decision.why === 'empty'
         ? t('{0} holds no quiz items, so there is nothing to import. Your progress is unchanged.', source.fsPath)
-        : t('{0} has no quiz item that can be imported: {1} damaged ({2}). Your progress is unchanged.', source.fsPath, loaded.problems.length, listed),
+        : t(
+            '{0} has no quiz item that can be imported: {1} damaged ({2}). Your progress is unchanged.',
+            source.fsPath,
+            loaded.problems.length,
+            listed,
+          ),
     );
   }
   if (!mode) {
@@ -55,9 +66,14 @@ export async function importProgressCommand(store: ProgressStore, source?: vscod
     mode = pick === replace ? 'replace' : 'merge';
   }
   await store.backup(store.progress, 'before-import');
-  const next = mode === 'replace' ? { progress: loaded.progress, taken: Object.keys(loaded.progress.items).length } : mergeProgress(store.progress, loaded.progress);
+  const next =
+    mode === 'replace'
+      ? { progress: loaded.progress, taken: Object.keys(loaded.progress.items).length }
+      : mergeProgress(store.progress, loaded.progress);
   await store.save(next.progress);
-  const skipped = loaded.problems.length ? ` ${t('{0} damaged item(s) in the file were left out: {1}', loaded.problems.length, listed)}` : '';
+  const skipped = loaded.problems.length
+    ? ` ${t('{0} damaged item(s) in the file were left out: {1}', loaded.problems.length, listed)}`
+    : '';
   void vscode.window.showInformationMessage(t('Imported {0} quiz item(s) from {1}.', next.taken, source.fsPath) + skipped);
   return next.taken;
 }
@@ -69,7 +85,10 @@ export async function resetProgressCommand(store: ProgressStore): Promise<boolea
   const reset = t('Reset');
   const pick = await vscode.window.showWarningMessage(
     t('Reset your quiz progress?'),
-    { modal: true, detail: t('The schedule and scores of {0} quiz items will be forgotten. A backup is kept in the extension’s storage folder.', count) },
+    {
+      modal: true,
+      detail: t('The schedule and scores of {0} quiz items will be forgotten. A backup is kept in the extension’s storage folder.', count),
+    },
     reset,
   );
   if (pick !== reset) return false;

@@ -21,8 +21,7 @@ export class ProgressStore implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Log,
-  ) {
-  }
+  ) {}
 
   /**
    * The current progress. Re-read when globalState holds a different object (Settings Sync may
@@ -65,7 +64,7 @@ export class ProgressStore implements vscode.Disposable {
     await vscode.workspace.fs.createDirectory(dir);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const file = vscode.Uri.joinPath(dir, `progress-${stamp}-${why}.json`);
-    const text = typeof raw === 'string' ? raw : JSON.stringify(raw, null, 2) ?? String(raw);
+    const text = typeof raw === 'string' ? raw : (JSON.stringify(raw, null, 2) ?? String(raw));
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));
     return file;
   }
@@ -78,7 +77,9 @@ export class ProgressStore implements vscode.Disposable {
       // without a backup the original stays in globalState untouched; the cleaned copy is used in memory
       this.log.error('Could not back up the quiz progress; leaving the stored copy as it is', err);
     }
-    this.log.warn(`Quiz progress ${loaded.outcome}: ${loaded.problems.map(progressProblemEnglish).join('; ') || 'older format'}${file ? `; original saved to ${file.fsPath}` : ''}`);
+    this.log.warn(
+      `Quiz progress ${loaded.outcome}: ${loaded.problems.map(progressProblemEnglish).join('; ') || 'older format'}${file ? `; original saved to ${file.fsPath}` : ''}`,
+    );
     // only what was repaired is replaced: progress saved while the backup was being written (an answer,
     // an import, a reset) is newer, and stays
     if (file && this.context.globalState.get(PROGRESS_KEY) === raw) {
@@ -87,11 +88,21 @@ export class ProgressStore implements vscode.Disposable {
       this.changed.fire();
     }
     if (loaded.outcome === 'migrated') return; // an upgrade is not news
-    const where = file ? vscode.l10n.t('The original is saved in {0}.', file.fsPath) : vscode.l10n.t('It could not be backed up, so the stored copy was left unchanged.');
+    const where = file
+      ? vscode.l10n.t('The original is saved in {0}.', file.fsPath)
+      : vscode.l10n.t('It could not be backed up, so the stored copy was left unchanged.');
     const message =
       loaded.outcome === 'unreadable'
-        ? vscode.l10n.t('Transformer Tutor could not read your quiz progress ({0}) and starts afresh. {1}', loaded.problems[0] ? progressProblemText(loaded.problems[0]) : '', where)
-        : vscode.l10n.t('Transformer Tutor left out {0} quiz item(s) whose progress was damaged; the rest is kept. {1}', loaded.problems.length, where);
+        ? vscode.l10n.t(
+            'Transformer Tutor could not read your quiz progress ({0}) and starts afresh. {1}',
+            loaded.problems[0] ? progressProblemText(loaded.problems[0]) : '',
+            where,
+          )
+        : vscode.l10n.t(
+            'Transformer Tutor left out {0} quiz item(s) whose progress was damaged; the rest is kept. {1}',
+            loaded.problems.length,
+            where,
+          );
     const open = vscode.l10n.t('Open Backup');
     const details = vscode.l10n.t('Show Details');
     const pick = await vscode.window.showWarningMessage(message, ...(file ? [open] : []), details);
@@ -111,10 +122,13 @@ export class ProgressStore implements vscode.Disposable {
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw new Error(vscode.l10n.t('{0} is not JSON ({1}); choose a file written by Export Quiz Progress.', source.fsPath, (err as Error).message));
+      throw new Error(
+        vscode.l10n.t('{0} is not JSON ({1}); choose a file written by Export Quiz Progress.', source.fsPath, (err as Error).message),
+      );
     }
     const loaded = parseExport(raw);
-    if (loaded.outcome === 'unreadable') throw new Error(vscode.l10n.t('{0} cannot be imported: {1}.', source.fsPath, progressProblemText(loaded.problems[0])));
+    if (loaded.outcome === 'unreadable')
+      throw new Error(vscode.l10n.t('{0} cannot be imported: {1}.', source.fsPath, progressProblemText(loaded.problems[0])));
     return loaded;
   }
 

@@ -28,7 +28,14 @@ export function bankKeys(bank: QuestionBank, questionIds?: ReadonlySet<string>):
  * computed on the selection (or the sample) now. A model item the text or model cannot carry is
  * left out and named in the log; the rest of the run goes ahead.
  */
-export async function prepareEntries(keys: readonly string[], bank: QuestionBank, language: Language, encoder: EncoderService, log: Log, seed: number): Promise<QuizEntry[]> {
+export async function prepareEntries(
+  keys: readonly string[],
+  bank: QuestionBank,
+  language: Language,
+  encoder: EncoderService,
+  log: Log,
+  seed: number,
+): Promise<QuizEntry[]> {
   const found = keys.flatMap((key) => {
     const k = parseItemKey(key);
     const q = k && bank.questions.get(k.questionId);
@@ -44,7 +51,9 @@ export async function prepareEntries(keys: readonly string[], bank: QuestionBank
       source = new LiveItemSource(await encoder.get(), liveTextFromEditor(), seededRandom(seed));
     } catch (err) {
       log.error('The encoder could not load; the quiz leaves out its live model items', err);
-      void vscode.window.showWarningMessage(vscode.l10n.t('The encoder could not load, so this quiz leaves out the questions computed on your text: {0}', errorText(err)));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('The encoder could not load, so this quiz leaves out the questions computed on your text: {0}', errorText(err)),
+      );
     }
   }
   const entries: QuizEntry[] = [];

@@ -72,9 +72,15 @@ export class QuizFeature implements vscode.Disposable {
       registerSafeCommand(log, Command.StartQuiz, () => this.startQuiz()),
       registerSafeCommand(log, Command.ReviewDue, () => this.reviewDue()),
       registerSafeCommand(log, Command.QuizQuestion, (arg) => this.quizQuestion(arg)),
-      registerSafeCommand(log, Command.ExportProgress, (uri) => exportProgressCommand(this.store, uri instanceof vscode.Uri ? uri : undefined)),
+      registerSafeCommand(log, Command.ExportProgress, (uri) =>
+        exportProgressCommand(this.store, uri instanceof vscode.Uri ? uri : undefined),
+      ),
       registerSafeCommand(log, Command.ImportProgress, (uri, mode) =>
-        importProgressCommand(this.store, uri instanceof vscode.Uri ? uri : undefined, mode === 'merge' || mode === 'replace' ? mode : undefined),
+        importProgressCommand(
+          this.store,
+          uri instanceof vscode.Uri ? uri : undefined,
+          mode === 'merge' || mode === 'replace' ? mode : undefined,
+        ),
       ),
       registerSafeCommand(log, Command.ResetProgress, () => resetProgressCommand(this.store)),
       registerSafeCommand(log, Command.QuizStatistics, () => this.statistics()),
@@ -115,7 +121,8 @@ export class QuizFeature implements vscode.Disposable {
     const t = vscode.l10n.t;
     const s = fitStatus(this.store.progress, tzOffset());
     if (s.fitted) return t('Reviews are scheduled with your own parameters, fitted from {0} spaced reviews.', s.fitted.reviews);
-    if (s.needed > 0) return t('Your own review schedule needs {0} more spaced reviews (answers a day or more after the previous one).', s.needed);
+    if (s.needed > 0)
+      return t('Your own review schedule needs {0} more spaced reviews (answers a day or more after the previous one).', s.needed);
     return t('You have enough spaced reviews for your own review schedule: it is fitted after this quiz.');
   }
 
@@ -141,7 +148,9 @@ export class QuizFeature implements vscode.Disposable {
       const next = nextDueAfter(this.store.progress, now, this.knownKeys);
       const start = vscode.l10n.t('Start Quiz');
       const pick = await vscode.window.showInformationMessage(
-        next === undefined ? vscode.l10n.t('No quiz reviews are due.') : vscode.l10n.t('No quiz reviews are due; the next one is due {0}.', new Date(next).toLocaleString(vscode.env.language)),
+        next === undefined
+          ? vscode.l10n.t('No quiz reviews are due.')
+          : vscode.l10n.t('No quiz reviews are due; the next one is due {0}.', new Date(next).toLocaleString(vscode.env.language)),
         start,
       );
       return pick === start ? this.startQuiz() : undefined;
@@ -230,8 +239,13 @@ export class QuizFeature implements vscode.Disposable {
 
   /** Fit My Review Schedule: fits now (when there are enough reviews) and says what changed. */
   async fitCommand(): Promise<FitOutcome> {
-    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fitting your review schedule…') }, () => this.fit());
-    this.log.info(`Fit: ${outcome.type}${outcome.type === 'fitted' ? ` from ${outcome.fitted.reviews} spaced reviews, log loss ${JSON.stringify(outcome.fitted.logLoss)}` : ''}`);
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fitting your review schedule…') },
+      () => this.fit(),
+    );
+    this.log.info(
+      `Fit: ${outcome.type}${outcome.type === 'fitted' ? ` from ${outcome.fitted.reviews} spaced reviews, log loss ${JSON.stringify(outcome.fitted.logLoss)}` : ''}`,
+    );
     void vscode.window.showInformationMessage(fitMessage(outcome));
     return outcome;
   }
@@ -249,7 +263,8 @@ export class QuizFeature implements vscode.Disposable {
       observe: (e) => this.stepShown.fire(e),
     });
     if (action === 'fit') await this.fitCommand();
-    if (action === 'settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'transformerTutor.quiz.desiredRetention');
+    if (action === 'settings')
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'transformerTutor.quiz.desiredRetention');
   }
 
   /** The question's live demonstration, through the command the hovers and the question panel use too. */

@@ -49,9 +49,9 @@ export interface FlowDeps {
   scheduleNote: () => string;
 }
 
-type Ask = { type: 'choice'; i: number } | { type: 'toggle'; i: number } | { type: 'submit' } | { type: 'skip' } | { type: 'bool'; v: boolean };
+type Ask =
+  { type: 'choice'; i: number } | { type: 'toggle'; i: number } | { type: 'submit' } | { type: 'skip' } | { type: 'bool'; v: boolean };
 type Next = 'next' | 'question' | 'demo';
-
 
 /** Asks the entries one by one, with feedback after each answer and a summary at the end. */
 export async function runQuizFlow(authored: readonly QuizEntry[], deps: FlowDeps): Promise<RunScore> {
@@ -93,19 +93,28 @@ async function askItem(e: QuizEntry, i: number, n: number, deps: FlowDeps): Prom
   const item = e.item;
   const started = Date.now();
   const observe = (input: QuizStepEvent['input']) => deps.observe({ phase: 'question', input, index: i, item });
-  const timed = (answer: Answer): StepOutcome<{ answer: Answer; millis: number }> => ({ type: 'value', value: { answer, millis: Date.now() - started } });
+  const timed = (answer: Answer): StepOutcome<{ answer: Answer; millis: number }> => ({
+    type: 'value',
+    value: { answer, millis: Date.now() - started },
+  });
   if (item.kind === 'numeric') {
     const r = await textStep({
       chrome: chrome(e, i, n, true),
       prompt: item.prompt.replace(/\n/g, ' — '),
       placeholder: t('Type a number, e.g. 0.25, 1e-3 or 1/3, then press Enter'),
-      validate: (v) => (parseNumericAnswer(v) === undefined ? t('“{0}” is not a number: type digits such as 0.25, 1e-3 or 1/3', v.trim()) : undefined),
+      validate: (v) =>
+        parseNumericAnswer(v) === undefined ? t('“{0}” is not a number: type digits such as 0.25, 1e-3 or 1/3', v.trim()) : undefined,
       observe,
     });
     return r.type === 'value' ? timed({ kind: 'numeric', value: parseNumericAnswer(r.value) as number }) : r;
   }
   const prompt = textRows<Ask>(item.prompt, 'question');
-  const skipRow: Row<Ask> = { label: `$(debug-step-over) ${t('Skip')}`, description: t('leave this one for later'), value: { type: 'skip' }, alwaysShow: true };
+  const skipRow: Row<Ask> = {
+    label: `$(debug-step-over) ${t('Skip')}`,
+    description: t('leave this one for later'),
+    value: { type: 'skip' },
+    alwaysShow: true,
+  };
   if (item.kind === 'multiple') {
     const chosen = new Set<number>();
     const rows = () => [
@@ -113,7 +122,12 @@ async function askItem(e: QuizEntry, i: number, n: number, deps: FlowDeps): Prom
       separator<Ask>(),
       ...item.choices.map((c, k) => choiceRow<Ask>(k, c, { type: 'toggle', i: k }, chosen.has(k) ? 'pass-filled' : 'circle-large-outline')),
       separator<Ask>(),
-      { label: `$(check) ${t('Submit')}`, description: t('{0} chosen', chosen.size), value: { type: 'submit' }, alwaysShow: true } as Row<Ask>,
+      {
+        label: `$(check) ${t('Submit')}`,
+        description: t('{0} chosen', chosen.size),
+        value: { type: 'submit' },
+        alwaysShow: true,
+      } as Row<Ask>,
       skipRow,
     ];
     const r = await pickStep<Ask>({
@@ -157,12 +171,18 @@ async function feedback(e: QuizEntry, i: number, n: number, run: QuizRun, deps: 
   if (o.status !== 'answered') return 'next';
   // the verdict and the answer given, then when it comes back, each on rows of their own so
   // that nothing is cut off at the right edge of the quick pick
-  const verdict = o.correct ? `${t('Right!')} ${givenAnswerText(o.answer)}` : `${t('Not right.')} ${givenAnswerText(o.answer)} ${rightAnswerText(e.item)}`;
+  const verdict = o.correct
+    ? `${t('Right!')} ${givenAnswerText(o.answer)}`
+    : `${t('Not right.')} ${givenAnswerText(o.answer)} ${rightAnswerText(e.item)}`;
   const head: Row<Next>[] = [
     ...textRows<Next>(verdict, o.correct ? 'pass-filled' : 'error', 5),
     ...textRows<Next>(t('{0} · next review {1}', ratingName(o.rating), dueIn(o.after.card.due, Date.now())), 'calendar', 1),
   ];
-  const next: Row<Next> = { label: i + 1 < n ? `$(arrow-right) ${t('Next question')}` : `$(checklist) ${t('See the summary')}`, value: 'next', alwaysShow: true };
+  const next: Row<Next> = {
+    label: i + 1 < n ? `$(arrow-right) ${t('Next question')}` : `$(checklist) ${t('See the summary')}`,
+    value: 'next',
+    alwaysShow: true,
+  };
   const rows: Row<Next>[] = [
     ...head,
     ...textRows<Next>(e.item.explain, 'info'),
@@ -204,16 +224,38 @@ async function summary(entries: readonly QuizEntry[], run: QuizRun, deps: FlowDe
     const when = o.status === 'answered' ? t('next review {0}', dueIn(o.after.card.due, now)) : t('skipped');
     // the review time goes on the detail line, which has the row's whole width: beside a long
     // prompt, as a description, it was cut to "next…"
-    return { label: `$(${icon}) ${shortPrompt(e.item)}`, detail: manyQuestions ? `${when} · ${e.title}` : when, value: { type: 'open', id: e.item.questionId } };
+    return {
+      label: `$(${icon}) ${shortPrompt(e.item)}`,
+      detail: manyQuestions ? `${when} · ${e.title}` : when,
+      value: { type: 'open', id: e.item.questionId },
+    };
   });
-  const done: Row<Done> = { label: `$(check) ${t('Done')}`, description: t('or choose an answer below to open its question'), value: { type: 'done' }, alwaysShow: true };
+  const done: Row<Done> = {
+    label: `$(check) ${t('Done')}`,
+    description: t('or choose an answer below to open its question'),
+    value: { type: 'done' },
+    alwaysShow: true,
+  };
   const rows: Row<Done>[] = [
-    { label: `$(star-full) ${t('{0} of {1} right', s.right, s.right + s.wrong)}`, description: s.skipped ? t('{0} skipped', s.skipped) : undefined, alwaysShow: true },
-    ...textRows<Done>(t('Due now: {0} · in an hour: {1} · in a day: {2} · in a week: {3} · later: {4}', b.now, b.hour, b.day, b.week, b.later), 'calendar', 2),
+    {
+      label: `$(star-full) ${t('{0} of {1} right', s.right, s.right + s.wrong)}`,
+      description: s.skipped ? t('{0} skipped', s.skipped) : undefined,
+      alwaysShow: true,
+    },
+    ...textRows<Done>(
+      t('Due now: {0} · in an hour: {1} · in a day: {2} · in a week: {3} · later: {4}', b.now, b.hour, b.day, b.week, b.later),
+      'calendar',
+      2,
+    ),
     ...(next !== undefined ? textRows<Done>(t('Next review: {0}', dueIn(next, now)), 'clock', 1) : []),
     ...textRows<Done>(deps.scheduleNote(), 'beaker', 2),
     done,
-    { label: `$(graph) ${t('Quiz Statistics')}`, description: t('your retention, workload and schedule'), value: { type: 'statistics' }, alwaysShow: true },
+    {
+      label: `$(graph) ${t('Quiz Statistics')}`,
+      description: t('your retention, workload and schedule'),
+      value: { type: 'statistics' },
+      alwaysShow: true,
+    },
     separator<Done>(),
     ...answers,
   ];
@@ -231,7 +273,9 @@ async function summary(entries: readonly QuizEntry[], run: QuizRun, deps: FlowDe
 function stopped(run: QuizRun): RunScore {
   const s = run.score();
   if (s.right + s.wrong > 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Quiz stopped: {0} of {1} answered right so far. Your answers are saved.', s.right, s.right + s.wrong));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Quiz stopped: {0} of {1} answered right so far. Your answers are saved.', s.right, s.right + s.wrong),
+    );
   }
   return s;
 }

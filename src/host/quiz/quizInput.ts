@@ -27,7 +27,11 @@ export function skipButton(): vscode.QuickInputButton {
   return { iconPath: new vscode.ThemeIcon('debug-step-over'), tooltip: vscode.l10n.t('Skip this question') };
 }
 
-function dress(input: vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[] }, chrome: StepChrome, skip: vscode.QuickInputButton): void {
+function dress(
+  input: vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[] },
+  chrome: StepChrome,
+  skip: vscode.QuickInputButton,
+): void {
   input.title = chrome.title;
   input.step = chrome.step;
   input.totalSteps = chrome.totalSteps;
@@ -66,7 +70,9 @@ export function pickStep<T>(o: PickOptions<T>): Promise<StepOutcome<T>> {
       resolve(r);
       pick.dispose();
     };
-    pick.onDidTriggerButton((b) => finish(b === vscode.QuickInputButtons.Back ? { type: 'back' } : b === skip ? { type: 'skip' } : { type: 'cancel' }));
+    pick.onDidTriggerButton((b) =>
+      finish(b === vscode.QuickInputButtons.Back ? { type: 'back' } : b === skip ? { type: 'skip' } : { type: 'cancel' }),
+    );
     pick.onDidAccept(() => {
       const row = pick.activeItems[0];
       if (!row || row.value === undefined) return;
@@ -102,7 +108,9 @@ export function textStep(o: TextOptions): Promise<StepOutcome<string>> {
       resolve(r);
       box.dispose();
     };
-    box.onDidTriggerButton((b) => finish(b === vscode.QuickInputButtons.Back ? { type: 'back' } : b === skip ? { type: 'skip' } : { type: 'cancel' }));
+    box.onDidTriggerButton((b) =>
+      finish(b === vscode.QuickInputButtons.Back ? { type: 'back' } : b === skip ? { type: 'skip' } : { type: 'cancel' }),
+    );
     box.onDidChangeValue((v) => (box.validationMessage = v.trim() ? o.validate(v) : undefined));
     box.onDidAccept(() => {
       const why = o.validate(box.value);

@@ -21,7 +21,12 @@ export function separator<T>(label = ''): Row<T> {
 /** A choice as one row: the letter and first line as label, the rest as detail. */
 export function choiceRow<T>(i: number, text: string, value: T, icon?: string): Row<T> {
   const [first, ...rest] = wrapAtMost(text, ROW_WIDTH - 4, 3);
-  return { label: `${icon ? `$(${icon}) ` : ''}${letter(i)}. ${first ?? ''}`, detail: rest.length ? rest.join(' ') : undefined, value, alwaysShow: true };
+  return {
+    label: `${icon ? `$(${icon}) ` : ''}${letter(i)}. ${first ?? ''}`,
+    detail: rest.length ? rest.join(' ') : undefined,
+    value,
+    alwaysShow: true,
+  };
 }
 
 /** The right answer in words, for the feedback after a wrong answer. */

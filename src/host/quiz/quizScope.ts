@@ -26,7 +26,12 @@ export function relatedToEditor(bank: QuestionBank): { ids: string[]; terms: str
 }
 
 /** The first step of Start Quiz: everything, one topic, or what the selection is about. */
-export async function pickScope(bank: QuestionBank, progress: Progress, now: number, observe: (e: QuizStepEvent) => void): Promise<QuizScope | undefined> {
+export async function pickScope(
+  bank: QuestionBank,
+  progress: Progress,
+  now: number,
+  observe: (e: QuizStepEvent) => void,
+): Promise<QuizScope | undefined> {
   const t = vscode.l10n.t;
   const counts = (keys: string[]) => {
     const due = keys.filter((k) => progress.items[k] && progress.items[k].card.due <= now).length;
@@ -48,7 +53,10 @@ export async function pickScope(bank: QuestionBank, progress: Progress, now: num
     if (keys.length) rows.push({ label: `$(folder) ${topicLabel(topic)}`, description: counts(keys), value: { type: 'topic', topic } });
   }
   if (!related.ids.length) {
-    rows.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(info) ${t('Select text that mentions a concept (such as “softmax”) to quiz on just that.')}` });
+    rows.push(
+      { label: '', kind: vscode.QuickPickItemKind.Separator },
+      { label: `$(info) ${t('Select text that mentions a concept (such as “softmax”) to quiz on just that.')}` },
+    );
   }
   const r = await pickStep<QuizScope>({
     chrome: { title: t('Start Quiz'), canGoBack: false, canSkip: false },

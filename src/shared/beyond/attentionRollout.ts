@@ -47,7 +47,14 @@ export function attentionRollout(attention: Float32Array, layers: number, heads:
  * input token, through the layered graph whose edge capacities are Â. Costs a max-flow per input token, so
  * a view offers it for short inputs only. Returns one value per input token.
  */
-export function attentionFlow(attention: Float32Array, layers: number, heads: number, t: number, layer: number, query: number): Float64Array {
+export function attentionFlow(
+  attention: Float32Array,
+  layers: number,
+  heads: number,
+  t: number,
+  layer: number,
+  query: number,
+): Float64Array {
   const a = residualAttention(attention, layers, heads, t);
   const out = new Float64Array(t);
   for (let input = 0; input < t; input++) out[input] = maxFlow(a, t, layer, query, input);

@@ -32,17 +32,23 @@ export function groupWords(tokens: readonly TokenInfo[], text: string, locale = 
   let open: WordGroup | undefined;
   tokens.forEach((tok, i) => {
     const chinese = !tok.special && CJK.test(tok.text);
-    const joins = open !== undefined && !tok.special && !open.special && (
-      tok.text.startsWith('##') ||
-      // a Chinese character continues the word the segmenter saw, if the previous one did not end it
-      (chinese && CJK.test(open.text) && open.end === tok.start && !ends.has(open.end)));
+    const joins =
+      open !== undefined &&
+      !tok.special &&
+      !open.special &&
+      (tok.text.startsWith('##') ||
+        // a Chinese character continues the word the segmenter saw, if the previous one did not end it
+        (chinese && CJK.test(open.text) && open.end === tok.start && !ends.has(open.end)));
     if (joins && open) {
       open.tokens.push(i);
       open.end = tok.end;
       open.text = text.slice(open.start, open.end);
     } else {
       open = {
-        tokens: [i], start: tok.start, end: tok.end, special: tok.special,
+        tokens: [i],
+        start: tok.start,
+        end: tok.end,
+        special: tok.special,
         text: tok.special ? tok.text : text.slice(tok.start, tok.end),
       };
       groups.push(open);
@@ -80,6 +86,10 @@ export function mergeAttention(attention: Float32Array, layers: number, heads: n
 /** The words as tokens a view can draw: offsets of the word, segment of its first piece. */
 export function wordTokens(tokens: readonly TokenInfo[], groups: readonly WordGroup[]): TokenInfo[] {
   return groups.map((g) => ({
-    text: g.text, start: g.start, end: g.end, special: g.special, segment: tokens[g.tokens[0]].segment,
+    text: g.text,
+    start: g.start,
+    end: g.end,
+    special: g.special,
+    segment: tokens[g.tokens[0]].segment,
   }));
 }

@@ -7,7 +7,15 @@ import { dot, softmax } from '../stepMath';
 import type { Random } from '../quiz/rng';
 
 /** Scores q_i·k_j / divisor for one head: q and k are [T][dk] flat. */
-export function scoreMatrix(q: ArrayLike<number>, qOff: number, k: ArrayLike<number>, kOff: number, t: number, dk: number, divisor: number): Float64Array {
+export function scoreMatrix(
+  q: ArrayLike<number>,
+  qOff: number,
+  k: ArrayLike<number>,
+  kOff: number,
+  t: number,
+  dk: number,
+  divisor: number,
+): Float64Array {
   const s = new Float64Array(t * t);
   for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) s[i * t + j] = dot(q, qOff + i * dk, k, kOff + j * dk, dk) / divisor;
   return s;
@@ -109,7 +117,8 @@ export function dotVariance(dk: number, samples: number, rng: Random): number {
     const u = Math.max(1e-12, rng());
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
   };
-  let sum = 0, sumSq = 0;
+  let sum = 0,
+    sumSq = 0;
   for (let s = 0; s < samples; s++) {
     let d = 0;
     for (let i = 0; i < dk; i++) d += gauss() * gauss();
@@ -143,7 +152,8 @@ export function gram(x: ArrayLike<number>, n: number, d: number): Float64Array {
 export function toeplitzDeviation(m: ArrayLike<number>, n: number): number {
   let worst = 0;
   for (let k = -(n - 1); k < n; k++) {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let i = Math.max(0, -k); i < n && i + k < n; i++) {
       const v = m[i * n + i + k];
       lo = Math.min(lo, v);
@@ -173,12 +183,20 @@ export type Corruption = 'mask' | 'random' | 'same';
  * BERT's MLM corruption on one sequence: each non-special position is chosen with probability 0.15;
  * a chosen one becomes [MASK] (80%), a random token (10%) or stays (10%).
  */
-export function corrupt(ids: readonly number[], special: readonly boolean[], vocabSize: number, firstNormalId: number, maskId: number, rng: Random) {
+export function corrupt(
+  ids: readonly number[],
+  special: readonly boolean[],
+  vocabSize: number,
+  firstNormalId: number,
+  maskId: number,
+  rng: Random,
+) {
   return ids.map((id, i) => {
     if (special[i] || rng() >= 0.15) return { id, chosen: false as const };
     const r = rng();
     if (r < 0.8) return { id: maskId, chosen: true as const, how: 'mask' as Corruption };
-    if (r < 0.9) return { id: firstNormalId + Math.floor(rng() * (vocabSize - firstNormalId)), chosen: true as const, how: 'random' as Corruption };
+    if (r < 0.9)
+      return { id: firstNormalId + Math.floor(rng() * (vocabSize - firstNormalId)), chosen: true as const, how: 'random' as Corruption };
     return { id, chosen: true as const, how: 'same' as Corruption };
   });
 }

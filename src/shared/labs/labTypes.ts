@@ -12,9 +12,22 @@ export type LabBlock =
   | { kind: 'heatmaps'; items: Heatmap[] }
   | { kind: 'table'; head: string[]; rows: string[][] }
   | { kind: 'bars'; title: string; labels: string[]; series: { name: string; values: number[] }[] }
-  | { kind: 'line'; title: string; xLabel: string; x: number[]; series: { name: string; values: number[] }[]; marker?: number; logX?: boolean }
+  | {
+      kind: 'line';
+      title: string;
+      xLabel: string;
+      x: number[];
+      series: { name: string; values: number[] }[];
+      marker?: number;
+      logX?: boolean;
+    }
   | { kind: 'slider'; label: string; values: number[]; initial: number; readouts: { label: string; values: string[] }[] }
-  | { kind: 'tokens'; title?: string; items: { text: string; note?: string; tone?: 'chosen' | 'mask' | 'random' | 'same' | 'plain' | 'a' | 'b'; index?: number }[]; clickable?: boolean }
+  | {
+      kind: 'tokens';
+      title?: string;
+      items: { text: string; note?: string; tone?: 'chosen' | 'mask' | 'random' | 'same' | 'plain' | 'a' | 'b'; index?: number }[];
+      clickable?: boolean;
+    }
   | { kind: 'pieces'; rows: { word: string; wordpiece: string[]; bpeSteps: string[][] }[] };
 
 export interface Heatmap {

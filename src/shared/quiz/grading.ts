@@ -20,7 +20,9 @@ export function gradeAnswer(item: AskedItem, answer: Answer): boolean {
     case 'truefalse':
       return answer.kind === 'truefalse' && answer.value === item.answer;
     case 'numeric':
-      return answer.kind === 'numeric' && Number.isFinite(answer.value) && Math.abs(answer.value - item.answer) <= item.tolerance + FLOAT_SLACK;
+      return (
+        answer.kind === 'numeric' && Number.isFinite(answer.value) && Math.abs(answer.value - item.answer) <= item.tolerance + FLOAT_SLACK
+      );
   }
 }
 
@@ -42,4 +44,3 @@ export function parseNumericAnswer(text: string): number | undefined {
   if (frac && Number(frac[2]) !== 0) return Number(frac[1]) / Number(frac[2]);
   return undefined;
 }
-

@@ -54,7 +54,13 @@ export function emptyProgress(): Progress {
 }
 
 /** The item's progress after one answer, scheduled with the given options. */
-export function answered(before: ItemProgress | undefined, correct: boolean, rating: QuizRating, now: number, options?: SchedulerOptions): ItemProgress {
+export function answered(
+  before: ItemProgress | undefined,
+  correct: boolean,
+  rating: QuizRating,
+  now: number,
+  options?: SchedulerOptions,
+): ItemProgress {
   return {
     card: review(before?.card, rating, now, options),
     attempts: (before?.attempts ?? 0) + 1,
@@ -95,7 +101,9 @@ export function nextDueAfter(p: Progress, now: number, known?: ReadonlySet<strin
  * share of its answered items whose latest answer was right; due is the earliest due time (ms).
  */
 export function questionProgress(p: Progress, questionId: string): QuestionProgress {
-  const mine = Object.entries(p.items).filter(([k]) => parseItemKey(k)?.questionId === questionId).map(([, it]) => it);
+  const mine = Object.entries(p.items)
+    .filter(([k]) => parseItemKey(k)?.questionId === questionId)
+    .map(([, it]) => it);
   if (!mine.length) return { seen: false };
   return {
     seen: true,

@@ -12,7 +12,15 @@
  */
 import { fillTemplate } from '../modelProblem';
 import { parseItemKey } from './askedItem';
-import { emptyProgress, type FittedParameters, type ItemProgress, MAX_LOG, type Progress, PROGRESS_VERSION, type ReviewEntry } from './progress';
+import {
+  emptyProgress,
+  type FittedParameters,
+  type ItemProgress,
+  MAX_LOG,
+  type Progress,
+  PROGRESS_VERSION,
+  type ReviewEntry,
+} from './progress';
 import type { StoredCard } from './scheduling';
 
 export type LoadOutcome =
@@ -192,8 +200,14 @@ function checkCard(c: unknown): ItemFault | undefined {
 function normaliseItem(v: ItemProgress, log: ReviewEntry[]): ItemProgress {
   const c = v.card;
   const card: StoredCard = {
-    due: c.due, stability: c.stability, difficulty: c.difficulty, scheduledDays: c.scheduledDays,
-    learningSteps: c.learningSteps, reps: c.reps, lapses: c.lapses, state: c.state,
+    due: c.due,
+    stability: c.stability,
+    difficulty: c.difficulty,
+    scheduledDays: c.scheduledDays,
+    learningSteps: c.learningSteps,
+    reps: c.reps,
+    lapses: c.lapses,
+    state: c.state,
   };
   if (c.lastReview !== undefined) card.lastReview = c.lastReview;
   return { card, attempts: v.attempts, correct: v.correct, lastCorrect: v.lastCorrect, lastAnsweredAt: v.lastAnsweredAt, log };
@@ -216,8 +230,15 @@ function migrateV1(raw: Record<string, unknown>): LoadedProgress {
     const wrong = isCount(r.wrong) ? r.wrong : 0;
     const lastReview = c.last_review === undefined || c.last_review === null ? undefined : time(c.last_review);
     const card = {
-      due: time(c.due), stability: c.stability, difficulty: c.difficulty, scheduledDays: c.scheduled_days,
-      learningSteps: c.learning_steps ?? 0, reps: c.reps, lapses: c.lapses, state, lastReview,
+      due: time(c.due),
+      stability: c.stability,
+      difficulty: c.difficulty,
+      scheduledDays: c.scheduled_days,
+      learningSteps: c.learning_steps ?? 0,
+      reps: c.reps,
+      lapses: c.lapses,
+      state,
+      lastReview,
     };
     // v1 kept no per-answer record: the last review stands in for the last answer, and a lapse
     // count that did not grow on it cannot be known, so "last answer right" follows the state
@@ -236,7 +257,13 @@ function migrateV1(raw: Record<string, unknown>): LoadedProgress {
 
 /** The JSON written by Export Progress. */
 export function exportProgress(p: Progress, now: number): Record<string, unknown> {
-  return { format: EXPORT_FORMAT, exportedAt: new Date(now).toISOString(), version: p.version, items: p.items, ...(p.fitted ? { fitted: p.fitted } : {}) };
+  return {
+    format: EXPORT_FORMAT,
+    exportedAt: new Date(now).toISOString(),
+    version: p.version,
+    items: p.items,
+    ...(p.fitted ? { fitted: p.fitted } : {}),
+  };
 }
 
 /** Reads an exported file's JSON (or a raw stored record); a file of another kind is unreadable. */
@@ -253,8 +280,7 @@ export function parseExport(raw: unknown): LoadedProgress {
  * with some damaged items names them in the question, before the learner chooses.
  */
 export type ImportDecision =
-  | { type: 'refuse'; why: 'damaged' | 'empty'; problems: ProgressProblem[] }
-  | { type: 'ask'; count: number; problems: ProgressProblem[] };
+  { type: 'refuse'; why: 'damaged' | 'empty'; problems: ProgressProblem[] } | { type: 'ask'; count: number; problems: ProgressProblem[] };
 
 export function importDecision(loaded: LoadedProgress): ImportDecision {
   const count = Object.keys(loaded.progress.items).length;

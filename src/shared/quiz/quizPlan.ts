@@ -45,7 +45,8 @@ function spreadFresh(keys: readonly string[], { topicOf, random }: SpreadOptions
   // questions in turn across topics: a question of each topic, then a second of each, …
   const topics = mix([...byTopic.values()]).map(mix);
   const questions: string[] = [];
-  for (let round = 0; questions.length < byQuestion.size; round++) for (const qs of topics) if (round < qs.length) questions.push(qs[round]);
+  for (let round = 0; questions.length < byQuestion.size; round++)
+    for (const qs of topics) if (round < qs.length) questions.push(qs[round]);
   const queues = questions.map((q) => mix(byQuestion.get(q) ?? []));
   const out: string[] = [];
   for (let round = 0; out.length < keys.length; round++) for (const items of queues) if (round < items.length) out.push(items[round]);

@@ -32,7 +32,14 @@ export class QuizRun {
   }
 
   /** Grades and schedules one answer; returns the progress to store. Throws for an item already answered in this run. */
-  answer(index: number, answer: Answer, millis: number, now: number, current: Progress, options?: SchedulerOptions): { correct: boolean; rating: QuizRating; progress: Progress } {
+  answer(
+    index: number,
+    answer: Answer,
+    millis: number,
+    now: number,
+    current: Progress,
+    options?: SchedulerOptions,
+  ): { correct: boolean; rating: QuizRating; progress: Progress } {
     const item = this.items[index];
     if (this.isAnswered(index)) throw new Error(`quiz item ${item.key} was already answered in this run`);
     const correct = gradeAnswer(item, answer);

@@ -78,7 +78,12 @@ export function newCard(now: number): StoredCard {
 }
 
 /** The card after one review with the given rating at `now`. */
-export function review(card: StoredCard | undefined, rating: QuizRating, now: number, options: SchedulerOptions = DEFAULT_SCHEDULER): StoredCard {
+export function review(
+  card: StoredCard | undefined,
+  rating: QuizRating,
+  now: number,
+  options: SchedulerOptions = DEFAULT_SCHEDULER,
+): StoredCard {
   return fromFsrs(schedulerFor(options).next(toFsrs(card ?? newCard(now), now), new Date(now), rating).card);
 }
 

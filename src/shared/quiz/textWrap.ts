@@ -21,7 +21,13 @@ export function wrapText(text: string, width: number): string[] {
     rowCols = 0;
   };
   // words keep their trailing space; a CJK character is a word of its own
-  const words = text.replace(/\s+/g, ' ').trim().match(/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]|[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]+ ?| /g) ?? [];
+  const words =
+    text
+      .replace(/\s+/g, ' ')
+      .trim()
+      .match(
+        /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]|[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]+ ?| /g,
+      ) ?? [];
   for (const word of words) {
     const w = columns(word.trimEnd());
     if (rowCols + w > width && rowCols > 0) flush();

@@ -36,7 +36,8 @@ interface Page {
  */
 export function exportView(format: ExportFormat, page: Page): string | undefined {
   const { state } = page;
-  if (format === 'json') return JSON.stringify(state.view === 'labs' ? page.labs.result ?? null : exportJson(page.payload, state), null, 1);
+  if (format === 'json')
+    return JSON.stringify(state.view === 'labs' ? (page.labs.result ?? null) : exportJson(page.payload, state), null, 1);
   if (!IMAGE_VIEWS.includes(state.view)) return undefined;
   if (state.view === 'head') return format === 'svg' ? headSvg(page) : headCanvas(page).toDataURL('image/png');
   const canvas = state.view === 'model' ? modelCanvas(page) : matrixCanvas(page);
@@ -59,7 +60,12 @@ export function exportJson(p: EncodingPayload, state: PanelState) {
     tokens: p.tokens,
     // [head][query][key] for the chosen layer, like bertviz's nesting
     attention: heads.map((h) =>
-      Array.from({ length: t }, (_, q) => Array.from(p.attention.subarray(((state.layer * p.numHeads + h) * t + q) * t, ((state.layer * p.numHeads + h) * t + q + 1) * t), (x) => +x.toFixed(6))),
+      Array.from({ length: t }, (_, q) =>
+        Array.from(
+          p.attention.subarray(((state.layer * p.numHeads + h) * t + q) * t, ((state.layer * p.numHeads + h) * t + q + 1) * t),
+          (x) => +x.toFixed(6),
+        ),
+      ),
     ),
   };
 }
@@ -121,7 +127,12 @@ function headCanvas(page: Page): HTMLCanvasElement {
   const t = p.tokens.length;
   const width = COL * 2 + GAP;
   const { canvas, g } = titledCanvas(page, width, t * ROW);
-  const lines = headLines(p, state.layer, activeHeads(state, p.numHeads), state.locked === null ? null : { side: 'q', index: state.locked });
+  const lines = headLines(
+    p,
+    state.layer,
+    activeHeads(state, p.numHeads),
+    state.locked === null ? null : { side: 'q', index: state.locked },
+  );
   const top = strongest(lines);
   g.lineWidth = 2;
   for (const l of lines) {
@@ -151,7 +162,12 @@ function headSvg(page: Page): string {
   const t = p.tokens.length;
   const width = Math.max(COL * 2 + GAP, titleWidth(page));
   const c = colours();
-  const lines = headLines(p, state.layer, activeHeads(state, p.numHeads), state.locked === null ? null : { side: 'q', index: state.locked });
+  const lines = headLines(
+    p,
+    state.layer,
+    activeHeads(state, p.numHeads),
+    state.locked === null ? null : { side: 'q', index: state.locked },
+  );
   const top = strongest(lines);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${t * ROW + TITLE}" font-family="monospace" font-size="12">`,
@@ -163,7 +179,9 @@ function headSvg(page: Page): string {
   for (const l of lines) {
     const level = lineLevel(l.w, top);
     if (level === 0) continue;
-    parts.push(`<line x1="${COL}" y1="${l.q * ROW + ROW / 2}" x2="${COL + GAP}" y2="${l.k * ROW + ROW / 2}" stroke="${headColor(l.h)}" stroke-opacity="${levelAlpha(level).toFixed(3)}" stroke-width="2"/>`);
+    parts.push(
+      `<line x1="${COL}" y1="${l.q * ROW + ROW / 2}" x2="${COL + GAP}" y2="${l.k * ROW + ROW / 2}" stroke="${headColor(l.h)}" stroke-opacity="${levelAlpha(level).toFixed(3)}" stroke-width="2"/>`,
+    );
   }
   p.tokens.forEach((tok, i) => {
     const y = i * ROW + ROW / 2 + 4;
@@ -206,8 +224,10 @@ function modelCanvas(page: Page): HTMLCanvasElement | undefined {
   g.font = '11px sans-serif';
   g.textAlign = 'center';
   for (const el of thumbs) {
-    const l = Number(el.dataset.layer), h = Number(el.dataset.head);
-    const x = AXIS + h * cell, y = CAPTION + l * (cell + CAPTION);
+    const l = Number(el.dataset.layer),
+      h = Number(el.dataset.head);
+    const x = AXIS + h * cell,
+      y = CAPTION + l * (cell + CAPTION);
     const thumb = el.querySelector('canvas');
     if (thumb) g.drawImage(thumb, x, y, THUMB, THUMB);
     g.fillText(el.querySelector('.pattern')?.textContent ?? '', x + THUMB / 2, y + THUMB + CAPTION / 2 + 2, cell - 2);

@@ -111,7 +111,10 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
       const w = shade ? shade[i] : 0;
       el.style.setProperty('--w', w.toFixed(3));
       el.classList.toggle('weighted', Boolean(shade));
-      el.setAttribute('aria-label', shade ? fmt(strings.keyWeight, tokenLabel(p.tokens[i].text), w.toFixed(3)) : tokenLabel(p.tokens[i].text));
+      el.setAttribute(
+        'aria-label',
+        shade ? fmt(strings.keyWeight, tokenLabel(p.tokens[i].text), w.toFixed(3)) : tokenLabel(p.tokens[i].text),
+      );
     });
     leftEls.forEach((el, i) => el.classList.toggle('preview', focus?.side === 'q' && focus.index === i));
   }

@@ -41,45 +41,58 @@ export function renderBlock(b: LabBlock, onToken: (index: number) => void, S: Re
       return table;
     }
     case 'bars':
-      return chart(b.title, b.series, (g, w, h, max) => {
-        const n = b.labels.length;
-        const groupW = w / n;
-        const barW = Math.max(1, (groupW * 0.8) / b.series.length);
-        b.series.forEach((s, si) => {
-          g.fillStyle = HEAD_COLORS[si % HEAD_COLORS.length];
-          s.values.forEach((v, i) => {
-            const bh = (v / max) * h;
-            g.fillRect(i * groupW + groupW * 0.1 + si * barW, h - bh, barW - 1, bh);
+      return chart(
+        b.title,
+        b.series,
+        (g, w, h, max) => {
+          const n = b.labels.length;
+          const groupW = w / n;
+          const barW = Math.max(1, (groupW * 0.8) / b.series.length);
+          b.series.forEach((s, si) => {
+            g.fillStyle = HEAD_COLORS[si % HEAD_COLORS.length];
+            s.values.forEach((v, i) => {
+              const bh = (v / max) * h;
+              g.fillRect(i * groupW + groupW * 0.1 + si * barW, h - bh, barW - 1, bh);
+            });
           });
-        });
-      }, b.labels);
+        },
+        b.labels,
+      );
     case 'line':
-      return chart(b.title, b.series, (g, w, h, max) => {
-        const xs = b.logX ? b.x.map(Math.log) : b.x;
-        const x0 = Math.min(...xs), x1 = Math.max(...xs);
-        const px = (x: number) => ((x - x0) / (x1 - x0 || 1)) * w;
-        if (b.marker !== undefined) {
-          g.strokeStyle = getComputedStyle(document.body).color;
-          g.setLineDash([4, 3]);
-          const mx = px(b.logX ? Math.log(b.marker) : b.marker);
-          g.beginPath();
-          g.moveTo(mx, 0);
-          g.lineTo(mx, h);
-          g.stroke();
-          g.setLineDash([]);
-        }
-        void max;
-        // each curve on its own scale (its maximum at the top), so small and large quantities both show their shape
-        b.series.forEach((s, si) => {
-          const top = Math.max(1e-12, ...s.values.map(Math.abs));
-          const py = (v: number) => h - 4 - (v / top) * (h - 8);
-          g.strokeStyle = HEAD_COLORS[si % HEAD_COLORS.length];
-          g.lineWidth = 2;
-          g.beginPath();
-          s.values.forEach((v, i) => (i ? g.lineTo(px(xs[i]), py(v)) : g.moveTo(px(xs[i]), py(v))));
-          g.stroke();
-        });
-      }, b.x.map((x) => String(+x.toFixed(2))), b.xLabel, true);
+      return chart(
+        b.title,
+        b.series,
+        (g, w, h, max) => {
+          const xs = b.logX ? b.x.map(Math.log) : b.x;
+          const x0 = Math.min(...xs),
+            x1 = Math.max(...xs);
+          const px = (x: number) => ((x - x0) / (x1 - x0 || 1)) * w;
+          if (b.marker !== undefined) {
+            g.strokeStyle = getComputedStyle(document.body).color;
+            g.setLineDash([4, 3]);
+            const mx = px(b.logX ? Math.log(b.marker) : b.marker);
+            g.beginPath();
+            g.moveTo(mx, 0);
+            g.lineTo(mx, h);
+            g.stroke();
+            g.setLineDash([]);
+          }
+          void max;
+          // each curve on its own scale (its maximum at the top), so small and large quantities both show their shape
+          b.series.forEach((s, si) => {
+            const top = Math.max(1e-12, ...s.values.map(Math.abs));
+            const py = (v: number) => h - 4 - (v / top) * (h - 8);
+            g.strokeStyle = HEAD_COLORS[si % HEAD_COLORS.length];
+            g.lineWidth = 2;
+            g.beginPath();
+            s.values.forEach((v, i) => (i ? g.lineTo(px(xs[i]), py(v)) : g.moveTo(px(xs[i]), py(v))));
+            g.stroke();
+          });
+        },
+        b.x.map((x) => String(+x.toFixed(2))),
+        b.xLabel,
+        true,
+      );
     case 'slider': {
       const box = el('div', 'slider');
       const label = el('label', '', '');
@@ -178,9 +191,11 @@ function heatmap(h: Heatmap, size: number): HTMLElement {
   canvas.addEventListener('mousemove', (e) => {
     const rect = canvas.getBoundingClientRect();
     // from the drawn size: a narrow panel shrinks the canvas below cell × cols
-    const c = Math.floor(((e.clientX - rect.left) / rect.width) * h.cols), r = Math.floor(((e.clientY - rect.top) / rect.height) * h.rows);
+    const c = Math.floor(((e.clientX - rect.left) / rect.width) * h.cols),
+      r = Math.floor(((e.clientY - rect.top) / rect.height) * h.rows);
     if (r < 0 || c < 0 || r >= h.rows || c >= h.cols) return;
-    const rl = h.rowLabels?.[r] ?? String(r), cl = h.colLabels?.[c] ?? String(c);
+    const rl = h.rowLabels?.[r] ?? String(r),
+      cl = h.colLabels?.[c] ?? String(c);
     readout.textContent = `${rl} → ${cl}: ${h.data[r * h.cols + c].toFixed(4)}`;
   });
   fig.append(cap, canvas, readout);
@@ -190,14 +205,24 @@ function heatmap(h: Heatmap, size: number): HTMLElement {
 /** Blue–white–orange, centred on 0, for signed values (readable for red–green colour blindness). */
 function diverging(x: number): [number, number, number] {
   const a = Math.max(-1, Math.min(1, x));
-  return a < 0 ? [Math.round(255 + a * 255), Math.round(255 + a * 141), Math.round(255 + a * 77)] : [255, Math.round(255 - a * 115), Math.round(255 - a * 255)];
+  return a < 0
+    ? [Math.round(255 + a * 255), Math.round(255 + a * 141), Math.round(255 + a * 77)]
+    : [255, Math.round(255 - a * 115), Math.round(255 - a * 255)];
 }
 
-function chart(title: string, series: { name: string; values: number[] }[], draw: (g: CanvasRenderingContext2D, w: number, h: number, max: number) => void, xLabels: string[], xTitle?: string, ownScale = false): HTMLElement {
+function chart(
+  title: string,
+  series: { name: string; values: number[] }[],
+  draw: (g: CanvasRenderingContext2D, w: number, h: number, max: number) => void,
+  xLabels: string[],
+  xTitle?: string,
+  ownScale = false,
+): HTMLElement {
   const fig = el('figure', 'chart', '');
   fig.append(el('figcaption', '', title));
   const canvas = document.createElement('canvas');
-  const w = Math.min(560, Math.max(240, xLabels.length * 22)), h = 150;
+  const w = Math.min(560, Math.max(240, xLabels.length * 22)),
+    h = 150;
   const g = setupCanvas(canvas, w, h);
   const max = Math.max(1e-12, ...series.flatMap((s) => s.values));
   draw(g, w, h, max);
@@ -207,10 +232,15 @@ function chart(title: string, series: { name: string; values: number[] }[], draw
     sw.style.background = HEAD_COLORS[i % HEAD_COLORS.length];
     legend.append(sw, el('span', '', s.name));
   });
-  const range = ownScale ? series.map((s) => `${s.name} ≤ ${Math.max(...s.values).toPrecision(3)}`).join(' · ') : `max ${max.toPrecision(3)}`;
+  const range = ownScale
+    ? series.map((s) => `${s.name} ≤ ${Math.max(...s.values).toPrecision(3)}`).join(' · ')
+    : `max ${max.toPrecision(3)}`;
   const axis = el('div', 'axis-note', `${xTitle ? xTitle + ': ' : ''}${xLabels[0]} … ${xLabels[xLabels.length - 1]} · ${range}`);
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', `${title}. ${series.map((s) => `${s.name}: ${s.values.map((v) => v.toPrecision(3)).join(', ')}`).join('; ')}`);
+  canvas.setAttribute(
+    'aria-label',
+    `${title}. ${series.map((s) => `${s.name}: ${s.values.map((v) => v.toPrecision(3)).join(', ')}`).join('; ')}`,
+  );
   fig.append(canvas, legend, axis);
   return fig;
 }

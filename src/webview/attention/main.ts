@@ -82,7 +82,11 @@ function onMessage(msg: HostMessage): void {
       if (msg.state !== 'loading') clearDrawing();
       break;
     case 'encoding': {
-      const sameText = state.saved !== undefined && state.saved.text === msg.saved.text && state.saved.uri === msg.saved.uri && state.saved.window === msg.saved.window;
+      const sameText =
+        state.saved !== undefined &&
+        state.saved.text === msg.saved.text &&
+        state.saved.uri === msg.saved.uri &&
+        state.saved.window === msg.saved.window;
       if (!sameText) labParams = {};
       payload = msg.payload;
       requestId = msg.requestId;
@@ -177,7 +181,12 @@ function render(): void {
     runLab: (lab, action?: LabAction) => {
       if (action) labParams = { ...labParams, [lab]: nextLabParams(labParams[lab] ?? {}, action) };
       labAsked = { requestId: labAsked.requestId + 1, forEncoding: requestId };
-      vscode.postMessage({ type: 'runLab', requestId: labAsked.requestId, lab, params: { layer: state.layer, head: state.heads[0] ?? 0, ...labParams[lab] } });
+      vscode.postMessage({
+        type: 'runLab',
+        requestId: labAsked.requestId,
+        lab,
+        params: { layer: state.layer, head: state.heads[0] ?? 0, ...labParams[lab] },
+      });
     },
   };
   const views: Record<ViewKind, (root: HTMLElement, c: ViewContext) => RenderOutcome | void> = {
@@ -193,7 +202,17 @@ function render(): void {
   if (outcome === 'waiting') return;
   // measure after layout and paint, so the figure is what the user waits for
   requestAnimationFrame(() =>
-    setTimeout(() => vscode.postMessage({ type: 'rendered', view: state.view, tokens: p.tokens.length, millis: performance.now() - t0, theme: themeKind() }), 0),
+    setTimeout(
+      () =>
+        vscode.postMessage({
+          type: 'rendered',
+          view: state.view,
+          tokens: p.tokens.length,
+          millis: performance.now() - t0,
+          theme: themeKind(),
+        }),
+      0,
+    ),
   );
 }
 

@@ -46,7 +46,16 @@ export function renderModelView(root: HTMLElement, ctx: ViewContext): void {
       const caption = s.pattern === 'broad' || s.pattern === 'mixed' ? label : `${label} ${pct}%`;
       // the name holds the caption as shown, so a user of voice control can say what they see
       cellEl.setAttribute('aria-label', fmt(strings.thumbAria, l + 1, h + 1, caption));
-      cellEl.title = fmt(strings.thumbTitle, l + 1, h + 1, (s.previous * 100).toFixed(0), (s.next * 100).toFixed(0), (s.self * 100).toFixed(0), (s.sep * 100).toFixed(0), (s.cls * 100).toFixed(0));
+      cellEl.title = fmt(
+        strings.thumbTitle,
+        l + 1,
+        h + 1,
+        (s.previous * 100).toFixed(0),
+        (s.next * 100).toFixed(0),
+        (s.self * 100).toFixed(0),
+        (s.sep * 100).toFixed(0),
+        (s.cls * 100).toFixed(0),
+      );
       const c = document.createElement('canvas');
       c.width = THUMB;
       c.height = THUMB;
@@ -79,8 +88,10 @@ function drawThumb(c: HTMLCanvasElement, a: Float32Array, off: number, t: number
   for (let y = 0; y < n; y++)
     for (let x = 0; x < n; x++) {
       let v = 0;
-      const q0 = Math.floor(y * scale), q1 = Math.max(q0 + 1, Math.floor((y + 1) * scale));
-      const k0 = Math.floor(x * scale), k1 = Math.max(k0 + 1, Math.floor((x + 1) * scale));
+      const q0 = Math.floor(y * scale),
+        q1 = Math.max(q0 + 1, Math.floor((y + 1) * scale));
+      const k0 = Math.floor(x * scale),
+        k1 = Math.max(k0 + 1, Math.floor((x + 1) * scale));
       for (let q = q0; q < q1 && q < t; q++) for (let k = k0; k < k1 && k < t; k++) v = Math.max(v, a[off + q * t + k]);
       const [r, g, b] = viridis(max > 0 ? v / max : 0);
       const i = (y * n + x) * 4;

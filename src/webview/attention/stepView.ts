@@ -28,16 +28,24 @@ export function renderStepView(root: HTMLElement, ctx: ViewContext): RenderOutco
   const dk = p.headDim;
   const head = activeHeads(state, p.numHeads)[0];
   const query = state.locked ?? p.tokens.findIndex((tk) => !tk.special);
-  const base = ((state.layer * p.numHeads + head) * t) * dk;
+  const base = (state.layer * p.numHeads + head) * t * dk;
   const mask = new Float64Array(t); // one unpadded sequence: every key is visible (mask 0)
   const s = attentionSteps(p.q, base + query * dk, p.k, base, p.v, base, t, dk, Math.sqrt(dk), mask);
-  const modelRow = p.attention.subarray(((state.layer * p.numHeads + head) * t + query) * t, ((state.layer * p.numHeads + head) * t + query + 1) * t);
+  const modelRow = p.attention.subarray(
+    ((state.layer * p.numHeads + head) * t + query) * t,
+    ((state.layer * p.numHeads + head) * t + query + 1) * t,
+  );
   let worst = 0;
   for (let j = 0; j < t; j++) worst = Math.max(worst, Math.abs(s.weights[j] - modelRow[j]));
 
   wrap.append(para(fmt(strings.stepIntro, state.layer + 1, head + 1, tokenLabel(p.tokens[query].text), query), 'intro'));
   wrap.append(
-    step('qk', strings.stepQ, String.raw`q = \mathrm{LN}(x)\,W^Q + b^Q,\quad k_j = \mathrm{LN}(x_j)\,W^K + b^K \;\in \mathbb{R}^{${dk}}`, vectorStrip(p.q, base + query * dk, dk, 'q')),
+    step(
+      'qk',
+      strings.stepQ,
+      String.raw`q = \mathrm{LN}(x)\,W^Q + b^Q,\quad k_j = \mathrm{LN}(x_j)\,W^K + b^K \;\in \mathbb{R}^{${dk}}`,
+      vectorStrip(p.q, base + query * dk, dk, 'q'),
+    ),
   );
   const table = document.createElement('table');
   table.className = 'steps';
@@ -64,7 +72,14 @@ export function renderStepView(root: HTMLElement, ctx: ViewContext): RenderOutco
   const shown = t > 64 ? order.sort((a, b) => s.weights[b] - s.weights[a]).slice(0, 64) : order;
   for (const j of shown) {
     const tr = document.createElement('tr');
-    const cells = [tokenLabel(p.tokens[j].text), s.scores[j].toFixed(3), s.scaled[j].toFixed(3), s.masked[j] === s.scaled[j] ? '+0' : String(s.masked[j]), s.weights[j].toFixed(4), modelRow[j].toFixed(4)];
+    const cells = [
+      tokenLabel(p.tokens[j].text),
+      s.scores[j].toFixed(3),
+      s.scaled[j].toFixed(3),
+      s.masked[j] === s.scaled[j] ? '+0' : String(s.masked[j]),
+      s.weights[j].toFixed(4),
+      modelRow[j].toFixed(4),
+    ];
     cells.forEach((c, i) => {
       const td = document.createElement(i === 0 ? 'th' : 'td');
       if (i === 0) (td as HTMLTableCellElement).scope = 'row';
@@ -79,8 +94,19 @@ export function renderStepView(root: HTMLElement, ctx: ViewContext): RenderOutco
   wrap.append(
     step('qk', strings.stepDot, String.raw`s_j = q \cdot k_j = \sum_{i=1}^{${dk}} q_i\,k_{j,i}`),
     step('sqrtDk', strings.stepScale, String.raw`z_j = \frac{s_j}{\sqrt{d_k}} = \frac{s_j}{\sqrt{${dk}}}`),
-    step('mask', strings.stepMask, String.raw`z_j \leftarrow z_j + m_j,\quad m_j = \begin{cases} 0 & \text{real token} \\ -\infty & \text{padding} \end{cases}`),
-    step('softmax', strings.stepSoftmax, String.raw`a_j = \frac{e^{z_j}}{\sum_l e^{z_l}}`, table, tableNote, para(fmt(strings.stepCheck, worst.toExponential(1)), 'check')),
+    step(
+      'mask',
+      strings.stepMask,
+      String.raw`z_j \leftarrow z_j + m_j,\quad m_j = \begin{cases} 0 & \text{real token} \\ -\infty & \text{padding} \end{cases}`,
+    ),
+    step(
+      'softmax',
+      strings.stepSoftmax,
+      String.raw`a_j = \frac{e^{z_j}}{\sum_l e^{z_l}}`,
+      table,
+      tableNote,
+      para(fmt(strings.stepCheck, worst.toExponential(1)), 'check'),
+    ),
     step('weightedSum', strings.stepSum, String.raw`o = \sum_j a_j\, v_j \in \mathbb{R}^{${dk}}`, vectorStrip(s.output, 0, dk, 'o')),
   );
   return 'done';

@@ -47,7 +47,11 @@ function show(view: QuestionView): void {
   document.documentElement.lang = view.language;
   const main = el('main', 'question');
   main.append(header(view));
-  main.append(section(strings.answer, view.answer, 'answer'), section(strings.deeper, view.deeper), section(strings.pitfalls, view.pitfalls));
+  main.append(
+    section(strings.answer, view.answer, 'answer'),
+    section(strings.deeper, view.deeper),
+    section(strings.pitfalls, view.pitfalls),
+  );
   if (view.related.length) main.append(related(view));
   main.append(sources(view));
   document.body.replaceChildren(main);
@@ -127,7 +131,14 @@ function typeset(root: HTMLElement): { formulas: number; formulaErrors: number }
   return { formulas: placeholders.length, formulaErrors };
 }
 
-function button(action: string, id: string, icon: string, label: string, title: string, style: 'primary' | 'secondary' | 'link'): HTMLElement {
+function button(
+  action: string,
+  id: string,
+  icon: string,
+  label: string,
+  title: string,
+  style: 'primary' | 'secondary' | 'link',
+): HTMLElement {
   const b = el('button', `button ${style}`);
   b.dataset.action = action;
   b.dataset.id = id;

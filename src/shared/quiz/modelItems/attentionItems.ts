@@ -39,7 +39,10 @@ export function mostAttended(p: Attn, rng: Random): Extract<ModelFacts, { templa
   const answerText = p.tokens[chosen.top].text;
   // distractors read differently from the answer and from each other, so every option is distinguishable
   const seen = new Set([answerText]);
-  const others = shuffled(rng, [...Array(T).keys()].filter((k) => k !== chosen.top)).filter((k) => {
+  const others = shuffled(
+    rng,
+    [...Array(T).keys()].filter((k) => k !== chosen.top),
+  ).filter((k) => {
     if (seen.has(p.tokens[k].text)) return false;
     seen.add(p.tokens[k].text);
     return true;
@@ -84,5 +87,15 @@ export function paddingLeak(r: PaddedRun, rng: Random): Extract<ModelFacts, { te
   const shareWithoutMask = share(r.withoutMask);
   const shareWithMask = share(r.withMask);
   const asked = variant === 'removed' ? shareWithoutMask : shareWithMask;
-  return { template: 'padding-leak', variant, layer: r.layer, head, query, padCount, shareWithoutMask, shareWithMask, answer: asked > LEAK_THRESHOLD };
+  return {
+    template: 'padding-leak',
+    variant,
+    layer: r.layer,
+    head,
+    query,
+    padCount,
+    shareWithoutMask,
+    shareWithMask,
+    answer: asked > LEAK_THRESHOLD,
+  };
 }

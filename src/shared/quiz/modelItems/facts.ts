@@ -36,7 +36,15 @@ export type ModelFacts =
       asymmetry: number;
       answer: boolean;
     }
-  | { template: 'scale-entropy'; layer: number; head: number; entropyScaled: number; entropyUnscaled: number; options: ScaleChange[]; answer: number }
+  | {
+      template: 'scale-entropy';
+      layer: number;
+      head: number;
+      entropyScaled: number;
+      entropyUnscaled: number;
+      options: ScaleChange[];
+      answer: number;
+    }
   | { template: 'mlm-top1'; masked: TokenRef; options: { token: string; probability: number }[]; answer: number; originalRank: number }
   | { template: 'segment-of'; token: TokenRef; pair: boolean; options: (0 | 1)[]; answer: number };
 

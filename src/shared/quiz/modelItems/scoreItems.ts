@@ -13,7 +13,7 @@ export const SYMMETRY_TOLERANCE = 1e-5;
 function headScores(p: QK, layer: number, head: number, tied: boolean): Float64Array {
   if (!p.q || !p.k) throw new NotApplicable('the model exposes no queries and keys');
   const T = p.tokens.length;
-  const base = ((layer * p.numHeads + head) * T) * p.headDim;
+  const base = (layer * p.numHeads + head) * T * p.headDim;
   return scoreMatrix(p.q, base, tied ? p.q : p.k, base, T, p.headDim, 1);
 }
 
@@ -40,7 +40,15 @@ export function qkSymmetry(p: QK, rng: Random): Extract<ModelFacts, { template: 
 
 /** Mean Shannon entropy (bits) of the softmax of each row of `s / divisor`. */
 export function meanRowEntropy(s: Float64Array, T: number, divisor: number): number {
-  return meanEntropy(attentionFromScores(s.map((x) => x / divisor), T), T) / Math.LN2;
+  return (
+    meanEntropy(
+      attentionFromScores(
+        s.map((x) => x / divisor),
+        T,
+      ),
+      T,
+    ) / Math.LN2
+  );
 }
 
 /** Entropy differences below this (bits) count as "the same". */

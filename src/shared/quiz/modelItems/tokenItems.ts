@@ -9,9 +9,7 @@ const isWord = (s: string) => /^\p{L}{2,}$/u.test(s);
 
 /** A whole-word token worth masking (not a ## piece, not the start of a split word), or undefined. */
 export function chooseMaskPosition(tokens: readonly Tok[], rng: Random): number | undefined {
-  const ok = tokens
-    .map((_, i) => i)
-    .filter((i) => !tokens[i].special && isWord(tokens[i].text) && !tokens[i + 1]?.text.startsWith('##'));
+  const ok = tokens.map((_, i) => i).filter((i) => !tokens[i].special && isWord(tokens[i].text) && !tokens[i + 1]?.text.startsWith('##'));
   return ok.length ? pickOne(rng, ok) : undefined;
 }
 
@@ -40,14 +38,18 @@ export function mlmTop1(r: MaskedRun, rng: Random): Extract<ModelFacts, { templa
   const distractors: number[] = [];
   const take = (id: number) => {
     const text = r.vocab[id];
-    if (distractors.length >= 3 || used.has(text) || !isWord(text.replace(/^##/, '')) || text.startsWith('##') !== topText.startsWith('##')) return;
+    if (distractors.length >= 3 || used.has(text) || !isWord(text.replace(/^##/, '')) || text.startsWith('##') !== topText.startsWith('##'))
+      return;
     used.add(text);
     distractors.push(id);
   };
   // the original word is the most tempting wrong answer (when it is not the model's guess)
   take(r.original.id);
   const byText = new Map(r.vocab.map((t, id) => [t, id]));
-  for (const t of shuffled(rng, r.tokens.filter((t, i) => !t.special && i !== r.maskIndex).map((t) => t.text))) {
+  for (const t of shuffled(
+    rng,
+    r.tokens.filter((t, i) => !t.special && i !== r.maskIndex).map((t) => t.text),
+  )) {
     const id = byText.get(t);
     if (id !== undefined && candidate(id)) take(id);
   }
@@ -65,7 +67,10 @@ export function mlmTop1(r: MaskedRun, rng: Random): Extract<ModelFacts, { templa
   };
 }
 
-export function segmentOf(tokens: readonly Pick<TokenInfo, 'text' | 'special' | 'segment'>[], rng: Random): Extract<ModelFacts, { template: 'segment-of' }> {
+export function segmentOf(
+  tokens: readonly Pick<TokenInfo, 'text' | 'special' | 'segment'>[],
+  rng: Random,
+): Extract<ModelFacts, { template: 'segment-of' }> {
   const content = tokens.map((t, index) => ({ index, t })).filter((x) => !x.t.special);
   if (!content.length) throw new NotApplicable('the text has no tokens to ask about');
   const pair = content.some((x) => x.t.segment === 1);
