@@ -65,16 +65,14 @@ async function inWebview(page, a) {
         if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(readFileSync(AXE, 'utf8'));
         value = await frame.evaluate(
           (context) =>
-            window.axe
-              .run(context ?? document, { resultTypes: ['violations'] })
-              .then((r) =>
-                r.violations.map((v) => ({
-                  id: v.id,
-                  impact: v.impact,
-                  help: v.help,
-                  nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-                })),
-              ),
+            window.axe.run(context ?? document, { resultTypes: ['violations'] }).then((r) =>
+              r.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+              })),
+            ),
           s.axe === true ? null : s.axe,
         );
       }
