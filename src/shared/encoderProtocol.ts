@@ -9,7 +9,6 @@ import { isModelProblem, type ModelProblem } from './modelProblem';
 /** One text to encode: what the attention panel asks for. */
 export interface EncodeInput {
   text: string;
-  origin?: { line: number; character: number };
   source?: EncodingPayload['source'];
   /** which window of a long text; clamped */
   window?: number;

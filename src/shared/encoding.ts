@@ -18,8 +18,6 @@ export interface EncodingPayload {
   text: string;
   /** where `text` starts in the request's text; token offsets are relative to the request's text */
   textOffset: number;
-  /** where `text` starts in the document, as a line/character pair, for display */
-  origin: { line: number; character: number };
   source: 'selection' | 'line' | 'paragraph' | 'sample';
   /** set when the selection was longer than the model's window */
   window?: { index: number; count: number; tokensTotal: number };

@@ -33,7 +33,6 @@ function payloadFor(req: EncodeRequest, windows = 1): EncodingPayload {
   return {
     text: req.text,
     textOffset: 0,
-    origin: req.origin,
     source: req.source,
     ...(windows > 1 ? { window: { index: req.window, count: windows, tokensTotal: 1000 } } : {}),
     tokens,

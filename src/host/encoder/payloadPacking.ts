@@ -45,7 +45,6 @@ export function packPayload(model: PackingModel, req: EncodeRequest, prepared: P
   return {
     text: req.text.slice(begin, end),
     textOffset: begin,
-    origin: req.origin ?? { line: 0, character: 0 },
     source: req.source ?? 'selection',
     window: prepared.window,
     tokens: seq.map(({ text, start, end, segment, special }) => ({ text, start, end, segment, special })),
