@@ -9,6 +9,13 @@ RUN=models/train/runs/everyday
 # The run spans sessions: its checkpoint, tokenizer and the packed corpus it trains on (data/encoded.npz) are
 # committed, so a later session resumes on exactly the same tokens; the corpus is built and encoded only
 # when there is none. The vocabulary is learned once (prepare.py keeps an existing tokenizer.json).
+# A fresh checkout has only the snapshot in models/train/resume/ (snapshot.sh): put it back in place first.
+SNAP=models/train/resume/everyday
+if [ ! -f $RUN/checkpoint.pt ] && [ -f $SNAP/checkpoint.pt ]; then
+  mkdir -p $RUN models/train/data
+  cp $SNAP/checkpoint.pt $SNAP/rng_*.pt $SNAP/tokenizer.json $SNAP/train.log $RUN/
+  [ -f models/train/data/encoded.npz ] || cp $SNAP/encoded.npz models/train/data/
+fi
 if [ ! -f models/train/data/encoded.npz ]; then
   $PY models/train/build_corpus.py
   $PY models/train/prepare.py --tokenizer $RUN/tokenizer.json
