@@ -15,7 +15,6 @@ Usage: /usr/bin/python3 models/train/everyday_eval.py --run everyday [--tokenize
 """
 import argparse
 import json
-import math
 import os
 import random
 import sys

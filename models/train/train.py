@@ -19,7 +19,6 @@ Usage: /usr/bin/python3 models/train/train.py --steps 8000   (see MODEL_CARD.md 
 import argparse
 import glob
 import json
-import math
 import os
 import random
 import sys
@@ -139,21 +138,43 @@ def lr_at(step, steps, peak, warmup):
     return peak * max(0.02, (steps - step) / max(1, steps - warmup))
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--name", default="tiny-bert")
-    ap.add_argument("--steps", type=int, default=8000)
+def common_args(ap, name, steps, seed, threads):
+    """The options this script and train_decoder.py share: the run, its schedule and size, checkpoints, processes."""
+    ap.add_argument("--name", default=name)
+    ap.add_argument("--steps", type=int, default=steps)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--max-len", type=int, default=128)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--warmup", type=int, default=300)
-    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--seed", type=int, default=seed)
     ap.add_argument("--ckpt-every", type=int, default=250)
     ap.add_argument("--resume", action="store_true")
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=threads)
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--procs", type=int, default=1,
+                    help="data-parallel CPU processes (gloo); --threads is then per process")
+
+
+def launch(fn, ap, args):
+    """Runs fn(rank, args) in this process, or in --procs data-parallel processes."""
+    if args.batch % args.procs:
+        ap.error("--batch must be a multiple of --procs")
+    os.makedirs(os.path.join(ROOT, "runs", args.name), exist_ok=True)
+    if args.procs == 1:
+        fn(0, args)
+    else:
+        # the children are fresh interpreters: their BLAS pool size is read from the environment at import
+        os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+        os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
+        os.environ.setdefault("MASTER_PORT", str(29500 + args.seed % 1000))
+        mp.spawn(fn, args=(args,), nprocs=args.procs)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    common_args(ap, name="tiny-bert", steps=8000, seed=1234, threads=2)
     # dropout regularises against overfitting; a 2-hour run sees each token ~5 times and underfits,
     # so the sub-layer dropout may be switched off while the embeddings keep theirs
     ap.add_argument("--dropout", type=float, default=0.1)
@@ -162,20 +183,7 @@ def main():
                     help="std of the token-embedding init; 0 = 1/sqrt(hidden), see the model card")
     ap.add_argument("--tokenizer", default=os.path.join(os.path.dirname(ROOT), "tiny-bert", "tokenizer.json"))
     ap.add_argument("--wwm", action="store_true", help="whole-word masking (see mask_tokens)")
-    ap.add_argument("--procs", type=int, default=1,
-                    help="data-parallel CPU processes (gloo); --threads is then per process")
-    args = ap.parse_args()
-    if args.batch % args.procs:
-        ap.error("--batch must be a multiple of --procs")
-    os.makedirs(os.path.join(ROOT, "runs", args.name), exist_ok=True)
-    if args.procs == 1:
-        train(0, args)
-    else:
-        # the children are fresh interpreters: their BLAS pool size is read from the environment at import
-        os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
-        os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
-        os.environ.setdefault("MASTER_PORT", str(29500 + args.seed % 1000))
-        mp.spawn(train, args=(args,), nprocs=args.procs)
+    launch(train, ap, ap.parse_args())
 
 
 def average_gradients(params, procs):

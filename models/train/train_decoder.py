@@ -21,10 +21,8 @@ import random
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -85,31 +83,10 @@ def head_scores(model, held_ids, held_att, vocab_size, n_random=40, seed=0):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--name", default="decoder")
+    T.common_args(ap, name="decoder", steps=12000, seed=4321, threads=1)
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "runs", "everyday", "tokenizer.json"))
-    ap.add_argument("--steps", type=int, default=12000)
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--max-len", type=int, default=128)
-    ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--loss-frac", type=float, default=0.25)
-    ap.add_argument("--seed", type=int, default=4321)
-    ap.add_argument("--ckpt-every", type=int, default=250)
-    ap.add_argument("--resume", action="store_true")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--procs", type=int, default=1)
-    ap.add_argument("--layers", type=int, default=4)
-    ap.add_argument("--heads", type=int, default=4)
-    ap.add_argument("--hidden", type=int, default=128)
-    args = ap.parse_args()
-    os.makedirs(os.path.join(ROOT, "runs", args.name), exist_ok=True)
-    if args.procs == 1:
-        train(0, args)
-    else:
-        os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
-        os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
-        os.environ.setdefault("MASTER_PORT", str(29500 + args.seed % 1000))
-        mp.spawn(train, args=(args,), nprocs=args.procs)
+    T.launch(train, ap, ap.parse_args())
 
 
 def train(rank, args):
