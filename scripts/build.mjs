@@ -21,7 +21,7 @@ const host = {
   format: 'cjs',
   target: 'node20',
   // native addon and the WASM fallback ship as packages in the VSIX; vscode is provided by the host
-  external: ['vscode', 'onnxruntime-node', 'onnxruntime-web', '@open-spaced-repetition/binding'],
+  external: ['vscode', 'onnxruntime-node', 'onnxruntime-web', '@open-spaced-repetition/*'],
 };
 
 const webviews = {
@@ -49,7 +49,7 @@ const integration = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode', 'mocha', 'onnxruntime-node', 'onnxruntime-web', '@open-spaced-repetition/binding'],
+  external: ['vscode', 'mocha', 'onnxruntime-node', 'onnxruntime-web', '@open-spaced-repetition/*'],
 };
 
 function copyAssets() {

@@ -47,10 +47,7 @@ function ignoreFor(target) {
     '!node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm',
     '!node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs',
     '!node_modules/onnxruntime-web/dist/ort.node.min.mjs',
-    // the FSRS optimizer: its loaders (the bundle's import() takes the ES module one) and this target's binary
-    '!node_modules/@open-spaced-repetition/binding/package.json',
-    '!node_modules/@open-spaced-repetition/binding/dist/index.cjs',
-    '!node_modules/@open-spaced-repetition/binding/dist/index.mjs',
+    // the FSRS optimizer: this target's binary (the extension loads its package directly)
     `!node_modules/@open-spaced-repetition/binding-${FSRS_BINARY[target]}/**`,
     'node_modules/**/*.map',
     'node_modules/**/*.d.ts',

@@ -1,10 +1,16 @@
 import * as assert from 'node:assert';
-import { checkedFit, evaluateLogLoss, fitParameters } from '../../src/host/quiz/fsrsOptimizer';
+import { checkedFit, evaluateLogLoss, fitParameters, optimizerPackage } from '../../src/host/quiz/fsrsOptimizer';
 import { histories, spacedExamples, trainingItems } from '../../src/shared/quiz/fsrsTraining';
 import { DEFAULT_W } from '../../src/shared/quiz/scheduling';
 import { simulateLearner } from '../fixtures/simulatedLearner';
 
 suite('the FSRS optimizer (@open-spaced-repetition/binding)', () => {
+  test("each platform's binary comes from its own package, and an unbuilt platform names none", () => {
+    assert.strictEqual(optimizerPackage('linux', 'x64'), '@open-spaced-repetition/binding-linux-x64-gnu');
+    assert.strictEqual(optimizerPackage('win32', 'x64'), '@open-spaced-repetition/binding-win32-x64-msvc');
+    assert.strictEqual(optimizerPackage('freebsd', 'x64'), undefined);
+  });
+
   test('loads in Node and fits a simulated forgetful learner: other parameters than the defaults, a lower log loss on their reviews', async () => {
     const items = trainingItems(histories(simulateLearner({ items: 120, days: 90, seed: 1, start: Date.UTC(2025, 0, 1) }), 0));
     const w = await fitParameters(items);

@@ -1,20 +1,55 @@
 /**
- * The FSRS project's own optimizer (fsrs-rs, through `@open-spaced-repetition/binding`), loaded on
- * first use: fitting is rare, and its native binary need not load at activation. Free of `vscode`,
- * so the fit bench runs the very same calls.
+ * The FSRS project's own optimizer (fsrs-rs, compiled as a Node addon by `@open-spaced-repetition/binding`),
+ * loaded on first use: fitting is rare, and its native binary need not load at activation. Free of
+ * `vscode`, so the fit bench runs the very same calls.
+ *
+ * The addon is loaded from its platform package directly, not through the `binding` wrapper: the wrapper
+ * lists an optional package for every platform at its own version, and the registry has 0.5.0 only for
+ * linux-x64, so `npm ci` refuses a lock file that names the wrapper. Where no package exists for the
+ * platform, the load fails with a reason and fitting is reported as unavailable.
  */
+import { createRequire } from 'node:module';
 import type { TrainingReview } from '../../shared/quiz/fsrsTraining';
 import { DEFAULT_W } from '../../shared/quiz/scheduling';
 
-type Binding = typeof import('@open-spaced-repetition/binding');
+/** The part of the addon's API this extension uses (as the binding's own index.d.ts declares it). */
+interface Binding {
+  computeParameters(items: BindingItem[], options?: { enableShortTerm: boolean; timeout?: number }): Promise<number[]>;
+  FSRSBindingItem: new (reviews: BindingReview[]) => BindingItem;
+  FSRSBindingReview: new (rating: number, deltaT: number) => BindingReview;
+  FSRSBinding: new (parameters?: number[]) => { evaluate(items: BindingItem[]): { logLoss: number } };
+}
+declare const itemBrand: unique symbol;
+declare const reviewBrand: unique symbol;
+type BindingItem = { [itemBrand]: true };
+type BindingReview = { [reviewBrand]: true };
+
+/** The addon's package suffix for each platform it is built for (napi-rs's names). */
+const PLATFORM_PACKAGE: Record<string, string> = {
+  'linux-x64': 'linux-x64-gnu',
+  'linux-arm64': 'linux-arm64-gnu',
+  'darwin-x64': 'darwin-x64',
+  'darwin-arm64': 'darwin-arm64',
+  'win32-x64': 'win32-x64-msvc',
+  'win32-arm64': 'win32-arm64-msvc',
+};
+
+/** The npm package that holds this platform's optimizer binary. */
+export function optimizerPackage(platform: string = process.platform, arch: string = process.arch): string | undefined {
+  const suffix = PLATFORM_PACKAGE[`${platform}-${arch}`];
+  return suffix && `@open-spaced-repetition/binding-${suffix}`;
+}
 
 let loading: Promise<Binding> | undefined;
 
 /** The optimizer; rejects with the loader's reason where its binary is missing for this platform. */
 export function loadOptimizer(): Promise<Binding> {
-  loading ??= import('@open-spaced-repetition/binding').then((b) => {
-    // touching an export makes a missing or broken binary fail here, not in the middle of a fit
-    if (typeof b.computeParameters !== 'function') throw new Error('the FSRS optimizer package has no computeParameters');
+  loading ??= Promise.resolve().then(() => {
+    const name = optimizerPackage();
+    if (!name) throw new Error(`the FSRS optimizer is not built for ${process.platform}-${process.arch}`);
+    const b = createRequire(__filename)(name) as Binding;
+    // touching an export makes a broken binary fail here, not in the middle of a fit
+    if (typeof b.computeParameters !== 'function') throw new Error(`${name} has no computeParameters`);
     return b;
   });
   // a failed load is tried again next time (the person may have fixed the install)
