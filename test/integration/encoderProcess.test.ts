@@ -37,10 +37,13 @@ suite('The encoder process', () => {
 
   test('a crash of the encoder process: the text waiting for it is answered by a new one, and the panel goes on', async () => {
     const api = await tutor();
+    // the process may have exited idle during earlier suites: have one running, so a restart is the only start
+    await api.encoder.encode({ text: 'warm', qkv: false });
     const starts = api.encoder.encoderProcessStarts;
-    // a request on its way when the process aborts
-    const waiting = api.encoder.encode({ text: 'The cat sat on the mat.', qkv: false });
+    // a request on its way when the process aborts: sent after the crash order, so the process cannot
+    // answer it first (it reads its messages in order and aborts on the first)
     api.encoder.testEncoderCrash();
+    const waiting = api.encoder.encode({ text: 'The cat sat on the mat.', qkv: false });
     const payload = await waiting;
     assert.strictEqual(payload.text, 'The cat sat on the mat.');
     assert.strictEqual(api.encoder.encoderProcessStarts, starts + 1, 'one new process');
@@ -52,6 +55,8 @@ suite('The encoder process', () => {
 
   test('a hang of the encoder process: the panel says what happened, and the next text is drawn', async () => {
     const api = await tutor();
+    // as above: the hang is set in a running process, and only its replacement counts as a start
+    await api.encoder.encode({ text: 'warm', qkv: false });
     const starts = api.encoder.encoderProcessStarts;
     api.encoder.testEncoderHang(60_000, 2000);
     await showRange(new vscode.Range(2, 0, 2, 20));
