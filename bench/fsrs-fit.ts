@@ -6,8 +6,9 @@
 //   node --import tsx bench/fsrs-fit.ts                      # simulated learners
 //   node --import tsx bench/fsrs-fit.ts --progress my.json   # your own export
 //   node --import tsx bench/fsrs-fit.ts --held-out 0.3       # the share of reviews held out (default 0.25)
+//   node --import tsx bench/fsrs-fit.ts --build wasm         # the WebAssembly optimizer (default: native where installed)
 import { readFileSync } from 'node:fs';
-import { checkedFit, evaluateLogLoss, fitParameters } from '../src/host/quiz/fsrsOptimizer';
+import { checkedFit, evaluateLogLoss, fitParameters, type OptimizerBuild } from '../src/host/quiz/fsrsOptimizer';
 import { type SpacedExample, spacedExamples } from '../src/shared/quiz/fsrsTraining';
 import type { Progress } from '../src/shared/quiz/progress';
 import { parseExport } from '../src/shared/quiz/progressFormat';
@@ -19,6 +20,7 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const heldOut = Number(arg('held-out') ?? 0.25);
+const build = arg('build') as OptimizerBuild | undefined;
 const TZ = new Date().getTimezoneOffset();
 
 /**
@@ -46,23 +48,35 @@ async function measure(name: string, p: Progress, truth?: readonly number[]): Pr
   const train = all.slice(0, cut);
   const test = all.slice(cut);
   const started = performance.now();
-  const w = await fitParameters(train.map((x) => x.history));
+  const w = await fitParameters(
+    train.map((x) => x.history),
+    build,
+  );
   const ms = performance.now() - started;
   const fitted = w.some((x, i) => Math.abs(x - DEFAULT_W[i]) > 1e-6);
   const [defaultLoss, fittedLoss] = [
-    await evaluateLogLoss(test.map((x) => x.history)),
+    await evaluateLogLoss(
+      test.map((x) => x.history),
+      undefined,
+      build,
+    ),
     await evaluateLogLoss(
       test.map((x) => x.history),
       w,
+      build,
     ),
   ];
   const ts = [tsFsrsLogLoss(test, { desiredRetention: 0.9 }), tsFsrsLogLoss(test, { desiredRetention: 0.9, w })];
   // what the extension would do with the training part: adopt a fit only when it passes its own held-out check
-  const check = await checkedFit(train.map((x) => x.history));
+  const check = await checkedFit(
+    train.map((x) => x.history),
+    build,
+  );
   const extension = check.adopted
     ? await evaluateLogLoss(
         test.map((x) => x.history),
         check.w,
+        build,
       )
     : defaultLoss;
   totals.push([defaultLoss ?? NaN, fittedLoss ?? NaN, extension ?? NaN]);

@@ -47,8 +47,14 @@ function ignoreFor(target) {
     '!node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm',
     '!node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs',
     '!node_modules/onnxruntime-web/dist/ort.node.min.mjs',
-    // the FSRS optimizer: this target's binary (the extension loads its package directly)
+    // the FSRS optimizer: this target's binary (the extension loads its package directly), and the
+    // WebAssembly build with its runtime for when the binary is not installed
     `!node_modules/@open-spaced-repetition/binding-${FSRS_BINARY[target]}/**`,
+    '!vendor/fsrs-binding-wasm32-wasi/**',
+    '!node_modules/@napi-rs/wasm-runtime/**',
+    '!node_modules/@emnapi/**',
+    '!node_modules/@tybys/wasm-util/**',
+    '!node_modules/tslib/**',
     'node_modules/**/*.map',
     'node_modules/**/*.d.ts',
   ];
@@ -61,7 +67,7 @@ export function packageVsix({ target = 'linux-x64', quiet = false } = {}) {
   // npm installs only this machine's binary: another target's must be installed first, or the VSIX fits no schedules
   if (!existsSync(join(ROOT, 'node_modules', '@open-spaced-repetition', `binding-${FSRS_BINARY[target]}`))) {
     console.warn(
-      `warning: @open-spaced-repetition/binding-${FSRS_BINARY[target]} is not installed: this VSIX cannot fit personal review schedules (install it with npm install --no-save --force @open-spaced-repetition/binding-${FSRS_BINARY[target]})`,
+      `warning: @open-spaced-repetition/binding-${FSRS_BINARY[target]} is not installed: this VSIX fits personal review schedules with the slower WebAssembly optimizer (install it with npm install --no-save --force @open-spaced-repetition/binding-${FSRS_BINARY[target]})`,
     );
   }
   const ignore = join(ROOT, '.vscode-test', `vscodeignore-${target}`);

@@ -39,4 +39,18 @@ suite('The packaged VSIX @vsix', () => {
       await api.quiz.store.save(before);
     }
   });
+
+  test('where no native optimizer is installed, the WebAssembly build and its runtime in the VSIX fit the same schedule', async () => {
+    const api = await tutor();
+    const before = api.quiz.store.progress;
+    await api.quiz.store.save(simulateLearner({ items: 120, days: 90, seed: 1, start: Date.UTC(2025, 0, 1) }));
+    process.env.TUTOR_FSRS_BUILD = 'wasm'; // the fit process inherits the extension host's environment
+    try {
+      const outcome = await vscode.commands.executeCommand<FitOutcome>('transformerTutor.fitSchedule');
+      assert.strictEqual(outcome?.type, 'fitted', JSON.stringify(outcome));
+    } finally {
+      delete process.env.TUTOR_FSRS_BUILD;
+      await api.quiz.store.save(before);
+    }
+  });
 });

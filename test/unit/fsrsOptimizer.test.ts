@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
-import { checkedFit, evaluateLogLoss, fitParameters, optimizerPackage } from '../../src/host/quiz/fsrsOptimizer';
+import { checkedFit, evaluateLogLoss, fitParameters, loadOptimizer, optimizerPackage } from '../../src/host/quiz/fsrsOptimizer';
+import { logLoss } from '../../src/shared/quiz/fsrsLogLoss';
 import { histories, spacedExamples, trainingItems } from '../../src/shared/quiz/fsrsTraining';
 import { DEFAULT_W } from '../../src/shared/quiz/scheduling';
 import { simulateLearner } from '../fixtures/simulatedLearner';
@@ -35,5 +36,31 @@ suite('the FSRS optimizer (@open-spaced-repetition/binding)', () => {
       !kept.adopted && kept.why === 'no-better' && kept.logLoss && kept.logLoss.fitted >= kept.logLoss.default,
       JSON.stringify(kept),
     );
+  });
+});
+
+suite('the FSRS optimizer where no native build exists (WebAssembly)', () => {
+  const items = trainingItems(histories(simulateLearner({ items: 120, days: 90, seed: 1, start: Date.UTC(2025, 0, 1) }), 0));
+
+  test('the vendored WebAssembly build loads and fits the simulated learner to parameters that predict their reviews better', async () => {
+    const { build } = await loadOptimizer('wasm');
+    assert.strictEqual(build, 'wasm');
+    const w = await fitParameters(items, 'wasm');
+    assert.strictEqual(w.length, DEFAULT_W.length);
+    const [before, after] = [await evaluateLogLoss(items, undefined, 'wasm'), await evaluateLogLoss(items, w, 'wasm')];
+    assert.ok(before !== undefined && after !== undefined && after < before, `log loss ${before} → ${after}`);
+  });
+
+  test("its stand-in for evaluate (ts-fsrs's memory model) agrees with the native optimizer's log loss to 0.03 and ranks fits the same way", async () => {
+    const w = await fitParameters(items, 'native');
+    const native = [await evaluateLogLoss(items, undefined, 'native'), await evaluateLogLoss(items, w, 'native')] as number[];
+    const ours = [logLoss(items, DEFAULT_W), logLoss(items, w)] as number[];
+    native.forEach((x, i) => assert.ok(Math.abs(x - ours[i]) < 0.03, `native ${x} vs ts-fsrs ${ours[i]}`));
+    assert.strictEqual(ours[1] < ours[0], native[1] < native[0]);
+  });
+
+  test('a history with nothing to predict scores nothing', () => {
+    assert.strictEqual(logLoss([[{ rating: 3, deltaT: 0 }]], DEFAULT_W), undefined);
+    assert.strictEqual(logLoss([], DEFAULT_W), undefined);
   });
 });
