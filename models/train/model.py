@@ -73,7 +73,7 @@ class Attention(nn.Module):
         qkv = F.linear(x, w, bias).view(b, t, 3 * self.h, self.dk).transpose(1, 2)  # [b, 3h, t, dk]
         return qkv.split(self.h, dim=1)
 
-    def forward(self, x, mask_bias):
+    def forward(self, x, mask_bias, head_mask=None):
         if self.fuse_qkv:
             q, k, v = self.project_fused(x)
         else:
@@ -82,6 +82,10 @@ class Attention(nn.Module):
         # + -inf on padded keys: exp(-inf) = 0, so padding gets exactly zero weight (+ 0 leaves a score as it is)
         scores = scores + mask_bias
         probs = scores.softmax(-1)
+        if head_mask is not None:
+            # [heads] of 1 (keep) or 0 (off), as Hugging Face's BERT takes it: a head switched off adds
+            # nothing to the layer's output, and its reported attention is zero
+            probs = probs * head_mask[None, :, None, None]
         ctx = (self.drop(probs) @ v).transpose(1, 2).reshape(x.shape)
         return self.o(ctx), probs, q, k, v
 
@@ -96,8 +100,8 @@ class Block(nn.Module):
         self.ff2 = nn.Linear(c.intermediate_size, c.hidden_size)
         self.drop = nn.Dropout(c.dropout)
 
-    def forward(self, x, mask_bias):
-        a, probs, q, k, v = self.attn(self.ln1(x), mask_bias)
+    def forward(self, x, mask_bias, head_mask=None):
+        a, probs, q, k, v = self.attn(self.ln1(x), mask_bias, head_mask)
         a = self.drop(a)
         x = x + a
         f = self.drop(self.ff2(F.gelu(self.ff1(self.ln2(x)))))
@@ -140,7 +144,7 @@ class TinyBert(nn.Module):
         seg = self.seg(token_type_ids)
         return tok, pos, seg
 
-    def encode(self, input_ids, token_type_ids, attention_mask, pos_scale=1.0, keep=False):
+    def encode(self, input_ids, token_type_ids, attention_mask, pos_scale=1.0, keep=False, head_mask=None):
         tok, pos, seg = self.embed(input_ids, token_type_ids, pos_scale)
         emb_sum = tok + pos + seg
         x = self.emb_drop(self.emb_ln(emb_sum))
@@ -151,8 +155,8 @@ class TinyBert(nn.Module):
         key_is_pad = (attention_mask == 0)[:, None, None, :]
         mask_bias = torch.where(key_is_pad, tok.new_tensor(float("-inf")), tok.new_tensor(0.0))
         hidden, deltas, attn, qs, ks, vs = [x], [], [], [], [], []
-        for blk in self.blocks:
-            x, a, f, probs, q, k, v = blk(x, mask_bias)
+        for layer, blk in enumerate(self.blocks):
+            x, a, f, probs, q, k, v = blk(x, mask_bias, None if head_mask is None else head_mask[layer])
             if keep:
                 hidden.append(x)
                 deltas.append(a)
@@ -180,11 +184,18 @@ class ExportWrapper(nn.Module):
         super().__init__()
         self.m = model
 
-    def forward(self, input_ids, token_type_ids, attention_mask, pos_scale):
-        x, p = self.m.encode(input_ids, token_type_ids, attention_mask, pos_scale, keep=True)
+    def forward(self, input_ids, token_type_ids, attention_mask, pos_scale, head_mask, lens_position):
+        x, p = self.m.encode(input_ids, token_type_ids, attention_mask, pos_scale, keep=True, head_mask=head_mask)
         outs = [self.m.mlm_logits(x), self.m.nsp_logits(x), p["tok"], p["pos"], p["seg"], p["emb_sum"]]
         outs += p["hidden"] + p["attn_delta"] + p["attn"] + p["q"] + p["k"] + p["v"]
-        return tuple(outs)
+        return tuple(outs) + (self.lens(p["hidden"], lens_position),)
+
+    def lens(self, hidden, position):
+        """The logit lens: the MLM head applied to the residual stream after the embeddings and after each
+        layer, at one position, through the final LayerNorm as the model's own output goes: [batch, layers
+        + 1, vocab]. The last row is the model's MLM output at that position."""
+        at = torch.stack([h.index_select(1, position)[:, 0] for h in hidden], 1)  # [batch, layers + 1, d]
+        return self.m.mlm_logits(self.m.final_ln(at))
 
     @staticmethod
     def output_names(n_layers):
@@ -192,4 +203,4 @@ class ExportWrapper(nn.Module):
         names += [f"hidden_{i}" for i in range(n_layers + 1)]
         for prefix in ("attn_delta", "attn", "q", "k", "v"):
             names += [f"{prefix}_{i}" for i in range(n_layers)]
-        return names
+        return names + ["lens_logits"]

@@ -36,9 +36,12 @@ export interface ShownEncoding {
 }
 
 export interface LockedToken {
+  /** the piece (a word's first piece when the panel shows words) */
   index: number;
   layer: number;
   heads: number[];
+  /** the panel shows words: the editor shades words too */
+  words?: boolean;
 }
 
 /** What stands in the panel instead of a drawing. */

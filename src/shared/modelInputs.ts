@@ -25,6 +25,10 @@ export interface ModelInputs {
   positions?: string;
   /** the bundled model's switch for its position embeddings */
   posScale?: string;
+  /** [layers, heads] of 1 (keep) or 0 (switch the head off), as Hugging Face's BERT takes it */
+  headMask?: { name: string; layers: number; heads: number };
+  /** the token whose logit lens the bundled model's lens_logits output gives */
+  lensPosition?: string;
   /** every integer input's element type, by name */
   intTypes: Readonly<Record<string, IntType>>;
   /** the sequence length the export was traced with, where it cannot take another */
@@ -39,6 +43,8 @@ const ROLES = {
   segments: ['token_type_ids', 'segment_ids', 'input_type_ids', 'type_ids'],
   positions: ['position_ids'],
   posScale: ['pos_scale'],
+  headMask: ['head_mask'],
+  lensPosition: ['lens_position'],
 } as const;
 
 type Role = keyof typeof ROLES;
@@ -76,6 +82,15 @@ export function mapModelInputs(declared: readonly DeclaredInput[]): { inputs: Mo
   }
   const posScale = byRole.posScale;
   if (posScale && posScale.type !== 'float32') return { problem: modelProblem('posScaleNotFloat', posScale.type ?? 'a non-tensor value') };
+  const headMask = byRole.headMask;
+  const [maskLayers, maskHeads] = headMask?.dims ?? [];
+  if (
+    headMask &&
+    (headMask.type !== 'float32' || headMask.dims.length !== 2 || typeof maskLayers !== 'number' || typeof maskHeads !== 'number')
+  )
+    return { problem: modelProblem('headMaskShape', headMask.type ?? 'a non-tensor value', headMask.dims.join(', ')) };
+  const lens = byRole.lensPosition;
+  if (lens && lens.type !== 'int64') return { problem: modelProblem('lensPositionType', lens.type ?? 'a non-tensor value') };
 
   // [batch, sequence] for every per-token input, each axis fixed or not, the same across inputs
   const perToken = (['ids', 'mask', 'segments', 'positions'] as const).flatMap((r) => (byRole[r] ? [byRole[r]] : []));
@@ -103,6 +118,8 @@ export function mapModelInputs(declared: readonly DeclaredInput[]): { inputs: Mo
       segments: byRole.segments?.name,
       positions: byRole.positions?.name,
       posScale: posScale?.name,
+      ...(headMask ? { headMask: { name: headMask.name, layers: maskLayers as number, heads: maskHeads as number } } : {}),
+      ...(lens ? { lensPosition: lens.name } : {}),
       intTypes,
       fixedLength,
       fixedBatch,

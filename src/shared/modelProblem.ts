@@ -37,6 +37,8 @@ export const MODEL_PROBLEM_TEXT = {
     'it needs inputs this extension cannot provide: {0} (it feeds token ids (input_ids), an attention mask (attention_mask or input_mask), segments (token_type_ids or segment_ids) and positions (position_ids))',
   inputNotInteger: 'its {0} input {1} takes {2}, where int64 or int32 would work',
   posScaleNotFloat: 'its pos_scale input takes {0}, where float32 would work',
+  headMaskShape: 'its head_mask input takes {0} of shape [{1}], where float32 of shape [layers, heads] would work',
+  lensPositionType: 'its lens_position input takes {0}, where int64 would work',
   inputShape: 'its input {0} has shape [{1}], where [batch, sequence] would work',
   batchDisagrees: 'its inputs disagree on the batch size ({0} and {1})',
   lengthDisagrees: 'its inputs disagree on the sequence length ({0} and {1})',

@@ -28,7 +28,8 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'pong'; id: number }
-  | { type: 'lockToken'; index: number | null; layer: number; heads: number[] }
+  /** index: a piece (the first of its word when words is set: the panel shows words, and the editor shades words) */
+  | { type: 'lockToken'; index: number | null; layer: number; heads: number[]; words?: boolean }
   | { type: 'openQuestion'; id: string }
   | { type: 'setPinned'; pinned: boolean }
   | { type: 'moveWindow'; delta: -1 | 1 }
@@ -61,7 +62,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
       if (!isInt(m.layer) || m.layer < 0) throw new ProtocolError('lockToken.layer must be a non-negative integer');
       if (!Array.isArray(m.heads) || !m.heads.every((h) => isInt(h) && h >= 0))
         throw new ProtocolError('lockToken.heads must be a list of non-negative integers');
-      return { type: 'lockToken', index: m.index, layer: m.layer, heads: m.heads as number[] };
+      if (m.words !== undefined && typeof m.words !== 'boolean') throw new ProtocolError('lockToken.words must be a boolean');
+      return { type: 'lockToken', index: m.index, layer: m.layer, heads: m.heads as number[], ...(m.words ? { words: true } : {}) };
     }
     case 'openQuestion':
       if (typeof m.id !== 'string' || !/^[a-z0-9-]{1,80}$/.test(m.id)) throw new ProtocolError('openQuestion.id must be a question id');
@@ -110,6 +112,11 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
       if (p.seed !== undefined) {
         if (!isInt(p.seed) || p.seed < 0) throw new ProtocolError('runLab.params.seed must be a non-negative integer');
         params.seed = p.seed;
+      }
+      if (p.off !== undefined) {
+        if (!Array.isArray(p.off) || p.off.length > 1024 || !p.off.every((i) => isInt(i) && i >= 0 && i < 4096))
+          throw new ProtocolError('runLab.params.off must be a list of head indices');
+        params.off = p.off as number[];
       }
       return { type: 'runLab', requestId: m.requestId, lab: m.lab as LabId, params };
     }

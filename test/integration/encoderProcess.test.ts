@@ -78,11 +78,11 @@ suite('The encoder process', () => {
         const d = api.encoder.onDidReset(() => (d.dispose(), resolve()));
       });
     try {
-      // PyTorch's nn.TransformerEncoder, 2 layers of 4 heads, with the bundled tokenizer
+      // PyTorch's nn.TransformerEncoder, 2 layers of 4 heads, with the 8,192-entry tokenizer it was made for
       let reset = resets();
       await settings.update(
         'model.tokenizerPath',
-        path.join(root, 'models', 'tiny-bert', 'tokenizer.json'),
+        path.join(root, 'test', 'fixtures', 'byo-models', 'tokenizer-8192.json'),
         vscode.ConfigurationTarget.Global,
       );
       await settings.update('model.onnxPath', fixture('torch-encoder'), vscode.ConfigurationTarget.Global);

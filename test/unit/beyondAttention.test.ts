@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { TokenInfo } from '../../src/shared/encoding';
 import { attentionFlow, attentionRollout } from '../../src/shared/beyond/attentionRollout';
-import { groupWords, mergeAttention } from '../../src/shared/beyond/wordGroups';
+import { firstPieceOfWord, groupWords, mergeAttention, wordOfPiece, wordPayload } from '../../src/shared/beyond/wordGroups';
+import type { EncodingPayload } from '../../src/shared/encoding';
 
 /** Tokens for `text` from piece strings: a `##` piece continues at the previous end, others after spaces. */
 function tokensOf(text: string, pieces: string[]): TokenInfo[] {
@@ -82,5 +83,70 @@ suite('beyond raw attention: words and rollout', () => {
     assert.ok(Math.abs(flow[0] - 0.25) < 1e-6, `got ${flow[0]}`);
     const rollout = attentionRollout(stacked, 2, 1, 2);
     assert.ok(flow[0] <= rollout[4 + 2] + 1e-12, 'flow never exceeds what rollout routes here');
+  });
+
+  /** A payload of one layer and `heads` heads over these tokens, with random rows that sum to 1. */
+  function payloadOf(text: string, tokens: TokenInfo[], heads = 2, textOffset = 0): EncodingPayload {
+    const t = tokens.length;
+    let seed = 7;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const attention = new Float32Array(heads * t * t);
+    for (let r = 0; r < heads * t; r++) {
+      const row = Array.from({ length: t }, rand);
+      const sum = row.reduce((a, b) => a + b, 0);
+      row.forEach((x, k) => (attention[r * t + k] = x / sum));
+    }
+    return { text, textOffset, source: 'selection', tokens, numLayers: 1, numHeads: heads, headDim: 4, attention, modelName: 'test' };
+  }
+
+  test('in words, a text whose every word is one piece draws exactly the pieces view', () => {
+    const text = 'the cat sat';
+    const p = payloadOf(text, tokensOf(text, ['[CLS]', 'the', 'cat', 'sat', '[SEP]']));
+    const { payload: w } = wordPayload(p, 'en');
+    assert.deepEqual(
+      w.tokens.map((t) => t.text),
+      ['[CLS]', 'the', 'cat', 'sat', '[SEP]'],
+    );
+    assert.deepEqual(Array.from(w.attention), Array.from(p.attention));
+  });
+
+  test('in words, every row sums to 1, q/k/v (per piece) are left out, and a locked word maps to its first piece and back', () => {
+    const text = 'The animal didn’t cross';
+    const toks = tokensOf(text, ['[CLS]', 'The', 'an', '##imal', 'didn', '’', 't', 'cr', '##oss', '[SEP]']);
+    const p = { ...payloadOf(text, toks, 3), q: new Float32Array(1), k: new Float32Array(1), v: new Float32Array(1) };
+    const { payload: w, groups } = wordPayload(p, 'en');
+    assert.equal(w.tokens.length, 8);
+    assert.equal(w.q, undefined);
+    const n = w.tokens.length;
+    for (let r = 0; r < 3 * n; r++) {
+      const sum = w.attention.subarray(r * n, (r + 1) * n).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-5, `row ${r} sums to ${sum}`);
+    }
+    assert.equal(w.tokens[2].text, 'animal');
+    assert.equal(wordOfPiece(groups, 3), 2, '##imal is in "animal"');
+    assert.equal(firstPieceOfWord(groups, 2), 2, '"animal" starts at "an"');
+    assert.equal(w.tokens[6].text, 'cross');
+  });
+
+  test('in words, a later window of a long text (offsets counted from the whole text) groups its own words', () => {
+    const whole = 'skip this part. 我的妈妈很忙';
+    const offset = whole.indexOf('我');
+    const windowText = whole.slice(offset);
+    const toks = tokensOf(whole, ['[CLS]', ...windowText, '[SEP]']).map((t) => (t.special ? { ...t, start: offset, end: offset } : t));
+    const { payload: w } = wordPayload(payloadOf(windowText, toks, 1, offset), 'zh');
+    assert.ok(
+      w.tokens.some((t) => t.text === '妈妈'),
+      w.tokens.map((t) => t.text).join('|'),
+    );
+  });
+
+  test('rollout of identity attention is the identity after every layer', () => {
+    const t = 3;
+    const eye = Array.from({ length: t }, (_, i) => Array.from({ length: t }, (_, j) => (i === j ? 1 : 0)));
+    const layers = 3;
+    const heads = 2;
+    const att = Float32Array.from(Array.from({ length: layers * heads }, () => eye.flat()).flat());
+    const r = attentionRollout(att, layers, heads, t);
+    assert.deepEqual(Array.from(r), Array.from({ length: layers }, () => eye.flat()).flat());
   });
 });

@@ -11,7 +11,9 @@ import { assertOffsets } from './offsets';
 
 /** test/fixtures/byo-models: exports made by PyTorch's exporter and ONNX Runtime's optimiser (see its README). */
 const FIXTURES = path.resolve(__dirname, '../fixtures/byo-models');
-const fixture = (name: string, tokenizerPath = BUNDLED.tokenizerPath): ModelFiles => ({
+/** The WordPiece vocabulary of 8,192 entries the fixtures were made for (this project's earlier one). */
+const FIXTURE_TOKENIZER = path.join(FIXTURES, 'tokenizer-8192.json');
+const fixture = (name: string, tokenizerPath = FIXTURE_TOKENIZER): ModelFiles => ({
   name,
   modelPath: path.join(FIXTURES, name, 'model.onnx'),
   tokenizerPath,
@@ -42,7 +44,15 @@ suite('bring-your-own exports from other tools (test/fixtures/byo-models)', () =
     try {
       assert.strictEqual(core.attentionOutputs.length, 2);
       assert.strictEqual(core.config.num_heads, 4, 'the head count read off a first run');
-      assert.deepStrictEqual(core.capabilities, { qkv: false, mlm: false, nsp: false, hidden: false, positionSwitch: false });
+      assert.deepStrictEqual(core.capabilities, {
+        qkv: false,
+        mlm: false,
+        nsp: false,
+        hidden: false,
+        positionSwitch: false,
+        headMask: false,
+        logitLens: false,
+      });
       const p = await core.encode({ text: PAIR });
       assert.strictEqual(p.numLayers, 2);
       assert.strictEqual(p.numHeads, 4);
@@ -107,7 +117,7 @@ suite('bring-your-own exports from other tools (test/fixtures/byo-models)', () =
       /tokenizer has 8,192 entries but the model's embedding table has 30,522 rows.*use the tokenizer\.json exported with this model/,
     );
     // a tokenizer of the table's size (the bundled vocabulary and unused entries): accepted
-    const json = JSON.parse(readFileSync(BUNDLED.tokenizerPath, 'utf8'));
+    const json = JSON.parse(readFileSync(FIXTURE_TOKENIZER, 'utf8'));
     for (let id = 8192; id < 30522; id++) json.model.vocab[`[unused${id}]`] = id;
     const core = await EncoderCore.load(fixture('uncased-vocab', variants.tokenizer('uncased-size.json', json)), runtime);
     try {

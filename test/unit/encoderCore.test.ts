@@ -244,7 +244,7 @@ suite('EncoderCore on the committed model', () => {
 
     test('each window after the first starts at a word, where a full window would have cut one in two', async () => {
       // a word of three or more pieces, so that 510 tokens end inside one
-      const word = 'transformerisation';
+      const word = 'zygomorphically';
       const pieces = core.tokenize(word).tokens.length;
       assert.ok(pieces >= 3 && 510 % pieces !== 0, `${word} is ${pieces} pieces`);
       const long = Array.from({ length: Math.ceil(1200 / pieces) }, () => word).join(' ');

@@ -10,6 +10,8 @@ interface Ref {
     input_ids: number[][];
     token_type_ids: number[][];
     attention_mask: number[][];
+    head_mask: number[][];
+    lens_position: number[];
     outputs: Record<string, { dims: number[]; data: number[] }>;
   }[];
   tokenization: { text: string; ids: number[] }[];
@@ -17,6 +19,11 @@ interface Ref {
 const ref: Ref = JSON.parse(readFileSync(BUNDLED.modelPath.replace('model.onnx', 'reference.json'), 'utf8'));
 const config = JSON.parse(readFileSync(BUNDLED.configPath!, 'utf8'));
 const ONE = new ort.Tensor('float32', Float32Array.of(1), [1]);
+const L = config.num_layers;
+const H = config.num_heads;
+/** head_mask (1 keeps a head) and lens_position, which every run of the bundled graph must feed */
+const heads = (keep: number[][] = config.input_defaults.head_mask) => new ort.Tensor('float32', Float32Array.from(keep.flat()), [L, H]);
+const lensAt = (p = 0) => new ort.Tensor('int64', BigInt64Array.of(BigInt(p)), [1]);
 const i64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [rows.length, rows[0].length]);
 
 suite('the committed model', () => {
@@ -32,8 +39,20 @@ suite('the committed model', () => {
     for (let l = 0; l < config.num_layers; l++)
       for (const p of ['attn', 'q', 'k', 'v', 'hidden']) assert.ok(outs.has(`${p}_${l}`), `${p}_${l}`);
     for (const n of ['mlm_logits', 'nsp_logits', 'emb_token', 'emb_position', 'emb_segment']) assert.ok(outs.has(n), n);
-    assert.deepStrictEqual([...session.inputNames].sort(), ['attention_mask', 'input_ids', 'pos_scale', 'token_type_ids']);
+    assert.deepStrictEqual([...session.inputNames].sort(), [
+      'attention_mask',
+      'head_mask',
+      'input_ids',
+      'lens_position',
+      'pos_scale',
+      'token_type_ids',
+    ]);
     assert.deepStrictEqual(config.input_defaults.pos_scale, [1]);
+    assert.deepStrictEqual(
+      config.input_defaults.head_mask,
+      Array.from({ length: L }, () => Array<number>(H).fill(1)),
+    );
+    assert.deepStrictEqual(config.input_defaults.lens_position, [0]);
   });
 
   test('with pos_scale = 0, shuffling the tokens just shuffles the attention matrix', async () => {
@@ -50,12 +69,13 @@ suite('the committed model', () => {
           token_type_ids: i64([zeros]),
           attention_mask: i64([ones]),
           pos_scale: new ort.Tensor('float32', Float32Array.of(posScale), [1]),
+          head_mask: heads(),
+          lens_position: lensAt(),
         },
         ['attn_1'],
       );
       return r.attn_1.data as Float32Array;
     };
-    const H = config.num_heads;
     const maxPermDiff = (a: Float32Array, b: Float32Array) => {
       let worst = 0;
       for (let h = 0; h < H; h++)
@@ -75,9 +95,12 @@ suite('the committed model', () => {
         token_type_ids: i64(c.token_type_ids),
         attention_mask: i64(c.attention_mask),
         pos_scale: ONE,
+        head_mask: heads(c.head_mask),
+        lens_position: lensAt(c.lens_position[0]),
       };
-      const names = Object.keys(c.outputs).filter((n) => n !== 'mlm_logits');
-      const res = await session.run(feeds, [...names, 'mlm_logits']);
+      const sliced = ['mlm_logits', 'lens_logits']; // the references keep the first 64 entries of the vocabulary
+      const names = Object.keys(c.outputs).filter((n) => !sliced.includes(n));
+      const res = await session.run(feeds, [...names, ...sliced]);
       for (const n of names) {
         assert.deepStrictEqual([...res[n].dims], c.outputs[n].dims, `${n} dims`);
         const got = res[n].data as Float32Array;
@@ -85,13 +108,15 @@ suite('the committed model', () => {
         c.outputs[n].data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - got[i]))));
         assert.ok(worst <= 1e-4, `${n}: max abs diff ${worst}`);
       }
-      const mlm = res.mlm_logits;
-      const [b, t, vocab] = mlm.dims;
-      const want = c.outputs.mlm_logits;
-      let worst = 0;
-      for (let i = 0; i < b * t; i++)
-        for (let j = 0; j < 64; j++) worst = Math.max(worst, Math.abs((mlm.data as Float32Array)[i * vocab + j] - want.data[i * 64 + j]));
-      assert.ok(worst <= 1e-4, `mlm_logits: max abs diff ${worst}`);
+      for (const n of sliced) {
+        const got = res[n];
+        const vocab = got.dims[2];
+        const want = c.outputs[n];
+        let worst = 0;
+        for (let i = 0; i < got.dims[0] * got.dims[1]; i++)
+          for (let j = 0; j < 64; j++) worst = Math.max(worst, Math.abs((got.data as Float32Array)[i * vocab + j] - want.data[i * 64 + j]));
+        assert.ok(worst <= 1e-4, `${n}: max abs diff ${worst}`);
+      }
     }
   });
 
@@ -102,6 +127,8 @@ suite('the committed model', () => {
       token_type_ids: i64(c.token_type_ids),
       attention_mask: i64(c.attention_mask),
       pos_scale: ONE,
+      head_mask: heads(),
+      lens_position: lensAt(),
     };
     const res = await session.run(feeds, ['attn_0', `attn_${config.num_layers - 1}`, 'q_0', 'nsp_logits']);
     const [B, T] = [c.input_ids.length, c.input_ids[0].length];
@@ -143,7 +170,73 @@ suite('the committed model', () => {
     assert.strictEqual(nodes.filter((n) => n.opType === 'ConstantOfShape').length, 0, 'the padding mask is built with no shape arithmetic');
   });
 
-  test('the model file stays within 12 MB', () => {
-    assert.ok(readFileSync(BUNDLED.modelPath).length <= 12 * 1024 * 1024);
+  suite('head_mask and the logit lens', () => {
+    const c = () => ref.cases[0];
+    const run = (keep: number[][], names: string[], lens = 0) =>
+      session.run(
+        {
+          input_ids: i64(c().input_ids),
+          token_type_ids: i64(c().token_type_ids),
+          attention_mask: i64(c().attention_mask),
+          pos_scale: ONE,
+          head_mask: heads(keep),
+          lens_position: lensAt(lens),
+        },
+        names,
+      );
+    const allKept = () => Array.from({ length: L }, () => Array<number>(H).fill(1));
+    const maxDiff = (a: ort.Tensor, b: ort.Tensor) =>
+      (a.data as Float32Array).reduce((m, x, i) => Math.max(m, Math.abs(x - (b.data as Float32Array)[i])), 0);
+
+    test("switching a head off zeroes that head's attention and changes its layer's output, and nothing before it or beside it", async () => {
+      const names = ['attn_1', 'attn_delta_1', 'hidden_1', 'attn_0', 'mlm_logits'];
+      const off = allKept();
+      off[1][2] = 0;
+      const [kept, cut] = [await run(allKept(), names), await run(off, names)];
+      const T = c().input_ids[0].length;
+      const a = cut.attn_1.data as Float32Array;
+      const b = kept.attn_1.data as Float32Array;
+      for (let h = 0; h < H; h++) {
+        const block = (x: Float32Array) => x.subarray(h * T * T, (h + 1) * T * T);
+        if (h === 2)
+          assert.ok(
+            block(a).every((x) => x === 0),
+            'the head switched off reports no attention',
+          );
+        else assert.deepStrictEqual(block(a), block(b), `head ${h} of the same layer is untouched`);
+      }
+      assert.strictEqual(maxDiff(cut.hidden_1, kept.hidden_1), 0, 'what comes before the layer is untouched');
+      assert.strictEqual(maxDiff(cut.attn_0, kept.attn_0), 0);
+      assert.ok(maxDiff(cut.attn_delta_1, kept.attn_delta_1) > 1e-3, "the layer's output loses the head's share");
+      assert.ok(maxDiff(cut.mlm_logits, kept.mlm_logits) > 1e-3, 'and the prediction moves');
+    });
+
+    test('the default head_mask (all ones) is the unmasked run', async () => {
+      const names = ['attn_3', 'mlm_logits'];
+      const [withDefault, ref0] = [await run(config.input_defaults.head_mask, names), await run(allKept(), names)];
+      assert.strictEqual(maxDiff(withDefault.mlm_logits, ref0.mlm_logits), 0);
+    });
+
+    test("the logit lens after the last layer is the model's own MLM output at that token", async () => {
+      const p = 3;
+      const res = await run(allKept(), ['lens_logits', 'mlm_logits'], p);
+      const [, layers, vocab] = res.lens_logits.dims;
+      assert.strictEqual(layers, L + 1, 'after the embeddings and after each layer');
+      const lens = (res.lens_logits.data as Float32Array).subarray((layers - 1) * vocab, layers * vocab);
+      const mlm = (res.mlm_logits.data as Float32Array).subarray(p * vocab, (p + 1) * vocab);
+      assert.ok(
+        lens.every((x, i) => Math.abs(x - mlm[i]) < 1e-4),
+        'last row = mlm_logits at the position',
+      );
+      const first = (res.lens_logits.data as Float32Array).subarray(0, vocab);
+      assert.ok(
+        first.some((x, i) => Math.abs(x - mlm[i]) > 1e-2),
+        'earlier rows differ',
+      );
+    });
+  });
+
+  test('the model file stays within 16 MB', () => {
+    assert.ok(readFileSync(BUNDLED.modelPath).length <= 16 * 1024 * 1024);
   });
 });

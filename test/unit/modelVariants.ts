@@ -60,21 +60,38 @@ export function renameTensor(g: onnx.IGraphProto, from: string, to: string): voi
 }
 
 /**
- * Like a plain HuggingFace BERT export: no attn_N / q_N / k_N / v_N / mlm_logits outputs, the
- * attention Softmax outputs named after their node, and pos_scale a constant rather than an input.
+ * Like a plain HuggingFace BERT export: no attn_N / q_N / k_N / v_N / mlm_logits / lens_logits outputs,
+ * the attention Softmax outputs named after their node, and pos_scale, head_mask and lens_position
+ * constants rather than inputs.
  */
 export function plainExport(m: onnx.ModelProto): void {
   const g = m.graph!;
-  g.output = (g.output ?? []).filter((o) => !/^(attn|q|k|v)_\d+$/.test(o.name ?? '') && o.name !== 'mlm_logits');
+  g.output = (g.output ?? []).filter(
+    (o) => !/^(attn|q|k|v)_\d+$/.test(o.name ?? '') && !['mlm_logits', 'lens_logits'].includes(o.name ?? ''),
+  );
+  // attn_N is the Softmax's output times the head mask: the Softmax output it comes from takes the layer's name
+  const softmaxOut = new Set((g.node ?? []).filter((n) => n.opType === 'Softmax').map((n) => n.output?.[0]));
   for (const n of g.node ?? []) {
     const out = n.output?.[0] ?? '';
-    if (n.opType === 'Softmax' && /^attn_\d+$/.test(out)) renameTensor(g, out, `/encoder/layer.${out.slice(5)}/attention/Softmax_output_0`);
+    if (!/^attn_\d+$/.test(out)) continue;
+    const src = n.opType === 'Softmax' ? out : (n.input ?? []).find((i) => softmaxOut.has(i));
+    if (src) renameTensor(g, src, `/encoder/layer.${out.slice(5)}/attention/Softmax_output_0`);
   }
-  g.input = (g.input ?? []).filter((i) => i.name !== 'pos_scale');
-  g.initializer = [
-    ...(g.initializer ?? []),
-    onnx.TensorProto.create({ name: 'pos_scale', dataType: onnx.TensorProto.DataType.FLOAT, dims: [1], floatData: [1] }),
+  const config = JSON.parse(readFileSync(BUNDLED.configPath!, 'utf8'));
+  const F = onnx.TensorProto.DataType;
+  const constants = [
+    onnx.TensorProto.create({ name: 'pos_scale', dataType: F.FLOAT, dims: [1], floatData: [1] }),
+    onnx.TensorProto.create({
+      name: 'head_mask',
+      dataType: F.FLOAT,
+      dims: [config.num_layers, config.num_heads],
+      floatData: Array<number>(config.num_layers * config.num_heads).fill(1),
+    }),
+    onnx.TensorProto.create({ name: 'lens_position', dataType: F.INT64, dims: [1], int64Data: [0] }),
   ];
+  const names = new Set(constants.map((c) => c.name));
+  g.input = (g.input ?? []).filter((i) => !names.has(i.name ?? ''));
+  g.initializer = [...(g.initializer ?? []), ...constants];
 }
 
 /** Rejects with a ModelFormatError whose message matches. */

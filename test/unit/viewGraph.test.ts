@@ -50,6 +50,7 @@ suite('the view graph: the bundled model pruned to what the views draw', () => {
         token_type_ids: new ort.Tensor('int64', new BigInt64Array(T), [1, T]),
         attention_mask: new ort.Tensor('int64', BigInt64Array.from([1, 1, 1, 1, 1, 1, 1, 0, 0].map(BigInt)), [1, T]),
         pos_scale: new ort.Tensor('float32', Float32Array.of(1), [1]),
+        ...maskAndLens(ort),
       };
       const [ra, rb] = [await a.run(feeds, VIEW), await b.run(feeds, VIEW)];
       for (const name of VIEW) {
@@ -82,6 +83,7 @@ suite('the view graph: the bundled model pruned to what the views draw', () => {
         token_type_ids: new ort.Tensor('int64', new BigInt64Array(T), [1, T]),
         attention_mask: new ort.Tensor('int64', BigInt64Array.from([1, 1, 1, 1, 1].map(BigInt)), [1, T]),
         pos_scale: new ort.Tensor('float32', Float32Array.of(1), [1]),
+        ...maskAndLens(ort),
       };
       const [ra, rb] = [await a.run(feeds, attn), await b.run(feeds, ['all_attn'])];
       assert.deepStrictEqual(rb.all_attn.dims, [4, ra.attn_0.dims[1], T, T]);
@@ -126,3 +128,12 @@ suite('the view graph: the bundled model pruned to what the views draw', () => {
     }
   });
 });
+
+/** The bundled graph's head_mask (every head kept) and lens_position inputs, which every run feeds. */
+function maskAndLens(ort: typeof Ort): Record<string, Ort.Tensor> {
+  const config = JSON.parse(readFileSync(BUNDLED.configPath!, 'utf8'));
+  return {
+    head_mask: new ort.Tensor('float32', Float32Array.from(config.input_defaults.head_mask.flat()), [config.num_layers, config.num_heads]),
+    lens_position: new ort.Tensor('int64', BigInt64Array.of(0n), [1]),
+  };
+}

@@ -148,7 +148,11 @@ export class AttentionController extends Disposable {
       case 'pong':
         break;
       case 'lockToken':
-        this.dispatch({ type: 'lock', token: msg.index === null ? null : { index: msg.index, layer: msg.layer, heads: msg.heads } });
+        this.dispatch({
+          type: 'lock',
+          token:
+            msg.index === null ? null : { index: msg.index, layer: msg.layer, heads: msg.heads, ...(msg.words ? { words: true } : {}) },
+        });
         break;
       case 'setPinned':
         this.setPinned(msg.pinned, true);
@@ -237,8 +241,7 @@ export class AttentionController extends Disposable {
       case 'drawDecorations': {
         const shown = this.state.shown;
         const editor = shown && vscode.window.visibleTextEditors.find((ed) => ed.document.uri.toString() === shown.request.uri);
-        if (shown && editor && editor.document.version === shown.request.version)
-          this.decorations.draw(editor, shown, effect.token.index, effect.token.layer, effect.token.heads);
+        if (shown && editor && editor.document.version === shown.request.version) this.decorations.draw(editor, shown, effect.token);
         else this.decorations.clear();
         break;
       }

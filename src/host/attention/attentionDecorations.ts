@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { attentionRow, strengthLevel } from '../../shared/attentionMath';
-import type { ShownEncoding } from '../../shared/attentionSession';
+import type { LockedToken, ShownEncoding } from '../../shared/attentionSession';
+import { wordOfPiece, wordPayload } from '../../shared/beyond/wordGroups';
 
 const LEVELS = 8;
 
@@ -25,9 +26,18 @@ export class AttentionDecorations implements vscode.Disposable {
   /** what is drawn now, per level (for tests) */
   lastDrawn: { locked: vscode.Range | undefined; levels: vscode.Range[][] } = { locked: undefined, levels: [] };
 
-  draw(editor: vscode.TextEditor, shown: ShownEncoding, query: number, layer: number, heads: number[]): void {
+  /** token.words: shade whole words, as the panel shows them (the attention merged as the panel merges it) */
+  draw(editor: vscode.TextEditor, shown: ShownEncoding, token: LockedToken): void {
     this.clear();
-    const { payload, request } = shown;
+    const { request } = shown;
+    const { layer, heads } = token;
+    let { payload } = shown;
+    let query = token.index;
+    if (token.words) {
+      const merged = wordPayload(payload, vscode.env.language);
+      payload = merged.payload;
+      query = wordOfPiece(merged.groups, query);
+    }
     const doc = editor.document;
     const row = attentionRow(payload, layer, heads, query);
     let max = 0;

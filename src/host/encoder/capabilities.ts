@@ -5,4 +5,8 @@ export interface Capabilities {
   nsp: boolean;
   hidden: boolean;
   positionSwitch: boolean;
+  /** heads can be switched off for a run (input head_mask) */
+  headMask: boolean;
+  /** the MLM head after every layer at one token (output lens_logits, input lens_position) */
+  logitLens: boolean;
 }

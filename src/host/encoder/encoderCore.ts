@@ -1,6 +1,6 @@
 import type { EncodingPayload } from '../../shared/encoding';
 import type { ModelConfig } from '../../shared/modelConfig';
-import type { Feeds, GraphRun, RunOutputs } from './graphRun';
+import type { FeedOptions, Feeds, GraphRun, RunOutputs } from './graphRun';
 import { type Capabilities, loadModel, type ModelFiles } from './modelLoading';
 import { packPayload } from './payloadPacking';
 import type { LoadedRuntime } from './runtime';
@@ -60,8 +60,8 @@ export class EncoderCore {
     return this.windows.buildSequence(content);
   }
 
-  feeds(ids: number[], segments: number[], mask?: number[], batch = 1, posScale?: number): Feeds {
-    return this.graph.feeds(ids, segments, mask, batch, posScale);
+  feeds(ids: number[], segments: number[], mask?: number[], batch = 1, opts: FeedOptions = {}): Feeds {
+    return this.graph.feeds(ids, segments, mask, batch, opts);
   }
 
   /** Runs the graph for the named outputs (see GraphRun.run). */

@@ -7,6 +7,16 @@ type Session = import('onnxruntime-node').InferenceSession;
 export type Feeds = Record<string, import('onnxruntime-node').Tensor>;
 export type RunOutputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
 
+/** What a run can ask of the inputs beyond the tokens, where the model has them (the bundled one does). */
+export interface FeedOptions {
+  /** 1 as usual, 0 switches the position embeddings off (pos_scale) */
+  posScale?: number;
+  /** 1 keeps a head, 0 switches it off, layer by layer (head_mask, flattened [layers × heads]); all kept when absent */
+  headMask?: readonly number[];
+  /** the token whose logit lens lens_logits gives */
+  lensPosition?: number;
+}
+
 /** Where a per-layer output sits in the stack the view graph returns instead (see viewStacks). */
 export interface StackedPart {
   stack: string;
@@ -46,7 +56,7 @@ export class GraphRun {
    * the export declares. A model with a fixed sequence length gets each sequence padded to it (mask 0);
    * run() crops its attention back to the tokens.
    */
-  feeds(ids: number[], segments: number[], mask?: number[], batch = 1, posScale?: number): Feeds {
+  feeds(ids: number[], segments: number[], mask?: number[], batch = 1, opts: FeedOptions = {}): Feeds {
     const { Tensor } = this.runtime.ort;
     const { inputs } = this;
     const t = ids.length / batch;
@@ -76,7 +86,17 @@ export class GraphRun {
         inputs.positions,
         Array.from({ length: width * batch }, (_, i) => i % width),
       );
-    if (inputs.posScale) feeds[inputs.posScale] = new Tensor('float32', Float32Array.of(posScale ?? 1), [1]);
+    if (inputs.posScale) feeds[inputs.posScale] = new Tensor('float32', Float32Array.of(opts.posScale ?? 1), [1]);
+    if (inputs.headMask) {
+      const { name, layers, heads } = inputs.headMask;
+      const keep = opts.headMask ?? [];
+      feeds[name] = new Tensor(
+        'float32',
+        Float32Array.from({ length: layers * heads }, (_, i) => keep[i] ?? 1),
+        [layers, heads],
+      );
+    }
+    if (inputs.lensPosition) feeds[inputs.lensPosition] = new Tensor('int64', BigInt64Array.of(BigInt(opts.lensPosition ?? 0)), [1]);
     if (width !== t) this.tokensIn.set(feeds, t);
     return feeds;
   }

@@ -159,6 +159,8 @@ export async function loadModel(files: ModelFiles, runtime: LoadedRuntime): Prom
     nsp: outs.has('nsp_logits'),
     hidden: outs.has('hidden_0'),
     positionSwitch: inputs.posScale !== undefined,
+    headMask: inputs.headMask !== undefined && outs.has('mlm_logits'),
+    logitLens: inputs.lensPosition !== undefined && outs.has('lens_logits'),
   };
   const alignment: TokenAlignment = {
     unkToken: tok.json.model.unk_token ?? '[UNK]',

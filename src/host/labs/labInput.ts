@@ -1,6 +1,7 @@
 import type { TokenInfo } from '../../shared/encoding';
-import type { Heatmap } from '../../shared/labs/labTypes';
+import type { Heatmap, LabBlock } from '../../shared/labs/labTypes';
 import type { EncoderCore } from '../encoder/encoderCore';
+import type { FeedOptions } from '../encoder/graphRun';
 
 /** Labs work on at most this many tokens: enough to see the effect, small enough to read. */
 export const LAB_MAX_TOKENS = 64;
@@ -18,7 +19,7 @@ export interface LabInput {
   truncated: boolean;
   /** the text came from the built-in sample, not the user */
   sample: boolean;
-  run(outputs: string[], opts?: { ids?: number[]; segments?: number[]; mask?: number[]; posScale?: number }): Promise<Outputs>;
+  run(outputs: string[], opts?: { ids?: number[]; segments?: number[]; mask?: number[] } & FeedOptions): Promise<Outputs>;
 }
 
 export function labInput(core: EncoderCore, text: string, sample: boolean): LabInput {
@@ -37,7 +38,7 @@ export function labInput(core: EncoderCore, text: string, sample: boolean): LabI
     sample,
     run: (outputs, opts = {}) => {
       const i = opts.ids ?? ids;
-      return core.run(core.feeds(i, opts.segments ?? segments, opts.mask, 1, opts.posScale), outputs);
+      return core.run(core.feeds(i, opts.segments ?? segments, opts.mask, 1, opts), outputs);
     },
   };
 }
@@ -57,4 +58,26 @@ export function fmtNum(x: number, digits = 3): string {
 /** A T×T heatmap over the lab's tokens (rows: queries, columns: keys). */
 export function tokenMap(title: string, data: ArrayLike<number>, labels: string[]): Heatmap {
   return { title, rows: labels.length, cols: labels.length, data: Array.from(data), rowLabels: labels, colLabels: labels };
+}
+
+/** The token a lab masks: the learner's, else a whole word near the middle (a guess at punctuation teaches little). */
+export function maskedToken(input: LabInput, token: number | undefined): number {
+  const content = input.tokens.map((tk, i) => (tk.special ? -1 : i)).filter((i) => i >= 0);
+  const words = content.filter((i) => /^\p{L}{2,}$/u.test(input.tokens[i].text) || /^\p{Script=Han}$/u.test(input.tokens[i].text));
+  const pool = words.length ? words : content;
+  return token !== undefined && content.includes(token) ? token : pool[Math.floor(pool.length / 2)];
+}
+
+/** The lab's tokens with the masked one shown as [MASK]; a click masks another. */
+export function maskChips(input: LabInput, pick: number, title: string): LabBlock {
+  return {
+    kind: 'tokens',
+    title: title,
+    clickable: true,
+    items: input.tokens.map((tk, i) => ({
+      text: i === pick ? '[MASK]' : tk.text,
+      tone: i === pick ? 'mask' : 'plain',
+      index: tk.special ? undefined : i,
+    })),
+  };
 }

@@ -4,6 +4,7 @@ import type { LabId } from '../../shared/questions/types';
 import type { EncoderCore } from '../encoder/encoderCore';
 import { causalLab, multiHeadLab, qkLab, scaleLab } from './attentionLabs';
 import { labInput, LAB_MAX_TOKENS } from './labInput';
+import { logitLensLab, whichHeadsLab } from './beyondLabs';
 import { mlmLab, paddingLab } from './maskLabs';
 import { embeddingScaleLab, permutationLab, positionalEncodingLab } from './positionLabs';
 import { residualLab, segmentsLab } from './structureLabs';
@@ -31,6 +32,8 @@ const NEEDS: Record<LabId, (keyof EncoderCore['capabilities'])[]> = {
   mlm: ['mlm'],
   'causal-mask': ['qkv'],
   'wordpiece-bpe': [],
+  'logit-lens': ['logitLens'],
+  'which-heads': ['headMask'],
 };
 
 /** What a model without a capability lacks, in words a reader of the lab understands, with the output names an exporter would look for. */
@@ -41,6 +44,8 @@ function lackedInWords(): Record<keyof EncoderCore['capabilities'], string> {
     mlm: t('a masked-language-model head (output mlm_logits)'),
     nsp: t('a next-sentence head (output nsp_logits)'),
     positionSwitch: t('a switch that turns its position embeddings off (input pos_scale)'),
+    headMask: t('a switch that turns single heads off (input head_mask, as Hugging Face’s BERT takes it)'),
+    logitLens: t('the masked-LM head applied after every layer (output lens_logits with input lens_position)'),
   };
 }
 
@@ -91,6 +96,8 @@ export async function runLab(
     mlm: () => mlmLab(input, params.token, params.seed ?? 0),
     'causal-mask': () => causalLab(input, layer, head),
     'wordpiece-bpe': () => wordpieceLab(input, source, piecesPath),
+    'logit-lens': () => logitLensLab(input, params.token),
+    'which-heads': () => whichHeadsLab(input, params.token, params.off ?? []),
   };
   const blocks = await builders[lab]();
   const notes: LabBlock[] = [];

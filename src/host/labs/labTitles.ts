@@ -18,6 +18,8 @@ export function labTitle(lab: LabId): string {
     mlm: t('Masked language modelling'),
     'causal-mask': t('The decoder’s causal mask'),
     'wordpiece-bpe': t('WordPiece vs BPE'),
+    'logit-lens': t('The logit lens: the prediction layer by layer'),
+    'which-heads': t('Which heads matter here, and what if they were off'),
   };
   return titles[lab];
 }

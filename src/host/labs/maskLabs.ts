@@ -3,7 +3,7 @@ import { attentionFromScores, corrupt, scoreMatrix } from '../../shared/labs/lab
 import type { LabBlock } from '../../shared/labs/labTypes';
 import { seededRandom } from '../../shared/quiz/rng';
 import { softmax } from '../../shared/stepMath';
-import { fmtNum, headSlice, type LabInput, tokenMap } from './labInput';
+import { fmtNum, headSlice, type LabInput, maskChips, maskedToken, tokenMap } from './labInput';
 
 const t = vscode.l10n.t;
 const PADS = 8;
@@ -102,10 +102,7 @@ export async function paddingLab(input: LabInput, layer: number): Promise<LabBlo
 export async function mlmLab(input: LabInput, token: number | undefined, seed: number): Promise<LabBlock[]> {
   const sp = input.core.config.special_tokens;
   const content = input.tokens.map((tk, i) => (tk.special ? -1 : i)).filter((i) => i >= 0);
-  // by default a whole word near the middle: a guess at punctuation teaches little
-  const words = content.filter((i) => /^\p{L}{2,}$/u.test(input.tokens[i].text));
-  const pool = words.length ? words : content;
-  const pick = token !== undefined && content.includes(token) ? token : pool[Math.floor(pool.length / 2)];
+  const pick = maskedToken(input, token);
   const ids = [...input.ids];
   ids[pick] = sp.mask;
   const out = (await input.run(['mlm_logits'], { ids }))['mlm_logits'];
@@ -147,16 +144,7 @@ export async function mlmLab(input: LabInput, token: number | undefined, seed: n
         'BERT learns by guessing hidden tokens from both sides; the [MASK] input token is not the attention mask, which only hides padding.',
       ),
     },
-    {
-      kind: 'tokens',
-      title: t('Click a token to mask it'),
-      clickable: true,
-      items: input.tokens.map((tk, i) => ({
-        text: i === pick ? '[MASK]' : tk.text,
-        tone: i === pick ? 'mask' : 'plain',
-        index: tk.special ? undefined : i,
-      })),
-    },
+    maskChips(input, pick, t('Click a token to mask it')),
     {
       kind: 'table',
       head: [t('prediction for “{0}”', input.tokens[pick].text), t('probability')],

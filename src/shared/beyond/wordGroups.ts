@@ -1,4 +1,4 @@
-import type { TokenInfo } from '../encoding';
+import type { EncodingPayload, TokenInfo } from '../encoding';
 
 /**
  * Word pieces merged into words, so a view can show attention between words instead of pieces.
@@ -92,4 +92,40 @@ export function wordTokens(tokens: readonly TokenInfo[], groups: readonly WordGr
     special: g.special,
     segment: tokens[g.tokens[0]].segment,
   }));
+}
+
+/**
+ * The payload with words in place of pieces, for the views that draw attention alone (head, matrix,
+ * model): tokens become words and attention is merged (mergeAttention). q/k/v belong to pieces and are
+ * left out. Offsets are the request's, as in the payload; the text it slices is the payload's window.
+ */
+export function wordPayload(p: EncodingPayload, locale = 'zh'): { payload: EncodingPayload; groups: WordGroup[] } {
+  // groupWords slices its text by token offsets, which count from the request's text, not the window's
+  const text = ' '.repeat(p.textOffset) + p.text;
+  const groups = groupWords(p.tokens, text, locale);
+  const payload: EncodingPayload = {
+    text: p.text,
+    textOffset: p.textOffset,
+    source: p.source,
+    ...(p.window ? { window: p.window } : {}),
+    tokens: wordTokens(p.tokens, groups),
+    numLayers: p.numLayers,
+    numHeads: p.numHeads,
+    headDim: p.headDim,
+    attention: mergeAttention(p.attention, p.numLayers, p.numHeads, groups),
+    modelName: p.modelName,
+  };
+  return { payload, groups };
+}
+
+/** The word a piece belongs to, and back: the first piece of a word (to carry a locked token across the toggle). */
+export function wordOfPiece(groups: readonly WordGroup[], piece: number): number {
+  return Math.max(
+    0,
+    groups.findIndex((g) => g.tokens.includes(piece)),
+  );
+}
+
+export function firstPieceOfWord(groups: readonly WordGroup[], word: number): number {
+  return groups[word]?.tokens[0] ?? 0;
 }

@@ -1,7 +1,7 @@
 import type { LabParams } from './labTypes';
 
 /** What the learner does inside a lab that changes what it computes. */
-export type LabAction = { kind: 'token'; index: number } | { kind: 'anotherSample' };
+export type LabAction = { kind: 'token'; index: number } | { kind: 'anotherSample' } | { kind: 'toggleHead'; index: number };
 
 /**
  * A lab's parameters after an action: each action changes its own parameter and keeps the others
@@ -13,6 +13,13 @@ export function nextLabParams(current: LabParams, action: LabAction): LabParams 
       return { ...current, token: action.index };
     case 'anotherSample':
       return { ...current, seed: (current.seed ?? 0) + 1 };
+    case 'toggleHead': {
+      const off = current.off ?? [];
+      return {
+        ...current,
+        off: off.includes(action.index) ? off.filter((i) => i !== action.index) : [...off, action.index].sort((a, b) => a - b),
+      };
+    }
     default: {
       const never: never = action;
       return never;

@@ -25,8 +25,16 @@ export type LabBlock =
   | {
       kind: 'tokens';
       title?: string;
-      items: { text: string; note?: string; tone?: 'chosen' | 'mask' | 'random' | 'same' | 'plain' | 'a' | 'b'; index?: number }[];
+      items: {
+        text: string;
+        note?: string;
+        tone?: 'chosen' | 'mask' | 'random' | 'same' | 'plain' | 'a' | 'b';
+        index?: number;
+        pressed?: boolean;
+      }[];
       clickable?: boolean;
+      /** what a click does: pick the token (the default), or switch a head off and on (index: layer × heads + head) */
+      act?: 'token' | 'head';
     }
   | { kind: 'pieces'; rows: { word: string; wordpiece: string[]; bpeSteps: string[][] }[] };
 
@@ -63,6 +71,8 @@ export const LAB_QUESTION: Record<LabId, string> = {
   mlm: 'mask-token-vs-attention-mask',
   'causal-mask': 'causal-mask',
   'wordpiece-bpe': 'wordpiece-vs-bpe',
+  'logit-lens': 'attention-as-explanation',
+  'which-heads': 'which-heads-matter',
 };
 
 export interface LabParams {
@@ -73,4 +83,6 @@ export interface LabParams {
   token?: number;
   /** sample number (MLM corruption) */
   seed?: number;
+  /** heads switched off, as layer × heads + head (what-if) */
+  off?: number[];
 }

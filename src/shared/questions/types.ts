@@ -20,10 +20,12 @@ export type LabId =
   | 'segments-nsp'
   | 'mlm'
   | 'causal-mask'
-  | 'wordpiece-bpe';
+  | 'wordpiece-bpe'
+  | 'logit-lens'
+  | 'which-heads';
 export const LAB_IDS: readonly LabId[] = [
   'multi-head', 'q-k-differ', 'scale-sqrt-dk', 'padding-mask', 'embedding-scale', 'positional-encoding',
-  'permutation', 'residual-ffn-layernorm', 'segments-nsp', 'mlm', 'causal-mask', 'wordpiece-bpe',
+  'permutation', 'residual-ffn-layernorm', 'segments-nsp', 'mlm', 'causal-mask', 'wordpiece-bpe', 'logit-lens', 'which-heads',
 ];
 
 export type ModelTemplate = 'most-attended' | 'padding-leak' | 'qk-symmetry' | 'scale-entropy' | 'mlm-top1' | 'segment-of';

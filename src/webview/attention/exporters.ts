@@ -2,14 +2,15 @@ import type { EncodingPayload } from '../../shared/encoding';
 import { exportTitle } from '../../shared/exportTitle';
 import { headLines, levelAlpha, lineLevel, strongest } from '../../shared/headLines';
 import type { ViewKind } from '../../shared/protocol';
-import { headColor } from './palette';
+import { headColor, viridisCss } from './palette';
+import { FLOW_MAX_TOKENS, followedToken, throughLayers } from './rolloutView';
 import { activeHeads, type PanelState } from './state';
 import { fmt, type LabsState, tokenLabel } from './viewContext';
 
 export type ExportFormat = 'png' | 'svg' | 'json';
 
 /** The views drawn as an image (step by step and the labs are text and tables: they export their numbers). */
-export const IMAGE_VIEWS: readonly ViewKind[] = ['head', 'matrix', 'model'];
+export const IMAGE_VIEWS: readonly ViewKind[] = ['head', 'matrix', 'model', 'rollout'];
 
 const TITLE = 28;
 const ROW = 20;
@@ -36,11 +37,14 @@ interface Page {
  */
 export function exportView(format: ExportFormat, page: Page): string | undefined {
   const { state } = page;
-  if (format === 'json')
-    return JSON.stringify(state.view === 'labs' ? (page.labs.result ?? null) : exportJson(page.payload, state), null, 1);
+  if (format === 'json') {
+    const numbers =
+      state.view === 'labs' ? (page.labs.result ?? null) : state.view === 'rollout' ? rolloutJson(page) : exportJson(page.payload, state);
+    return JSON.stringify(numbers, null, 1);
+  }
   if (!IMAGE_VIEWS.includes(state.view)) return undefined;
   if (state.view === 'head') return format === 'svg' ? headSvg(page) : headCanvas(page).toDataURL('image/png');
-  const canvas = state.view === 'model' ? modelCanvas(page) : matrixCanvas(page);
+  const canvas = state.view === 'model' ? modelCanvas(page) : state.view === 'rollout' ? rolloutCanvas(page) : matrixCanvas(page);
   if (!canvas) return undefined;
   const png = canvas.toDataURL('image/png');
   if (format === 'png') return png;
@@ -55,6 +59,7 @@ export function exportJson(p: EncodingPayload, state: PanelState) {
     model: p.modelName,
     text: p.text,
     numbering: 'layer and heads from 1, as in the panel; tokens, queries and keys from 0',
+    units: state.words ? 'words (pieces merged: attention to a word sums its pieces, from a word averages them)' : 'word pieces',
     layer: state.layer + 1,
     heads: heads.map((h) => h + 1),
     tokens: p.tokens,
@@ -75,13 +80,19 @@ function title({ payload: p, state, strings: S }: Page): string {
     {
       text: p.text,
       modelName: p.modelName,
-      view: S[`view.${state.view}`] ?? state.view,
-      ...(state.view === 'model' ? {} : { layer: state.layer }),
+      view: state.words ? fmtWords(S, S[`view.${state.view}`] ?? state.view) : (S[`view.${state.view}`] ?? state.view),
+      // the model view and the view through the layers show every layer
+      ...(state.view === 'model' || state.view === 'rollout' ? {} : { layer: state.layer }),
       heads: state.heads.filter((h) => h < p.numHeads),
       numHeads: p.numHeads,
     },
     { exportTitle: S.exportTitle, exportTitleLayer: S.exportTitleLayer, exportAllHeads: S.exportAllHeads, exportHeads: S.exportHeads },
   );
+}
+
+/** "Head view (words)": an export of merged words says so. */
+function fmtWords(S: Record<string, string>, view: string): string {
+  return (S.viewInWords ?? '{0}').replace('{0}', view);
 }
 
 /** The theme's colours, so an export looks like the panel it came from. */
@@ -202,6 +213,70 @@ function matrixCanvas(page: Page): HTMLCanvasElement | undefined {
   g.font = '12px sans-serif';
   g.fillText(caption, 8, CAPTION / 2);
   g.drawImage(heat, 0, CAPTION + 4, heat.width / scale, heat.height / scale);
+  return canvas;
+}
+
+function rolloutMethod({ payload: p, state }: Page) {
+  return state.through === 'flow' && p.tokens.length <= FLOW_MAX_TOKENS ? 'flow' : 'rollout';
+}
+
+/** The table through the layers: for the followed token, one row per layer over the input tokens. */
+function rolloutJson(page: Page) {
+  const { payload: p, state } = page;
+  const token = followedToken(p, state.locked);
+  const method = rolloutMethod(page);
+  const values = throughLayers(p, token, method);
+  const t = p.tokens.length;
+  return {
+    model: p.modelName,
+    text: p.text,
+    method: method === 'flow' ? 'attention flow (Abnar & Zuidema 2020)' : 'attention rollout (Abnar & Zuidema 2020)',
+    note: 'each layer: head-averaged attention mixed 0.5/0.5 with the identity (residual); ignores values and FFN',
+    numbering: 'layers from 1, as in the panel; tokens from 0',
+    token: { index: token, text: p.tokens[token].text },
+    tokens: p.tokens.map((x) => x.text),
+    afterLayer: Array.from({ length: p.numLayers }, (_, l) => ({
+      layer: l + 1,
+      reach: Array.from(values.subarray(l * t, (l + 1) * t), (x) => +x.toFixed(6)),
+    })),
+  };
+}
+
+/** The table as an image: token labels on top, a row of cells per layer, coloured as on screen. */
+function rolloutCanvas(page: Page): HTMLCanvasElement {
+  const { payload: p, state, strings: S } = page;
+  const token = followedToken(p, state.locked);
+  const values = throughLayers(p, token, rolloutMethod(page));
+  const t = p.tokens.length;
+  const CELL = 34;
+  const LABELS = 80;
+  const caption = page.main.querySelector('.rollout-table caption')?.textContent ?? '';
+  const { canvas, g } = titledCanvas(page, AXIS + t * CELL, CAPTION + LABELS + p.numLayers * ROW + 8);
+  g.font = '12px sans-serif';
+  g.fillText(caption, 8, CAPTION / 2);
+  p.tokens.forEach((tok, k) => {
+    g.save();
+    g.translate(AXIS + k * CELL + CELL / 2 + 4, CAPTION + LABELS - 4);
+    g.rotate(-Math.PI / 2);
+    g.fillText(tokenLabel(tok.text).slice(0, 12), 0, 0);
+    g.restore();
+  });
+  for (let l = 0; l < p.numLayers; l++) {
+    const y = CAPTION + LABELS + l * ROW;
+    g.fillStyle = colours().text;
+    g.fillText(fmt(S.layerN, l + 1), 4, y + ROW / 2 + 4);
+    const row = values.subarray(l * t, (l + 1) * t);
+    const max = row.reduce((m, v) => Math.max(m, v), 0);
+    row.forEach((v, k) => {
+      const x = max > 0 ? v / max : 0;
+      g.fillStyle = viridisCss(x);
+      g.fillRect(AXIS + k * CELL, y, CELL - 1, ROW - 1);
+      g.fillStyle = x > 0.6 ? '#000' : '#fff';
+      g.font = '10px sans-serif';
+      g.fillText(v.toFixed(2), AXIS + k * CELL + 5, y + ROW / 2 + 3);
+      g.font = '12px sans-serif';
+    });
+  }
   return canvas;
 }
 

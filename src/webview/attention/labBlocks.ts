@@ -1,9 +1,10 @@
+import type { LabAction } from '../../shared/labs/labParams';
 import type { Heatmap, LabBlock } from '../../shared/labs/labTypes';
 import { HEAD_COLORS, viridis } from './palette';
 import { setupCanvas } from './viewContext';
 
 /** Draws one lab block. Charts are canvases with their numbers also in text for screen readers. */
-export function renderBlock(b: LabBlock, onToken: (index: number) => void, S: Record<string, string>): HTMLElement {
+export function renderBlock(b: LabBlock, onAction: (action: LabAction) => void, S: Record<string, string>): HTMLElement {
   switch (b.kind) {
     case 'claim':
       return el('p', 'claim', b.text);
@@ -127,7 +128,11 @@ export function renderBlock(b: LabBlock, onToken: (index: number) => void, S: Re
       for (const it of b.items) {
         const chip = el(b.clickable && it.index !== undefined ? 'button' : 'span', `chip tone-${it.tone ?? 'plain'}`, it.text);
         if (it.note) chip.title = it.note;
-        if (b.clickable && it.index !== undefined) chip.addEventListener('click', () => onToken(it.index as number));
+        if (b.clickable && it.index !== undefined) {
+          const index = it.index;
+          if (it.pressed !== undefined) chip.setAttribute('aria-pressed', String(it.pressed));
+          chip.addEventListener('click', () => onAction(b.act === 'head' ? { kind: 'toggleHead', index } : { kind: 'token', index }));
+        }
         box.append(chip);
       }
       return box;

@@ -41,7 +41,7 @@ export function renderLabsView(root: HTMLElement, ctx: ViewContext): void {
   const h = document.createElement('h2');
   h.textContent = r.title;
   body.append(h);
-  for (const b of r.blocks) body.append(renderBlock(b, (index) => ctx.runLab(lab, { kind: 'token', index }), S));
+  for (const b of r.blocks) body.append(renderBlock(b, (action) => ctx.runLab(lab, action), S));
   if (lab === 'mlm') {
     const again = document.createElement('vscode-button');
     again.setAttribute('secondary', '');

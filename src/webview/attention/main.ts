@@ -1,4 +1,5 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { firstPieceOfWord, type WordGroup, wordOfPiece, wordPayload } from '../../shared/beyond/wordGroups';
 import type { EncodingPayload } from '../../shared/encoding';
 import { type LabAction, nextLabParams } from '../../shared/labs/labParams';
 import type { LabParams } from '../../shared/labs/labTypes';
@@ -13,6 +14,8 @@ import { renderMatrixView } from './matrixView';
 import { renderModelView } from './modelView';
 import { type PanelState, restoreState } from './state';
 import { renderStepView } from './stepView';
+import { WORD_VIEWS } from '../../shared/viewKind';
+import { renderRolloutView } from './rolloutView';
 import { buildToolbar, type Toolbar } from './toolbar';
 import { fmt, type LabsState, type RenderOutcome, tokenLabel, type ViewContext } from './viewContext';
 
@@ -54,9 +57,11 @@ const toolbar: Toolbar = buildToolbar(S, {
     vscode.postMessage({ type: 'setPinned', pinned });
   },
   onWindow: (delta) => vscode.postMessage({ type: 'moveWindow', delta }),
+  onWords: (words) => update({ words }),
   onExport: (format) => {
-    if (!payload) return;
-    const data = exportView(format, { payload, state, main, strings: S, labs });
+    const shown = drawn();
+    if (!shown) return;
+    const data = exportView(format, { payload: shown.payload, state: shown.state, main, strings: S, labs });
     if (data) vscode.postMessage({ type: 'export', format, data });
   },
 });
@@ -127,7 +132,27 @@ function onMessage(msg: HostMessage): void {
   }
 }
 
+/** The words of the payload on show, made once per payload. */
+let merged: { of: EncodingPayload; payload: EncodingPayload; groups: WordGroup[] } | undefined;
+
+/**
+ * What the view draws: the payload, or in words (head, matrix and model views) the payload merged into
+ * words, with the state's locked token as a word index. The state keeps pieces, as the host does.
+ */
+function drawn(): { payload: EncodingPayload; state: PanelState; groups?: WordGroup[] } | undefined {
+  if (!payload) return undefined;
+  if (!state.words || !WORD_VIEWS.includes(state.view)) return { payload, state };
+  if (merged?.of !== payload) merged = { of: payload, ...wordPayload(payload, boot.language) };
+  const locked = state.locked === null ? null : wordOfPiece(merged.groups, state.locked);
+  return { payload: merged.payload, state: { ...state, locked }, groups: merged.groups };
+}
+
 function update(patch: Partial<PanelState>): void {
+  const groups = drawn()?.groups;
+  // a view in words locks a word: the state (and the host) keep its first piece
+  if (groups && 'locked' in patch && patch.locked !== null && patch.locked !== undefined)
+    patch = { ...patch, locked: firstPieceOfWord(groups, patch.locked) };
+  const wordsChanged = 'words' in patch && patch.words !== state.words;
   const lockedChanged = 'locked' in patch && patch.locked !== state.locked;
   const layerChanged = 'layer' in patch && patch.layer !== state.layer;
   const headsChanged = 'heads' in patch;
@@ -135,16 +160,26 @@ function update(patch: Partial<PanelState>): void {
   state = { ...state, ...patch };
   vscode.setState(state);
   if (viewChanged) vscode.postMessage({ type: 'viewShown', view: state.view });
-  if (payload && (lockedChanged || layerChanged || headsChanged)) {
-    vscode.postMessage({ type: 'lockToken', index: state.locked, layer: state.layer, heads: state.heads });
+  // the editor shades words or pieces as the view shows them
+  const unitsChanged = state.locked !== null && (wordsChanged || (viewChanged && state.words));
+  if (payload && (lockedChanged || layerChanged || headsChanged || unitsChanged)) {
+    vscode.postMessage({
+      type: 'lockToken',
+      index: state.locked,
+      layer: state.layer,
+      heads: state.heads,
+      ...(state.words && WORD_VIEWS.includes(state.view) ? { words: true } : {}),
+    });
     if (lockedChanged && state.locked !== null) announceLocked();
   }
   render();
 }
 
 function announceLocked(): void {
-  if (!payload || state.locked === null) return;
-  live.textContent = fmt(S.lockedAnnounce, tokenLabel(payload.tokens[state.locked].text), state.locked, state.layer + 1);
+  const shown = drawn();
+  if (!shown || shown.state.locked === null) return;
+  const i = shown.state.locked;
+  live.textContent = fmt(S.lockedAnnounce, tokenLabel(shown.payload.tokens[i].text), i, state.layer + 1);
 }
 
 /** A message took the drawing's place: nothing of the old text stays on screen, clickable or exportable. */
@@ -160,8 +195,9 @@ function clearDrawing(): void {
 
 function render(): void {
   toolbar.sync(payload, state);
-  if (!payload) return;
-  const p = payload;
+  const shown = drawn();
+  if (!shown) return;
+  const p = shown.payload;
   const t0 = performance.now();
   status.textContent = describe(p);
   // the view is built anew: the element that had the keyboard focus gets it back in the new view
@@ -169,7 +205,7 @@ function render(): void {
   main.replaceChildren();
   const ctx: ViewContext = {
     payload: p,
-    state,
+    state: shown.state,
     strings: S,
     update,
     announce: (text) => (live.textContent = text),
@@ -193,6 +229,7 @@ function render(): void {
     head: renderHeadView,
     matrix: renderMatrixView,
     model: renderModelView,
+    rollout: renderRolloutView,
     step: renderStepView,
     labs: renderLabsView,
   };

@@ -1,5 +1,6 @@
 import type { SavedText } from '../../shared/attentionSession';
 import type { ViewKind } from '../../shared/protocol';
+import { parseViewKind } from '../../shared/viewKind';
 
 /** What the panel restores after a reload (getState/setState). */
 export interface PanelState {
@@ -11,18 +12,33 @@ export interface PanelState {
   locked: number | null;
   lab: string;
   pinned: boolean;
+  /** the head, matrix and model views show words (pieces merged) instead of word pieces */
+  words: boolean;
+  /** through the layers: rollout, or attention flow (short inputs) */
+  through: 'rollout' | 'flow';
   /** the text drawn, handed back to the host after Reload Window (which checks it) */
   saved?: SavedText;
 }
 
-export const DEFAULT_STATE: PanelState = { view: 'head', layer: 0, heads: [], locked: null, lab: 'multi-head', pinned: false };
+export const DEFAULT_STATE: PanelState = {
+  view: 'head',
+  layer: 0,
+  heads: [],
+  locked: null,
+  lab: 'multi-head',
+  pinned: false,
+  words: false,
+  through: 'rollout',
+};
 
 export function restoreState(saved: unknown): PanelState {
   const s = { ...DEFAULT_STATE, ...(typeof saved === 'object' && saved ? (saved as Partial<PanelState>) : {}) };
-  if (!['head', 'matrix', 'model', 'step', 'labs'].includes(s.view)) s.view = 'head';
+  if (!parseViewKind(s.view)) s.view = 'head';
+  if (s.through !== 'flow') s.through = 'rollout';
   if (!Number.isInteger(s.layer) || s.layer < 0) s.layer = 0;
   if (!Array.isArray(s.heads)) s.heads = [];
   if (s.locked !== null && !Number.isInteger(s.locked)) s.locked = null;
+  if (typeof s.words !== 'boolean') s.words = false;
   return s;
 }
 

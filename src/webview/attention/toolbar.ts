@@ -1,5 +1,6 @@
 import type { EncodingPayload } from '../../shared/encoding';
 import type { ViewKind } from '../../shared/protocol';
+import { VIEWS as ALL_VIEWS, WORD_VIEWS } from '../../shared/viewKind';
 import { IMAGE_VIEWS } from './exporters';
 import { headColor } from './palette';
 import type { PanelState } from './state';
@@ -12,6 +13,7 @@ export interface ToolbarEvents {
   onPin(pinned: boolean): void;
   onWindow(delta: -1 | 1): void;
   onExport(format: 'png' | 'svg' | 'json'): void;
+  onWords(words: boolean): void;
 }
 
 export interface Toolbar {
@@ -19,8 +21,6 @@ export interface Toolbar {
   /** p: the drawing on show; without one, only the tabs and the pin (the rest acts on a drawing) */
   sync(p: EncodingPayload | undefined, state: PanelState): void;
 }
-
-const VIEWS: ViewKind[] = ['head', 'matrix', 'model', 'step', 'labs'];
 
 /** View tabs, layer picker, head toggles (multi-head), pin, window navigation and export. */
 export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Toolbar {
@@ -30,7 +30,7 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
   const tabs = document.createElement('div');
   tabs.setAttribute('role', 'tablist');
   tabs.setAttribute('aria-label', S.views);
-  const tabEls = VIEWS.map((v) => {
+  const tabEls = ALL_VIEWS.map((v) => {
     const b = document.createElement('button');
     b.setAttribute('role', 'tab');
     b.className = 'tab';
@@ -70,6 +70,14 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
   pin.setAttribute('icon', 'pin');
   pin.addEventListener('click', () => ev.onPin(pin.getAttribute('aria-pressed') !== 'true'));
 
+  // pieces or words: for the views that draw attention alone (step by step shows q·k per piece)
+  const words = document.createElement('button');
+  words.className = 'words-toggle';
+  words.dataset.concept = 'wordpiece';
+  words.textContent = S.words;
+  words.title = S.wordsHelp;
+  words.addEventListener('click', () => ev.onWords(words.getAttribute('aria-pressed') !== 'true'));
+
   const win = document.createElement('div');
   win.className = 'window-nav';
   const prev = iconButton('chevron-left', S.windowPrev, () => ev.onWindow(-1));
@@ -91,7 +99,7 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
     exp.append(b);
   }
 
-  bar.append(tabs, layerWrap, heads, win, pin, exp);
+  bar.append(tabs, layerWrap, heads, words, win, pin, exp);
   let shape = '';
 
   return {
@@ -106,6 +114,8 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
       pin.textContent = state.pinned ? S.pinned : S.pin;
       pin.title = state.pinned ? S.pinnedHelp : S.pinHelp;
       for (const part of [layerWrap, heads, exp]) part.hidden = !p;
+      words.hidden = !p || !WORD_VIEWS.includes(state.view);
+      words.setAttribute('aria-pressed', String(state.words));
       win.hidden = !p?.window;
       if (!p) return;
       // step by step and the labs are text and tables: they export their numbers, not a picture

@@ -1,0 +1,181 @@
+import * as vscode from 'vscode';
+import { headMaskWithout, lensRows, rankHeads, settledAt } from '../../shared/beyond/logitLens';
+import type { LabBlock } from '../../shared/labs/labTypes';
+import { softmax } from '../../shared/stepMath';
+import { fmtNum, type LabInput, maskChips, maskedToken } from './labInput';
+
+const t = vscode.l10n.t;
+
+/** The MLM head read off the residual stream after the embeddings and after every layer, at the masked token. */
+export async function logitLensLab(input: LabInput, token: number | undefined): Promise<LabBlock[]> {
+  const pick = maskedToken(input, token);
+  const ids = [...input.ids];
+  ids[pick] = input.core.config.special_tokens.mask;
+  const lens = (await input.run(['lens_logits'], { ids, lensPosition: pick })).lens_logits;
+  const [, rows, vocab] = lens.dims;
+  const truth = input.ids[pick];
+  const word = input.tokens[pick].text;
+  const read = lensRows(lens.data, rows, vocab, truth, 5);
+  const name = (id: number) => input.core.idToToken(id) ?? `#${id}`;
+  const stage = (r: number) => (r === 0 ? t('embeddings') : t('after layer {0}', r));
+  const settled = settledAt(read);
+  return [
+    {
+      kind: 'claim',
+      text: t(
+        'The logit lens applies the model’s masked-LM head (through its final LayerNorm) to the residual stream after each layer: you see the prediction for a hidden word form layer by layer.',
+      ),
+    },
+    maskChips(input, pick, t('Click a token to mask it')),
+    {
+      kind: 'table',
+      head: [t('read after'), ...[1, 2, 3, 4, 5].map((k) => t('guess {0}', k)), t('p(“{0}”)', word), t('rank of “{0}”', word)],
+      rows: read.map((r, i) => [
+        stage(i),
+        ...r.top.map((g) => `${name(g.id)}${g.id === truth ? ' ✓' : ''} ${fmtNum(g.p, 3)}`),
+        fmtNum(r.truthP, 4),
+        String(r.truthRank),
+      ]),
+    },
+    {
+      kind: 'line',
+      title: t('Probability of “{0}” at the masked position', word),
+      xLabel: t('layer (0 = embeddings)'),
+      x: read.map((_, i) => i),
+      series: [{ name: `p(${word})`, values: read.map((r) => r.truthP) }],
+    },
+    {
+      kind: 'metrics',
+      items: [
+        {
+          label: t('The top guess stops changing'),
+          value: settled === undefined ? '—' : settled === 0 ? t('from the embeddings on') : t('from layer {0} on', settled),
+        },
+        { label: t('Final guess'), value: `${name(read[rows - 1].top[0].id)}`, good: read[rows - 1].top[0].id === truth },
+      ],
+    },
+    {
+      kind: 'note',
+      text: t(
+        'The last row is exactly the model’s own output at this position. Earlier rows read a stream the head was never trained on, so they are a lens, not the model’s belief.',
+      ),
+    },
+  ];
+}
+
+/**
+ * Which heads matter for one masked word: the drop in the right word's probability when each head alone
+ * is switched off (one run per head), and what-if: the heads the learner switches off, before and after.
+ */
+export async function whichHeadsLab(input: LabInput, token: number | undefined, off: readonly number[]): Promise<LabBlock[]> {
+  const pick = maskedToken(input, token);
+  const { num_layers: L, num_heads: H } = input.core.config;
+  const ids = [...input.ids];
+  ids[pick] = input.core.config.special_tokens.mask;
+  const truth = input.ids[pick];
+  const word = input.tokens[pick].text;
+  const probsAt = async (mask: number[], names: string[] = []) => {
+    const out = await input.run(['mlm_logits', ...names], { ids, headMask: mask });
+    const v = out.mlm_logits.dims[2];
+    return { p: softmax(out.mlm_logits.data.subarray(pick * v, (pick + 1) * v)), out };
+  };
+  const later = `attn_${L - 1}`;
+  const base = await probsAt(headMaskWithout(L, H, []), [later]);
+  const without: number[] = [];
+  for (let i = 0; i < L * H; i++) without.push((await probsAt(headMaskWithout(L, H, [i]))).p[truth]);
+  const ranked = rankHeads(base.p[truth], without, H);
+  const label = (l: number, h: number) => t('L{0} H{1}', l + 1, h + 1);
+  const switched = off.filter((i) => i < L * H);
+  const after = switched.length ? await probsAt(headMaskWithout(L, H, switched), [later]) : undefined;
+  const name = (id: number) => input.core.idToToken(id) ?? `#${id}`;
+  const top = (p: Float64Array) =>
+    [...p.keys()]
+      .sort((a, b) => p[b] - p[a])
+      .slice(0, 5)
+      .map((id) => `${name(id)}${id === truth ? ' ✓' : ''} ${fmtNum(p[id], 3)}`);
+  const blocks: LabBlock[] = [
+    {
+      kind: 'claim',
+      text: t(
+        'Switching one head off at a time and measuring what the prediction loses ranks the heads by what they contribute here; most heads barely matter for any one word (Michel et al. 2019).',
+      ),
+    },
+    maskChips(input, pick, t('Click a token to mask it')),
+    {
+      kind: 'bars',
+      title: t('Drop in p(“{0}”) when one head alone is switched off ({1} runs)', word, L * H),
+      labels: ranked.map((r) => label(r.layer, r.head)),
+      series: [{ name: t('drop in probability'), values: ranked.map((r) => r.drop) }],
+    },
+    {
+      kind: 'metrics',
+      items: [
+        { label: t('p(“{0}”) with every head', word), value: fmtNum(base.p[truth], 4) },
+        { label: t('The head that matters most'), value: `${label(ranked[0].layer, ranked[0].head)} (−${fmtNum(ranked[0].drop, 4)})` },
+      ],
+    },
+    {
+      kind: 'tokens',
+      title: t('What if: click heads to switch them off and run again'),
+      clickable: true,
+      act: 'head',
+      items: Array.from({ length: L * H }, (_, i) => ({
+        text: label(Math.floor(i / H), i % H),
+        index: i,
+        pressed: switched.includes(i),
+        tone: switched.includes(i) ? 'mask' : 'plain',
+        note: switched.includes(i) ? t('switched off') : t('on'),
+      })),
+    },
+  ];
+  if (after) {
+    const t2 = input.ids.length;
+    const mean = (a: Float32Array) => {
+      const m = new Array<number>(t2 * t2).fill(0);
+      for (let h = 0; h < H; h++) for (let i = 0; i < t2 * t2; i++) m[i] += a[h * t2 * t2 + i] / H;
+      return m;
+    };
+    const [b0, b1] = [mean(base.out[later].data), mean(after.out[later].data)];
+    blocks.push(
+      {
+        kind: 'table',
+        head: [
+          t('guesses for “{0}”', word),
+          t('with every head'),
+          t('with {0} off', switched.map((i) => label(Math.floor(i / H), i % H)).join(', ')),
+        ],
+        rows: top(base.p).map((g, k) => [String(k + 1), g, top(after.p)[k]]),
+      },
+      {
+        kind: 'metrics',
+        items: [
+          { label: t('p(“{0}”) after switching them off', word), value: fmtNum(after.p[truth], 4), good: after.p[truth] >= base.p[truth] },
+        ],
+      },
+      {
+        kind: 'heatmaps',
+        items: [
+          {
+            title: t('Layer {0}, mean of heads: before', L),
+            rows: t2,
+            cols: t2,
+            data: b0,
+            rowLabels: input.labels,
+            colLabels: input.labels,
+          },
+          { title: t('after'), rows: t2, cols: t2, data: b1, rowLabels: input.labels, colLabels: input.labels },
+          {
+            title: t('difference (after − before)'),
+            rows: t2,
+            cols: t2,
+            data: b1.map((x, i) => x - b0[i]),
+            rowLabels: input.labels,
+            colLabels: input.labels,
+            signed: true,
+          },
+        ],
+      },
+    );
+  }
+  return blocks;
+}

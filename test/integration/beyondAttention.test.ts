@@ -1,0 +1,157 @@
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import type { LockedToken } from '../../src/shared/attentionSession';
+import { attentionRollout } from '../../src/shared/beyond/attentionRollout';
+import { hasWebviewDriver, inAttentionPanel, inWebview, screenshot, tutor, waitFor } from './helpers';
+
+/** An untitled document with `text`, all of it selected, and the attention panel showing it. */
+async function showText(text: string) {
+  const api = await tutor();
+  const before = api.attention.encodingsPosted;
+  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(text.length));
+  await vscode.commands.executeCommand('transformerTutor.showAttention');
+  const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+  return { api, editor, shown };
+}
+
+const QUERY_TOKENS = `[...document.querySelectorAll('#view .queries .tok')].map((e) => e.textContent)`;
+
+type Decorations = { lastDrawn: { locked?: vscode.Range; levels: vscode.Range[][] } };
+
+suite('Beyond raw attention', () => {
+  suiteSetup(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Words: the head view merges word pieces into words, and the editor shades whole words', async function () {
+    if (!hasWebviewDriver()) this.skip();
+    const text = 'Yesterday my grandmother baked gingerbread for the neighbours.';
+    const { api, editor, shown } = await showText(text);
+    api.panel.post({ type: 'showView', view: 'head' });
+    const pieces = await waitFor('the head view of the pieces', async () => {
+      const t = await inAttentionPanel<string[]>(QUERY_TOKENS);
+      return t.length === shown.payload.tokens.length ? t : undefined;
+    });
+    assert.ok(pieces.includes('##terday'), `the pieces view shows pieces: ${pieces.join(' ')}`);
+
+    const words = await inWebview<string[]>(
+      'main#view',
+      { click: '.words-toggle' },
+      { eval: `document.querySelector('.words-toggle').getAttribute('aria-pressed')` },
+    );
+    assert.strictEqual(words, 'true', 'the toggle says it is on');
+    const merged = await waitFor('the head view in words', async () => {
+      const t = await inAttentionPanel<string[]>(QUERY_TOKENS);
+      return t.includes('grandmother') ? t : undefined;
+    });
+    assert.deepStrictEqual(merged, [
+      '[CLS]',
+      'Yesterday',
+      'my',
+      'grandmother',
+      'baked',
+      'gingerbread',
+      'for',
+      'the',
+      'neighbours',
+      '.',
+      '[SEP]',
+    ]);
+
+    // locking a word in the panel locks its first piece in the session, marked as words, and the editor shades words
+    await inWebview('main#view', { click: `#view .queries .tok:nth-child(${merged.indexOf('grandmother') + 1})` });
+    const firstPiece = shown.payload.tokens.findIndex((t) => t.text === 'grand');
+    const locked = await waitFor('the word locked', () => {
+      const l: LockedToken | null = api.attention.session.locked;
+      return l?.index === firstPiece && l.words ? l : undefined;
+    });
+    assert.ok(locked.words);
+    const deco = await waitFor('word decorations', () => {
+      const d = (api.attention as unknown as { decorations: Decorations }).decorations.lastDrawn;
+      return d.locked && editor.document.getText(d.locked) === 'grandmother' ? d : undefined;
+    });
+    const shaded = deco.levels.flat().map((r) => editor.document.getText(r));
+    assert.ok(shaded.length > 0, 'other words are shaded');
+    assert.ok(
+      shaded.every((w) => merged.includes(w)),
+      `every shaded range is a whole word: ${shaded.join(', ')}`,
+    );
+    await screenshot('beyond-words-head');
+
+    // back to pieces: the same word stays locked, as its first piece, and the editor shades pieces again
+    await inWebview('main#view', { click: '.words-toggle' });
+    await waitFor('pieces again', () => {
+      const l = api.attention.session.locked;
+      return l?.index === firstPiece && !l.words ? l : undefined;
+    });
+    await waitFor('piece decorations', () => {
+      const d = (api.attention as unknown as { decorations: Decorations }).decorations.lastDrawn;
+      return d.locked && editor.document.getText(d.locked) === 'grand' ? d : undefined;
+    });
+  });
+
+  test('Words: Chinese characters join into the words the segmenter finds, in the head view and the matrix', async function () {
+    if (!hasWebviewDriver()) this.skip();
+    const { api, shown } = await showText('我的妈妈昨天很忙。');
+    api.panel.post({ type: 'showView', view: 'head' });
+    const state = await inAttentionPanel<string | null>(`document.querySelector('.words-toggle').getAttribute('aria-pressed')`);
+    if (state !== 'true') await inWebview('main#view', { click: '.words-toggle' });
+    const words = await waitFor('the head view in words', async () => {
+      const t = await inAttentionPanel<string[]>(QUERY_TOKENS);
+      return t.length < shown.payload.tokens.length ? t : undefined;
+    });
+    assert.ok(words.includes('妈妈') && words.includes('昨天'), `two-character words are one each: ${words.join(' ')}`);
+    api.panel.post({ type: 'showView', view: 'matrix' });
+    await screenshot('beyond-words-matrix-zh');
+    await inWebview('main#view', { click: '.words-toggle' });
+  });
+
+  test('Through the layers: for the chosen token, rollout per layer as the math gives it, rows summing to 1; flow for short texts', async function () {
+    if (!hasWebviewDriver()) this.skip();
+    const text = 'The animal did not cross the street because it was too tired.';
+    const { api, shown } = await showText(text);
+    const p = shown.payload;
+    const it = p.tokens.findIndex((t) => t.text === 'it');
+    await inWebview('main#view', { click: '.tab[data-view="rollout"]' });
+    await waitFor(
+      'the rollout view',
+      async () => (await inAttentionPanel<number>(`document.querySelectorAll('.rollout-table tbody tr').length`)) || undefined,
+    );
+    await inWebview('main#view', {
+      eval: `(() => { const s = document.querySelector('.rollout-controls select'); s.value = '${it}'; s.dispatchEvent(new Event('change')); return 1; })()`,
+    });
+    const READ = `[...document.querySelectorAll('.rollout-table tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent)))`;
+    const rows = await waitFor('the table for "it"', async () => {
+      const caption = await inAttentionPanel<string>(`document.querySelector('.rollout-table caption').textContent`);
+      return caption.includes('“it”') ? inAttentionPanel<number[][]>(READ) : undefined;
+    });
+    assert.strictEqual(rows.length, p.numLayers, 'a row per layer');
+    const t = p.tokens.length;
+    const expected = attentionRollout(p.attention, p.numLayers, p.numHeads, t);
+    rows.forEach((row, l) => {
+      assert.strictEqual(row.length, t);
+      const sum = row.reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - 1) < 0.01 * t, `layer ${l + 1} sums to ${sum}`);
+      row.forEach((v, k) => assert.ok(Math.abs(v - expected[(l * t + it) * t + k]) <= 0.005 + 1e-9, `layer ${l + 1}, input ${k}: ${v}`));
+    });
+    assert.strictEqual(api.attention.session.locked?.index, it, 'the chosen token is the locked one (the editor shades what reaches it)');
+    const summary = await inAttentionPanel<string>(`document.querySelector('.rollout-summary').textContent`);
+    assert.match(summary, /“it” traces back most to “/);
+    await screenshot('beyond-rollout');
+
+    await inWebview('main#view', { click: '.rollout-methods [data-method="flow"]' });
+    const flow = await waitFor('attention flow', async () => {
+      const caption = await inAttentionPanel<string>(`document.querySelector('.rollout-table caption').textContent`);
+      return caption.includes('flow') ? inAttentionPanel<number[][]>(READ) : undefined;
+    });
+    assert.strictEqual(flow.length, p.numLayers);
+    assert.ok(
+      flow.every((row) => row.every((v) => v >= 0 && v <= 1.005)),
+      'no flow exceeds the capacity out of the token',
+    );
+    await screenshot('beyond-flow');
+    await inWebview('main#view', { click: '.rollout-methods [data-method="rollout"]' });
+  });
+});
