@@ -2,6 +2,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { LockedToken } from '../../src/shared/attentionSession';
 import { attentionRollout } from '../../src/shared/beyond/attentionRollout';
+import type { LabBlock, LabResult } from '../../src/shared/labs/labTypes';
 import { hasWebviewDriver, inAttentionPanel, inWebview, screenshot, tutor, waitFor } from './helpers';
 
 /** An untitled document with `text`, all of it selected, and the attention panel showing it. */
@@ -153,5 +154,69 @@ suite('Beyond raw attention', () => {
     );
     await screenshot('beyond-flow');
     await inWebview('main#view', { click: '.rollout-methods [data-method="rollout"]' });
+  });
+
+  /** Opens a lab on the text shown and waits for its result (after `after`, when given, another run of it). */
+  async function labResult(lab: 'logit-lens' | 'which-heads', act?: () => Promise<unknown>): Promise<LabResult> {
+    const api = await tutor();
+    api.attention.lastLab = undefined;
+    if (act) await act();
+    else await vscode.commands.executeCommand('transformerTutor.showInPanel', lab);
+    return waitFor(`lab ${lab}`, () => (api.attention.lastLab?.lab === lab ? api.attention.lastLab : undefined), 60000);
+  }
+  const block = <K extends LabBlock['kind']>(r: LabResult, kind: K, nth = 0) =>
+    r.blocks.filter((b): b is Extract<LabBlock, { kind: K }> => b.kind === kind)[nth];
+
+  test('The logit lens: a row after the embeddings and after every layer, the last being the model’s own guess for the masked word', async () => {
+    const { shown } = await showText('My mother made coffee for breakfast before she went to work.');
+    const r = await labResult('logit-lens');
+    const table = block(r, 'table');
+    assert.strictEqual(table.rows.length, shown.payload.numLayers + 1, 'embeddings + one row per layer');
+    const masked = block(r, 'tokens').items.findIndex((i) => i.tone === 'mask');
+    assert.ok(masked > 0, 'a word is masked');
+    for (const row of table.rows) {
+      assert.strictEqual(row.length, 8, 'stage, five guesses, p and rank of the word');
+      const p = Number(row[6]);
+      assert.ok(p >= 0 && p <= 1, `p = ${row[6]}`);
+    }
+    const line = block(r, 'line');
+    assert.deepStrictEqual(
+      line.series[0].values.map((v) => +v.toFixed(4)),
+      table.rows.map((row) => +Number(row[6]).toFixed(4)),
+      'the chart plots the table’s probabilities',
+    );
+    if (hasWebviewDriver()) {
+      const rows = await waitFor('the lens table drawn', async () =>
+        (await inAttentionPanel<number>(`document.querySelectorAll('.lab-table tr').length`)) > shown.payload.numLayers ? true : undefined,
+      );
+      assert.ok(rows);
+      await screenshot('beyond-logit-lens');
+    }
+  });
+
+  test('Which heads matter: one run per head ranks all of them, and switching heads off shows the prediction and attention before and after', async function () {
+    const { shown } = await showText('My mother made coffee for breakfast before she went to work.');
+    const { numLayers: L, numHeads: H } = shown.payload;
+    const r = await labResult('which-heads');
+    const bars = block(r, 'bars');
+    assert.strictEqual(bars.labels.length, L * H, 'every head ranked');
+    const drops = bars.series[0].values;
+    assert.ok(
+      drops.every((d, i) => i === 0 || drops[i - 1] >= d),
+      'largest drop first',
+    );
+    assert.ok(!r.blocks.some((b) => b.kind === 'heatmaps'), 'no what-if before a head is switched off');
+    if (!hasWebviewDriver()) this.skip();
+    // the learner switches the most important head off, in the panel
+    const chips = block(r, 'tokens', 1);
+    const top = chips.items.findIndex((c) => c.text === bars.labels[0]);
+    const after = await labResult('which-heads', () => inWebview('main#view', { click: `.head-switches button[data-index="${top}"]` }));
+    const whatIf = block(after, 'table');
+    assert.match(whatIf.head[2], new RegExp(bars.labels[0].replace(/\s/g, '\\s')), 'the table says which heads are off');
+    const maps = block(after, 'heatmaps');
+    assert.strictEqual(maps.items.length, 3, 'before, after and their difference');
+    const [before, afterMap, diff] = maps.items;
+    diff.data.forEach((d, i) => assert.ok(Math.abs(d - (afterMap.data[i] - before.data[i])) < 1e-9));
+    await screenshot('beyond-which-heads');
   });
 });

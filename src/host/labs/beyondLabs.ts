@@ -111,7 +111,15 @@ export async function whichHeadsLab(input: LabInput, token: number | undefined, 
       kind: 'metrics',
       items: [
         { label: t('p(“{0}”) with every head', word), value: fmtNum(base.p[truth], 4) },
-        { label: t('The head that matters most'), value: `${label(ranked[0].layer, ranked[0].head)} (−${fmtNum(ranked[0].drop, 4)})` },
+        {
+          label: t('The head that matters most'),
+          value: t(
+            '{0}: without it p falls by {1} ({2}% of p)',
+            label(ranked[0].layer, ranked[0].head),
+            fmtNum(ranked[0].drop, 4),
+            base.p[truth] > 0 ? Math.round((100 * ranked[0].drop) / base.p[truth]) : 0,
+          ),
+        },
       ],
     },
     {
