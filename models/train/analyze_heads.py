@@ -17,13 +17,20 @@ NSP accuracy on balanced pairs (exactly half IsNext), both with fixed seeds; NSP
 drawn from a document of the same kind (prose/code), which cannot be told apart by kind alone.
 
 Writes <out>/head_analysis.json, <out>/training_loss.png and <out>/MODEL_CARD.md (from
-models/train/model_card_template.md).
+models/train/model_card_template.md; <out> is models/tiny-bert unless --out says otherwise).
+
+Reads, besides the checkpoint (runs/<run>/checkpoint.pt) and the encoded corpus (data/encoded.pt or .npz):
+  runs/<run>/tokenizer.json        the run's vocabulary (models/tiny-bert/tokenizer.json if the run has none)
+  runs/<run>/everyday_eval.json    everyday_eval.py's heads and MLM on the everyday texts (required)
+  runs/<run>/tokenizer_check.json  check_tokenizer.py's figures (computed here if the file is missing)
+  data/corpus.jsonl                documents and characters per source
+  models/tiny-bert/config.json, model.onnx   the export (its step and size)
 
 This file runs the steps; the measures are in head_stats.py, the MLM/NSP evaluation in held_out_eval.py,
 and the card's tables, plot and template filling in model_card.py.
 
-Usage: /usr/bin/python3 models/train/analyze_heads.py --run tiny-bert [--max-seqs N] [--eval-pairs N]
-       [--threads 2] [--train-log /tmp/train.log] [--started-at 2026-11-25T03:25:02Z]
+Usage: /usr/bin/python3 models/train/analyze_heads.py --run everyday [--max-seqs N] [--eval-pairs N]
+       [--threads 2] [--train-log runs/<run>/train.log] [--started-at 2026-11-25T03:25:02Z] [--out DIR]
 """
 import argparse
 import collections
@@ -41,6 +48,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import encoded_data  # noqa: E402
 import wordpiece  # noqa: E402
+import check_tokenizer  # noqa: E402
 from model import Config, TinyBert  # noqa: E402
 import train as T  # noqa: E402  (PairSampler, mask_tokens, special ids; main() is not run on import)
 from head_stats import BRACKETS, GROUPS, UNK, HeadStats, analyze_batch, window_sequences  # noqa: E402
@@ -55,26 +63,47 @@ OUT = os.path.join(os.path.dirname(ROOT), "tiny-bert")
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--run", default="tiny-bert")
+    ap.add_argument("--run", default="everyday")
     ap.add_argument("--max-seqs", type=int, default=1000, help="held-out sequences per group (prose, code) for the heads")
     ap.add_argument("--eval-pairs", type=int, default=4096, help="held-out pairs for MLM / NSP")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--train-log", default="/tmp/train.log")
+    ap.add_argument("--train-log", default=None, help="training log (default: runs/<run>/train.log)")
+    ap.add_argument("--everyday-eval", default=None, help="default: runs/<run>/everyday_eval.json")
+    ap.add_argument("--tokenizer-check", default=None, help="default: runs/<run>/tokenizer_check.json")
     ap.add_argument("--started-at", default=None, help="UTC start of the training process, e.g. 2026-11-25T03:25:02Z")
     ap.add_argument("--out", default=OUT)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     t_start = time.time()
 
-    ckpt = os.path.join(ROOT, "runs", args.run, "checkpoint.pt")
+    run_dir = os.path.join(ROOT, "runs", args.run)
+    ckpt = os.path.join(run_dir, "checkpoint.pt")
+    ev_path = args.everyday_eval or os.path.join(run_dir, "everyday_eval.json")
+    if not os.path.exists(ev_path):
+        raise SystemExit(f"{ev_path} is missing: run /usr/bin/python3 models/train/everyday_eval.py --run {args.run} "
+                         f"--json {ev_path} first")
+    everyday = json.load(open(ev_path, encoding="utf-8"))
+    train_log = args.train_log or os.path.join(run_dir, "train.log")
     st = torch.load(ckpt, map_location="cpu")
     cfg = Config(**st["config"])
     model = TinyBert(cfg)
     model.load_state_dict(st["model"])
     model.eval()
     data = encoded_data.load()
-    tok_path = os.path.join(OUT, "tokenizer.json")
+    tok_path = os.path.join(run_dir, "tokenizer.json")
+    if not os.path.exists(tok_path):
+        tok_path = os.path.join(OUT, "tokenizer.json")
     tok = wordpiece.load(tok_path)
+    if len(tok.vocab) != cfg.vocab_size:
+        raise SystemExit(f"{tok_path} has {len(tok.vocab)} entries, the checkpoint {cfg.vocab_size}")
+    tc_path = args.tokenizer_check or os.path.join(run_dir, "tokenizer_check.json")
+    if os.path.exists(tc_path):
+        tok_check = json.load(open(tc_path, encoding="utf-8"))
+    else:
+        print(f"{tc_path} missing: computing check_tokenizer.py's figures for {tok_path}", flush=True)
+        tok_check = check_tokenizer.figures(tok)
+    if tok_check.get("vocab_size") != len(tok.vocab):
+        raise SystemExit(f"{tc_path} describes a vocabulary of {tok_check.get('vocab_size')}, not {tok_path}")
     vocab = tok.vocab
     max_len = st["args"].get("max_len", 128)
     punct_ids = torch.tensor([i for i, t in enumerate(vocab) if t and len(t) == 1 and wordpiece.is_punct(t)])
@@ -110,7 +139,7 @@ def main():
     pair_stats = {"mean_tokens": float(np.mean([len(p[0]) for p in sample])),
                   "is_next_rate": float(np.mean([p[2] for p in sample]))}
     batch = st["args"].get("batch", 64)
-    tr = training_time(st, args.train_log, args.started_at, ckpt, pair_stats["mean_tokens"] * batch)
+    tr = training_time(st, train_log, args.started_at, ckpt, pair_stats["mean_tokens"] * batch)
 
     n_params = sum(p.numel() for p in model.parameters())
     all_units = [u for sp in ("train", "heldout") for d in data[sp] for u in d["units"]]
@@ -119,8 +148,9 @@ def main():
     tstats = (f"{len(vocab)} entries: 5 specials, {sum(1 for t in vocab if t.startswith('##'))} `##` continuation pieces, "
               f"{sum(1 for t in vocab if len(t) == 1 and wordpiece.is_chinese_char(ord(t)))} single CJK characters, "
               f"{sum(1 for t in vocab if len(t) == 1 and wordpiece.is_punct(t))} punctuation marks, the rest word-initial pieces")
-    examples = ["The cat sat on the mat.", "Transformer attention", "def forward(self, x):",
-                "const total = items.reduce((sum, item) => sum + item.price, 0);", "多头注意力让模型同时关注不同位置。",
+    examples = ["The cat sat on the mat.", "My mother made tea.", "Mother made tea.", "Yesterday we took the bus.",
+                "Transformer attention", "def forward(self, x):",
+                "const total = items.reduce((sum, item) => sum + item.price, 0);", "多头注意力让模型同时关注不同位置。", "妈妈在厨房里做饭。",
                 "naïve café 🙂"]
     tok_examples = [(s, [vocab[i] for i in tok.encode(s)]) for s in examples]
     config_json = json.load(open(os.path.join(OUT, "config.json")))
@@ -137,7 +167,8 @@ def main():
         "unigram_token": vocab[ub["most_frequent_id"]],
         "train_pair_stats": pair_stats, "training": tr, "hardware": hardware(),
         "corpus": corpus_stats(data), "unk_rate": unk_rate, "tokenizer_stats": tstats,
-        "tokenization_examples": tok_examples,
+        "tokenization_examples": tok_examples, "tokenizer_path": os.path.relpath(tok_path, REPO),
+        "tokenizer_check": tok_check, "everyday": everyday,
         "export": {"onnx_mb": os.path.getsize(onnx_path) / 1e6 if os.path.exists(onnx_path) else 0.0,
                    "config_trained_steps": config_json.get("trained_steps")},
         "outputs_table": outputs_table(config_json.get("outputs", []), st["config"]),
@@ -153,7 +184,7 @@ def main():
              f"tiny-bert run '{args.run}', {st['step']} steps, L{cfg.num_layers}-H{cfg.hidden_size}-A{cfg.num_heads}")
     fill_card(res, os.path.join(ROOT, "model_card_template.md"), os.path.join(args.out, "MODEL_CARD.md"))
     for name, req, got, ok in res["targets"]:
-        print(f"{'met    ' if ok else 'NOT MET'}  {name}: {got} (required {req})")
+        print(f"{'(info) ' if ok is None else 'met    ' if ok else 'NOT MET'}  {name}: {got} (required {req})")
     print(head_table(heads["all"], cfg.num_layers, cfg.num_heads))
     print(f"wrote {args.out}/head_analysis.json, training_loss.png, MODEL_CARD.md ({time.time() - t_start:.0f} s)")
 
