@@ -113,6 +113,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
         if (!isInt(p.seed) || p.seed < 0) throw new ProtocolError('runLab.params.seed must be a non-negative integer');
         params.seed = p.seed;
       }
+      if (p.swap !== undefined) {
+        if (!isInt(p.swap) || p.swap < 0) throw new ProtocolError('runLab.params.swap must be a token id');
+        params.swap = p.swap;
+      }
       if (p.off !== undefined) {
         if (!Array.isArray(p.off) || p.off.length > 1024 || !p.off.every((i) => isInt(i) && i >= 0 && i < 4096))
           throw new ProtocolError('runLab.params.off must be a list of head indices');

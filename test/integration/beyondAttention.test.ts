@@ -157,7 +157,7 @@ suite('Beyond raw attention', () => {
   });
 
   /** Opens a lab on the text shown and waits for its result (after `after`, when given, another run of it). */
-  async function labResult(lab: 'logit-lens' | 'which-heads', act?: () => Promise<unknown>): Promise<LabResult> {
+  async function labResult(lab: 'logit-lens' | 'which-heads' | 'compare', act?: () => Promise<unknown>): Promise<LabResult> {
     const api = await tutor();
     api.attention.lastLab = undefined;
     if (act) await act();
@@ -218,5 +218,24 @@ suite('Beyond raw attention', () => {
     const [before, afterMap, diff] = maps.items;
     diff.data.forEach((d, i) => assert.ok(Math.abs(d - (afterMap.data[i] - before.data[i])) < 1e-9));
     await screenshot('beyond-which-heads');
+  });
+
+  test('Change one word: both texts, the same head, their difference aligned token by token; another guess swaps in', async function () {
+    if (!hasWebviewDriver()) this.skip();
+    const { shown } = await showText('The animal did not cross the street because it was too tired.');
+    const r = await labResult('compare');
+    const [first, second, diff] = block(r, 'heatmaps').items;
+    assert.strictEqual(first.rows, shown.payload.tokens.length);
+    assert.strictEqual(second.rows, first.rows, 'the two texts align position by position');
+    diff.data.forEach((d, i) => assert.ok(Math.abs(d - (second.data[i] - first.data[i])) < 1e-9));
+    const changed = second.rowLabels!.findIndex((l, i) => l !== first.rowLabels![i]);
+    assert.ok(changed > 0, 'exactly one word differs');
+    assert.strictEqual(second.rowLabels!.filter((l, i) => l !== first.rowLabels![i]).length, 1);
+    const guesses = block(r, 'tokens', 1);
+    const next = guesses.items.find((g) => !g.pressed)!;
+    const again = await labResult('compare', () => inWebview('main#view', { click: `.swaps button[data-index="${next.index}"]` }));
+    const [, swapped] = block(again, 'heatmaps').items;
+    assert.strictEqual(swapped.rowLabels![changed], next.text, 'the chosen guess is the second text’s word');
+    await screenshot('beyond-compare');
   });
 });

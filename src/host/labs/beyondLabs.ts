@@ -187,3 +187,84 @@ export async function whichHeadsLab(input: LabInput, token: number | undefined, 
   }
   return blocks;
 }
+
+/**
+ * Two texts that differ in one word, side by side: the learner's text and the same text with the word
+ * swapped for one of the model's own guesses for it (single pieces, so the two align token by token).
+ * The same layer and head for both, and their difference.
+ */
+export async function compareLab(
+  input: LabInput,
+  token: number | undefined,
+  swap: number | undefined,
+  layer: number,
+  head: number,
+): Promise<LabBlock[]> {
+  const pick = maskedToken(input, token);
+  const word = input.tokens[pick].text;
+  const masked = [...input.ids];
+  masked[pick] = input.core.config.special_tokens.mask;
+  const mlm = (await input.run(['mlm_logits'], { ids: masked })).mlm_logits;
+  const vocab = mlm.dims[2];
+  const p = softmax(mlm.data.subarray(pick * vocab, (pick + 1) * vocab));
+  const name = (id: number) => input.core.idToToken(id) ?? `#${id}`;
+  // whole-word guesses only: a ## piece or a special token would not make a text to compare
+  const specials = new Set(Object.values(input.core.config.special_tokens));
+  const guesses = [...p.keys()]
+    .filter((id) => id !== input.ids[pick] && !specials.has(id) && /^[\p{L}\p{N}]/u.test(name(id)))
+    .sort((a, b) => p[b] - p[a])
+    .slice(0, 8);
+  const other = swap !== undefined && swap >= 0 && swap < vocab && !specials.has(swap) ? swap : guesses[0];
+  const ids2 = [...input.ids];
+  ids2[pick] = other;
+  const names = [`attn_${layer}`];
+  const [a, b] = [(await input.run(names, {}))[names[0]], (await input.run(names, { ids: ids2 }))[names[0]]];
+  const T = input.ids.length;
+  const slice = (x: Float32Array) => Array.from(x.subarray(head * T * T, (head + 1) * T * T));
+  const [m1, m2] = [slice(a.data), slice(b.data)];
+  const diff = m2.map((x, i) => x - m1[i]);
+  const labels2 = input.labels.map((l, i) => (i === pick ? name(other) : l));
+  // which queries' attention moved most (total variation of their rows)
+  const moved = input.labels.map((_, q) => 0.5 * diff.slice(q * T, (q + 1) * T).reduce((s, d) => s + Math.abs(d), 0));
+  const order = [...moved.keys()].filter((q) => q !== pick).sort((x, y) => moved[y] - moved[x]);
+  return [
+    {
+      kind: 'claim',
+      text: t(
+        'Attention is computed from the text itself: change one word and the weights of the other words change too, which a fixed pattern (a convolution, a position rule) would not do.',
+      ),
+    },
+    maskChips(input, pick, t('Click the word to change')),
+    {
+      kind: 'tokens',
+      title: t('Change “{0}” to (the model’s own guesses for it):', word),
+      clickable: true,
+      act: 'swap',
+      items: guesses.map((id) => ({ text: name(id), index: id, pressed: id === other, tone: id === other ? 'chosen' : 'plain' })),
+    },
+    {
+      kind: 'text',
+      text: t('Layer {0}, head {1} (the panel’s): “{2}” and “{3}”.', layer + 1, head + 1, word, name(other)),
+    },
+    {
+      kind: 'heatmaps',
+      items: [
+        { title: t('with “{0}”', word), rows: T, cols: T, data: m1, rowLabels: input.labels, colLabels: input.labels },
+        { title: t('with “{0}”', name(other)), rows: T, cols: T, data: m2, rowLabels: labels2, colLabels: labels2 },
+        { title: t('difference (second − first)'), rows: T, cols: T, data: diff, rowLabels: labels2, colLabels: labels2, signed: true },
+      ],
+    },
+    {
+      kind: 'bars',
+      title: t('How much each other token’s attention moved (half the sum of absolute changes in its row; 1 = all of it)'),
+      labels: order.map((q) => input.labels[q]),
+      series: [{ name: t('moved'), values: order.map((q) => moved[q]) }],
+    },
+    {
+      kind: 'note',
+      text: t(
+        'The swapped word is one of the model’s guesses, so both texts have the same number of tokens and align position by position. Open the question to see why a change in attention is still not an explanation of the prediction.',
+      ),
+    },
+  ];
+}

@@ -4,7 +4,7 @@ import type { LabId } from '../../shared/questions/types';
 import type { EncoderCore } from '../encoder/encoderCore';
 import { causalLab, multiHeadLab, qkLab, scaleLab } from './attentionLabs';
 import { labInput, LAB_MAX_TOKENS } from './labInput';
-import { logitLensLab, whichHeadsLab } from './beyondLabs';
+import { compareLab, logitLensLab, whichHeadsLab } from './beyondLabs';
 import { mlmLab, paddingLab } from './maskLabs';
 import { embeddingScaleLab, permutationLab, positionalEncodingLab } from './positionLabs';
 import { residualLab, segmentsLab } from './structureLabs';
@@ -34,6 +34,7 @@ const NEEDS: Record<LabId, (keyof EncoderCore['capabilities'])[]> = {
   'wordpiece-bpe': [],
   'logit-lens': ['logitLens'],
   'which-heads': ['headMask'],
+  compare: ['mlm'],
 };
 
 /** What a model without a capability lacks, in words a reader of the lab understands, with the output names an exporter would look for. */
@@ -98,6 +99,7 @@ export async function runLab(
     'wordpiece-bpe': () => wordpieceLab(input, source, piecesPath),
     'logit-lens': () => logitLensLab(input, params.token),
     'which-heads': () => whichHeadsLab(input, params.token, params.off ?? []),
+    compare: () => compareLab(input, params.token, params.swap, layer, head),
   };
   const blocks = await builders[lab]();
   const notes: LabBlock[] = [];

@@ -20,6 +20,7 @@ export function labTitle(lab: LabId): string {
     'wordpiece-bpe': t('WordPiece vs BPE'),
     'logit-lens': t('The logit lens: the prediction layer by layer'),
     'which-heads': t('Which heads matter here, and what if they were off'),
+    compare: t('Change one word: attention side by side'),
   };
   return titles[lab];
 }

@@ -1,7 +1,8 @@
 import type { LabParams } from './labTypes';
 
 /** What the learner does inside a lab that changes what it computes. */
-export type LabAction = { kind: 'token'; index: number } | { kind: 'anotherSample' } | { kind: 'toggleHead'; index: number };
+export type LabAction =
+  { kind: 'token'; index: number } | { kind: 'anotherSample' } | { kind: 'toggleHead'; index: number } | { kind: 'swap'; id: number };
 
 /**
  * A lab's parameters after an action: each action changes its own parameter and keeps the others
@@ -10,9 +11,12 @@ export type LabAction = { kind: 'token'; index: number } | { kind: 'anotherSampl
 export function nextLabParams(current: LabParams, action: LabAction): LabParams {
   switch (action.kind) {
     case 'token':
-      return { ...current, token: action.index };
+      // another word to change: the replacement chosen for the last one does not carry over
+      return { ...current, token: action.index, swap: undefined };
     case 'anotherSample':
       return { ...current, seed: (current.seed ?? 0) + 1 };
+    case 'swap':
+      return { ...current, swap: action.id };
     case 'toggleHead': {
       const off = current.off ?? [];
       return {

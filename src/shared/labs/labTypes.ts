@@ -34,7 +34,7 @@ export type LabBlock =
       }[];
       clickable?: boolean;
       /** what a click does: pick the token (the default), or switch a head off and on (index: layer × heads + head) */
-      act?: 'token' | 'head';
+      act?: 'token' | 'head' | 'swap';
     }
   | { kind: 'pieces'; rows: { word: string; wordpiece: string[]; bpeSteps: string[][] }[] };
 
@@ -71,7 +71,8 @@ export const LAB_QUESTION: Record<LabId, string> = {
   mlm: 'mask-token-vs-attention-mask',
   'causal-mask': 'causal-mask',
   'wordpiece-bpe': 'wordpiece-vs-bpe',
-  'logit-lens': 'attention-as-explanation',
+  'logit-lens': 'attention-rollout',
+  compare: 'attention-as-explanation',
   'which-heads': 'which-heads-matter',
 };
 
@@ -83,6 +84,8 @@ export interface LabParams {
   token?: number;
   /** sample number (MLM corruption) */
   seed?: number;
+  /** the token id the compare lab puts in place of the chosen word */
+  swap?: number;
   /** heads switched off, as layer × heads + head (what-if) */
   off?: number[];
 }

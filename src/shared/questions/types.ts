@@ -22,10 +22,11 @@ export type LabId =
   | 'causal-mask'
   | 'wordpiece-bpe'
   | 'logit-lens'
-  | 'which-heads';
+  | 'which-heads'
+  | 'compare';
 export const LAB_IDS: readonly LabId[] = [
   'multi-head', 'q-k-differ', 'scale-sqrt-dk', 'padding-mask', 'embedding-scale', 'positional-encoding',
-  'permutation', 'residual-ffn-layernorm', 'segments-nsp', 'mlm', 'causal-mask', 'wordpiece-bpe', 'logit-lens', 'which-heads',
+  'permutation', 'residual-ffn-layernorm', 'segments-nsp', 'mlm', 'causal-mask', 'wordpiece-bpe', 'logit-lens', 'which-heads', 'compare',
 ];
 
 export type ModelTemplate = 'most-attended' | 'padding-leak' | 'qk-symmetry' | 'scale-entropy' | 'mlm-top1' | 'segment-of';

@@ -123,7 +123,7 @@ export function renderBlock(b: LabBlock, onAction: (action: LabAction) => void, 
       return box;
     }
     case 'tokens': {
-      const box = el('div', b.act === 'head' ? 'token-chips head-switches' : 'token-chips');
+      const box = el('div', b.act === 'head' ? 'token-chips head-switches' : b.act === 'swap' ? 'token-chips swaps' : 'token-chips');
       if (b.title) box.append(el('div', 'chips-title', b.title));
       for (const it of b.items) {
         const chip = el(b.clickable && it.index !== undefined ? 'button' : 'span', `chip tone-${it.tone ?? 'plain'}`, it.text);
@@ -132,7 +132,11 @@ export function renderBlock(b: LabBlock, onAction: (action: LabAction) => void, 
           const index = it.index;
           chip.dataset.index = String(index);
           if (it.pressed !== undefined) chip.setAttribute('aria-pressed', String(it.pressed));
-          chip.addEventListener('click', () => onAction(b.act === 'head' ? { kind: 'toggleHead', index } : { kind: 'token', index }));
+          chip.addEventListener('click', () =>
+            onAction(
+              b.act === 'head' ? { kind: 'toggleHead', index } : b.act === 'swap' ? { kind: 'swap', id: index } : { kind: 'token', index },
+            ),
+          );
         }
         box.append(chip);
       }
