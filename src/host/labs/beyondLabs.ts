@@ -234,7 +234,7 @@ export async function compareLab(
         'Attention is computed from the text itself: change one word and the weights of the other words change too, which a fixed pattern (a convolution, a position rule) would not do.',
       ),
     },
-    maskChips(input, pick, t('Click the word to change')),
+    maskChips(input, pick, t('Click the word to change'), false),
     {
       kind: 'tokens',
       title: t('Change “{0}” to (the model’s own guesses for it):', word),

@@ -68,15 +68,15 @@ export function maskedToken(input: LabInput, token: number | undefined): number 
   return token !== undefined && content.includes(token) ? token : pool[Math.floor(pool.length / 2)];
 }
 
-/** The lab's tokens with the masked one shown as [MASK]; a click masks another. */
-export function maskChips(input: LabInput, pick: number, title: string): LabBlock {
+/** The lab's tokens with the picked one shown as [MASK] (or marked, where it is not masked); a click picks another. */
+export function maskChips(input: LabInput, pick: number, title: string, masked = true): LabBlock {
   return {
     kind: 'tokens',
     title: title,
     clickable: true,
     items: input.tokens.map((tk, i) => ({
-      text: i === pick ? '[MASK]' : tk.text,
-      tone: i === pick ? 'mask' : 'plain',
+      text: i === pick && masked ? '[MASK]' : tk.text,
+      tone: i === pick ? (masked ? 'mask' : 'chosen') : 'plain',
       index: tk.special ? undefined : i,
     })),
   };
