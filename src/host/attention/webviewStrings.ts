@@ -10,6 +10,7 @@ export function webviewStrings(): Record<string, string> {
     empty: t('Select some text in an editor to see how the encoder attends over it.'),
     loading: t('Loading the encoder…'),
     summary: t('{0} tokens · {1} layers × {2} heads · from the {3} · {4}'),
+    summaryWords: t('{0} words ({5} tokens) · {1} layers × {2} heads · from the {3} · {4}'),
     'source.selection': t('selection'),
     'source.line': t('current line (nothing was selected)'),
     'source.paragraph': t('current paragraph (nothing was selected)'),

@@ -199,7 +199,7 @@ function render(): void {
   if (!shown) return;
   const p = shown.payload;
   const t0 = performance.now();
-  status.textContent = describe(p);
+  status.textContent = describe(p, shown.groups ? payload!.tokens.length : undefined);
   // the view is built anew: the element that had the keyboard focus gets it back in the new view
   const focusKey = (document.activeElement?.closest('[data-focus-key]') as HTMLElement | null)?.dataset.focusKey;
   main.replaceChildren();
@@ -253,9 +253,18 @@ function render(): void {
   );
 }
 
-function describe(p: EncodingPayload): string {
+/** pieces: the number of word pieces, when the view shows words */
+function describe(p: EncodingPayload, pieces?: number): string {
   const source = S[`source.${p.source}`] ?? p.source;
-  let text = fmt(S.summary, p.tokens.length, p.numLayers, p.numHeads, source, p.modelName);
+  let text = fmt(
+    pieces === undefined ? S.summary : S.summaryWords,
+    p.tokens.length,
+    p.numLayers,
+    p.numHeads,
+    source,
+    p.modelName,
+    pieces ?? '',
+  );
   if (p.window) text += ' ' + fmt(S.windowNotice, p.window.index + 1, p.window.count, p.window.tokensTotal);
   return text;
 }
