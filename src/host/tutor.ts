@@ -9,7 +9,7 @@ import { QuestionsFeature } from './questions/questionsFeature';
 import { QuizFeature } from './quiz/quizFeature';
 import { PROGRESS_KEY } from './quiz/progressStore';
 import { SeenQuestions } from './questions/seenQuestions';
-import { LAB_IDS, type LabId } from '../shared/questions/types';
+import { DEMO_IDS, type DemoId, LAB_IDS } from '../shared/questions/types';
 import { labTitle } from './labs/labRunner';
 
 /** What the integration tests reach through the extension's exports. */
@@ -62,8 +62,8 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
 
   /** "Try it" / "Show in attention panel": a question id (its demonstration) or a lab id; none → a pick. */
   private async showInPanel(arg: unknown): Promise<void> {
-    let lab: LabId | undefined;
-    if (typeof arg === 'string' && LAB_IDS.includes(arg as LabId)) lab = arg as LabId;
+    let lab: DemoId | undefined;
+    if (typeof arg === 'string' && DEMO_IDS.includes(arg as DemoId)) lab = arg as DemoId;
     else if (typeof arg === 'string') {
       const q = (await this.questions.bank()).questions.get(arg);
       if (!q) throw new Error(vscode.l10n.t('There is no question “{0}”.', arg));
@@ -75,7 +75,8 @@ export class TransformerTutor implements vscode.Disposable, TutorTestApi {
       );
       lab = pick?.id;
     }
-    if (lab) this.attention.showLab(lab);
+    if (lab === 'through-the-layers') this.attention.showDemo({ view: 'rollout' });
+    else if (lab) this.attention.showLab(lab);
   }
 
   dispose(): void {

@@ -78,6 +78,8 @@ export type SessionEvent =
   /** the panel's window arrows; `fresh` is the text re-read when the document changed since */
   | { type: 'moveWindow'; delta: -1 | 1; fresh?: TextRef }
   | { type: 'lab'; lab: LabId; text?: TextRef; sample: TextRef }
+  /** a question's demonstration that is a view of the panel (attention rollout: “Through the layers”) */
+  | { type: 'demoView'; view: ViewKind; text?: TextRef; sample: TextRef }
   | { type: 'documentEdited'; uri: string }
   | { type: 'modelReset' }
   /** the webview (re)loaded: after creation, after coming back from behind another editor, after a reload */
@@ -232,12 +234,14 @@ export function step(s: SessionState, e: SessionEvent): Step {
       if (index < 0 || index >= count) return none;
       return encode(s, requestFor(s, e.fresh ?? s.shown.request, index));
     }
-    case 'lab': {
-      const opened: Step = { state: { ...s, open: true, view: 'labs' }, effects: [{ type: 'reveal' }] };
+    case 'lab':
+    case 'demoView': {
+      const view = e.type === 'lab' ? 'labs' : e.view;
+      const opened: Step = { state: { ...s, open: true, view }, effects: [{ type: 'reveal' }] };
       const text = e.text ?? e.sample;
-      // a lab needs a text: the selection, else a built-in sample sentence (and the panel says so)
+      // a demonstration needs a text: the selection, else a built-in sample sentence (and the panel says so)
       const run = !s.shown && !(s.running && s.asked) ? then(opened, (o) => encode(o, requestFor(o, text))) : opened;
-      return then(run, (r) => ({ state: r, effects: [{ type: 'showView', view: 'labs', lab: e.lab }] }));
+      return then(run, (r) => ({ state: r, effects: [{ type: 'showView', view, ...(e.type === 'lab' ? { lab: e.lab } : {}) }] }));
     }
     case 'documentEdited':
       return s.shown && s.shown.request.uri === e.uri ? { state: s, effects: [{ type: 'clearDecorations' }] } : none;

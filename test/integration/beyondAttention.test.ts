@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LockedToken } from '../../src/shared/attentionSession';
 import { attentionRollout } from '../../src/shared/beyond/attentionRollout';
 import type { LabBlock, LabResult } from '../../src/shared/labs/labTypes';
-import { hasWebviewDriver, inAttentionPanel, inWebview, screenshot, tutor, waitFor } from './helpers';
+import { hasWebviewDriver, inAttentionPanel, inWebview, panelShows, screenshot, tutor, waitFor } from './helpers';
 
 /** An untitled document with `text`, all of it selected, and the attention panel showing it. */
 async function showText(text: string) {
@@ -237,5 +237,18 @@ suite('Beyond raw attention', () => {
     const [, swapped] = block(again, 'heatmaps').items;
     assert.strictEqual(swapped.rowLabels![changed], next.text, 'the chosen guess is the second text’s word');
     await screenshot('beyond-compare');
+  });
+
+  test('Try it on the rollout question opens the view through the layers; on the which-heads question, its lab', async function () {
+    if (!hasWebviewDriver()) this.skip();
+    const api = await tutor();
+    await showText('The cat sat on the mat because it was tired.');
+    await vscode.commands.executeCommand('transformerTutor.showInPanel', 'attention-rollout');
+    await panelShows('the view through the layers', (v) => v.tab === 'rollout');
+    assert.ok((await inAttentionPanel<number>(`document.querySelectorAll('.rollout-table tbody tr').length`)) > 0);
+    api.attention.lastLab = undefined;
+    await vscode.commands.executeCommand('transformerTutor.showInPanel', 'which-heads-matter');
+    await waitFor('the which-heads lab', () => (api.attention.lastLab?.lab === 'which-heads' ? true : undefined), 60000);
+    await panelShows('the labs', (v) => v.tab === 'labs');
   });
 });

@@ -346,6 +346,20 @@ suite('Attention session', () => {
       assert.strictEqual(t.state.view, 'labs');
     });
 
+    test('a demonstration that is a view of the panel opens that view on the selection, with no lab', () => {
+      const sample = text('The sample.', { uri: '', source: 'sample' });
+      const s = new Session();
+      const fx = s.send({ type: 'demoView', view: 'rollout', text: text('the cat sat'), sample });
+      assert.strictEqual(s.state.view, 'rollout');
+      const shown = fx.find((f) => f.type === 'showView');
+      assert.deepStrictEqual(shown, { type: 'showView', view: 'rollout' });
+      assert.deepStrictEqual(
+        encodes(fx).map((r) => r.text),
+        ['the cat sat'],
+        'the selection runs',
+      );
+    });
+
     test('closing forgets everything, cancels the encoder and lets go of the pin', () => {
       const s = drawn();
       s.send({ type: 'pin', pinned: true, fromPanel: true });

@@ -17,7 +17,7 @@ import { LatestOnly } from '../../shared/latestOnly';
 import type { WebviewMessage } from '../../shared/protocol';
 import type { LabId } from '../../shared/questions/types';
 import { scopeForCursor } from '../../shared/selectionScope';
-import { parseViewKind } from '../../shared/viewKind';
+import { parseViewKind, type ViewKind } from '../../shared/viewKind';
 import { Command } from '../commandIds';
 import { Disposable } from '../dispose';
 import { readConfig } from '../config';
@@ -103,12 +103,18 @@ export class AttentionController extends Disposable {
   }
 
   /** Opens the panel on a lab: from the question view's "Try it", hovers and the command palette. */
-  showLab(lab: LabId): void {
+  /** A lab, or a view of the panel that demonstrates a question, on the selection (else a sample sentence). */
+  showDemo(demo: { lab: LabId } | { view: ViewKind }): void {
     const editor = this.workingEditor();
     const selected = editor && !editor.selection.isEmpty ? this.textOf(editor) : undefined;
     const sampleText = vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT;
     const sample: TextRef = { uri: '', version: 0, baseOffset: 0, text: sampleText, origin: { line: 0, character: 0 }, source: 'sample' };
-    this.dispatch({ type: 'lab', lab, sample, ...(selected && selected !== 'blank' ? { text: selected } : {}) });
+    const text = selected && selected !== 'blank' ? { text: selected } : {};
+    this.dispatch('lab' in demo ? { type: 'lab', lab: demo.lab, sample, ...text } : { type: 'demoView', view: demo.view, sample, ...text });
+  }
+
+  showLab(lab: LabId): void {
+    this.showDemo({ lab });
   }
 
   /** The active text editor, or while a webview has the focus, the one the user worked in last (if still open). */

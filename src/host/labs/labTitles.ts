@@ -1,7 +1,12 @@
 import * as vscode from 'vscode';
-import type { LabId } from '../../shared/questions/types';
+import type { DemoId, LabId } from '../../shared/questions/types';
 
 const t = vscode.l10n.t;
+
+/** A question's demonstration by name: a lab's title, or the panel view's. */
+export function demoTitle(demo: DemoId): string {
+  return demo === 'through-the-layers' ? t('Through the layers') : labTitle(demo);
+}
 
 /** A lab's name as the reader sees it (menus, the panel, the quiz's "Try the demonstration"), never its id. */
 export function labTitle(lab: LabId): string {

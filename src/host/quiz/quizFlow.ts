@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LabId, Topic } from '../../shared/questions/types';
+import type { DemoId, Topic } from '../../shared/questions/types';
 import type { Answer, PreparedItem } from '../../shared/quiz/askedItem';
 import { parseNumericAnswer } from '../../shared/quiz/grading';
 import { presentItem } from '../../shared/quiz/choiceOrder';
@@ -9,7 +9,7 @@ import type { SchedulerOptions } from '../../shared/quiz/scheduling';
 import type { ProgressStore } from './progressStore';
 import { pickStep, type Row, type StepChrome, type StepOutcome, textStep } from './quizInput';
 import { choiceRow, givenAnswerText, rightAnswerText, separator, shortPrompt, textRows } from './quizRows';
-import { labTitle } from '../labs/labTitles';
+import { demoTitle } from '../labs/labTitles';
 import { topicLabel } from '../questions/questionStrings';
 import { dueIn, ratingName, trueFalseWord } from './quizWords';
 
@@ -18,7 +18,7 @@ export interface QuizEntry {
   item: PreparedItem;
   title: string;
   topic: Topic;
-  demo: LabId;
+  demo: DemoId;
 }
 
 export type QuizPhase = 'scope' | 'question' | 'feedback' | 'summary' | 'statistics';
@@ -190,7 +190,7 @@ async function feedback(e: QuizEntry, i: number, n: number, run: QuizRun, deps: 
     separator<Next>(),
     next,
     { label: `$(book) ${t('Open the question')}`, description: e.title, value: 'question', alwaysShow: true },
-    { label: `$(play) ${t('Try the demonstration')}`, description: labTitle(e.demo), value: 'demo', alwaysShow: true },
+    { label: `$(play) ${t('Try the demonstration')}`, description: demoTitle(e.demo), value: 'demo', alwaysShow: true },
   ];
   for (;;) {
     const r = await pickStep<Next>({

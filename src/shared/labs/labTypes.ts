@@ -71,7 +71,7 @@ export const LAB_QUESTION: Record<LabId, string> = {
   mlm: 'mask-token-vs-attention-mask',
   'causal-mask': 'causal-mask',
   'wordpiece-bpe': 'wordpiece-vs-bpe',
-  'logit-lens': 'attention-rollout',
+  'logit-lens': 'encoder-block',
   compare: 'attention-as-explanation',
   'which-heads': 'which-heads-matter',
 };

@@ -4,7 +4,7 @@ import type { ModelFacts } from './modelFacts';
 import { fillPlaceholders } from './placeholders';
 import { readQuiz } from './quizSchema';
 import { splitSections } from './sections';
-import { type BankProblem, LAB_IDS, type Language, type QuestionText, TOPICS } from './types';
+import { type BankProblem, DEMO_IDS, type Language, type QuestionText, TOPICS } from './types';
 
 /** One question file as read from disk; `path` is only used in messages. */
 export interface QuestionSource {
@@ -59,7 +59,7 @@ export function parseQuestion(source: QuestionSource): ParseResult {
     terms: strings('terms'),
     summary: readString(fm, ['summary']),
     related: readList(fm, ['related'], (p) => readId(fm, p)),
-    demo: readOneOf(fm, ['demo'], LAB_IDS),
+    demo: readOneOf(fm, ['demo'], DEMO_IDS),
     sources: strings('sources', 1),
     quiz: readQuiz(fm),
   };

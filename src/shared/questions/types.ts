@@ -29,6 +29,13 @@ export const LAB_IDS: readonly LabId[] = [
   'permutation', 'residual-ffn-layernorm', 'segments-nsp', 'mlm', 'causal-mask', 'wordpiece-bpe', 'logit-lens', 'which-heads', 'compare',
 ];
 
+/**
+ * What a question's “Try it” opens: a lab, or one of the panel's views that a lab would only repeat
+ * (attention rollout is the view “Through the layers”).
+ */
+export type DemoId = LabId | 'through-the-layers';
+export const DEMO_IDS: readonly DemoId[] = [...LAB_IDS, 'through-the-layers'];
+
 export type ModelTemplate = 'most-attended' | 'padding-leak' | 'qk-symmetry' | 'scale-entropy' | 'mlm-top1' | 'segment-of';
 export const MODEL_TEMPLATES: readonly ModelTemplate[] = ['most-attended', 'padding-leak', 'qk-symmetry', 'scale-entropy', 'mlm-top1', 'segment-of'];
 
@@ -54,7 +61,7 @@ export interface QuestionText {
   terms: string[];
   summary: string;
   related: string[];
-  demo: LabId;
+  demo: DemoId;
   sources: string[];
   quiz: QuizItem[];
   /** Markdown sections */
