@@ -39,7 +39,8 @@ export type ToEncoder =
   | { type: 'encode'; id: number; model: ModelChoice; input: EncodeInput }
   /** test hooks, honoured only in a process started with them enabled */
   | { type: 'testCrash' }
-  | { type: 'testHang'; ms: number };
+  /** phase 'load': the process blocks before its next request starts (a model load that never ends) */
+  | { type: 'testHang'; ms: number; phase?: 'load' | 'run' };
 
 /** The payload's flat arrays, which may travel out of band. */
 export type PayloadArray = 'attention' | 'q' | 'k' | 'v';

@@ -177,6 +177,19 @@ suite('the encoder process', function () {
     assert.strictEqual(proc.starts, 2);
   });
 
+  test('a request that does not start within the start limit (a model load that hangs) fails as hung; the next is answered', async () => {
+    const { proc, notices } = started();
+    await proc.encode(MODEL, { text: 'Warm up.' }); // starting the process under tsx takes seconds
+    proc.startLimitMs = 1500;
+    proc.testHang(30_000, 'load');
+    const stuck = proc.encode(MODEL, { text: 'This one never starts.' });
+    await rejectsWith(stuck, 'hung', /did not start on this text within 2 s \(loading the model\?\) and was stopped/);
+    proc.startLimitMs = 20_000; // the new process starts and loads its model again
+    assert.strictEqual((await proc.encode(MODEL, { text: 'And the next.' })).text, 'And the next.');
+    assert.ok(notices.some((n) => n.kind === 'hung' && n.limitMs === 1500));
+    assert.strictEqual(proc.starts, 2);
+  });
+
   test('without requests for idleMs the process exits; the next request starts another', async () => {
     const { proc, notices } = started({ idleMs: 300 });
     await proc.encode(MODEL, { text: TEXT });

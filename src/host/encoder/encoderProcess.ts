@@ -22,6 +22,11 @@ export interface EncoderProcessOptions {
   idleMs: number;
   /** a run that takes longer is taken for a hang: the process is ended and started again */
   runLimitMs: number;
+  /**
+   * The longest a request may wait for its run to start once it is the process's next: starting the
+   * process and loading the model (a large bring-your-own export takes seconds). Longer is a hang.
+   */
+  startLimitMs?: number;
   /** let the testCrash and testHang hooks through */
   testHooks?: boolean;
   /** what the user should hear about: the process died or hung, a model was loaded or refused */
@@ -37,6 +42,9 @@ export interface EncoderProcessOptions {
   /** how much lower than the extension host the process is scheduled (a nice increment, 0 to 19) */
   niceness?: number;
 }
+
+/** How long a request may wait for the process to start and load its model, by default. */
+export const START_LIMIT_MS = 120_000;
 
 /** Payloads from this size on come through a file by default (a 128-token payload's attention is 1 MB). */
 export const SPILL_BYTES = 1 << 20;
@@ -93,9 +101,12 @@ export class EncoderProcess {
 
   /** the time limit of one run (options.runLimitMs at first; a test may shorten it) */
   runLimitMs: number;
+  /** the time limit for a request to start (options.startLimitMs at first; a test may shorten it) */
+  startLimitMs: number;
 
   constructor(private readonly options: EncoderProcessOptions) {
     this.runLimitMs = options.runLimitMs;
+    this.startLimitMs = options.startLimitMs ?? START_LIMIT_MS;
   }
 
   /** The payload of one text, from the encoder process (started if it is not running). */
@@ -128,9 +139,9 @@ export class EncoderProcess {
     this.post({ type: 'testCrash' });
   }
 
-  /** Test hook: the next run blocks the process's thread for ms. */
-  testHang(ms: number): void {
-    this.post({ type: 'testHang', ms });
+  /** Test hook: the next run (or, phase 'load', the next request before it starts) blocks the process's thread for ms. */
+  testHang(ms: number, phase: 'load' | 'run' = 'run'): void {
+    this.post({ type: 'testHang', ms, phase });
   }
 
   /** Ends the process; requests still waiting fail. The next encode() starts a new one. */
@@ -148,6 +159,7 @@ export class EncoderProcess {
   private send(p: Pending): void {
     clearTimeout(this.idleTimer);
     p.sentTo = this.post({ type: 'encode', id: p.id, model: p.model, input: p.input });
+    if (!this.runTimer) this.armStartLimit();
   }
 
   private post(message: ToEncoder): ChildProcess {
@@ -200,7 +212,7 @@ export class EncoderProcess {
     }
     switch (m.type) {
       case 'started':
-        this.armRunLimit(m.id);
+        this.armRunLimit(m.id, this.runLimitMs, 'run');
         break;
       case 'encoded':
         this.settle(m.id, (p) => p.resolve(m.payload));
@@ -243,10 +255,18 @@ export class EncoderProcess {
       this.pending.delete(id);
       answer(p);
     }
+    // the next request waiting is the process's next: it must start within the start limit
+    if (!this.runTimer) this.armStartLimit();
     this.armIdle();
   }
 
-  private armRunLimit(id: number): void {
+  /** The oldest request waiting must start (the process up, its model loaded) within startLimitMs. */
+  private armStartLimit(): void {
+    const next = [...this.pending.keys()].sort((a, b) => a - b)[0];
+    if (next !== undefined && this.child) this.armRunLimit(next, this.startLimitMs, 'start');
+  }
+
+  private armRunLimit(id: number, limitMs: number, phase: 'start' | 'run'): void {
     this.clearRunLimit();
     const child = this.child;
     const timer = setTimeout(() => {
@@ -254,11 +274,16 @@ export class EncoderProcess {
       const p = this.pending.get(id);
       this.pending.delete(id);
       p?.reject(
-        new EncodeFailure('hung', `the encoder took more than ${Math.round(this.runLimitMs / 1000)} s on this text and was stopped`),
+        new EncodeFailure(
+          'hung',
+          phase === 'run'
+            ? `the encoder took more than ${Math.round(limitMs / 1000)} s on this text and was stopped`
+            : `the encoder did not start on this text within ${Math.round(limitMs / 1000)} s (loading the model?) and was stopped`,
+        ),
       );
-      this.options.onNotice?.({ kind: 'hung', limitMs: this.runLimitMs });
+      this.options.onNotice?.({ kind: 'hung', limitMs });
       void this.stop('kill').then(() => this.resendPending());
-    }, this.runLimitMs);
+    }, limitMs);
     this.runTimer = { id, timer };
   }
 

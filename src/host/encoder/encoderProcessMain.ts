@@ -30,6 +30,8 @@ let loaded: { key: string; core: Promise<EncoderCore> } | undefined;
 const queue: Extract<ToEncoder, { type: 'encode' }>[] = [];
 let running = false;
 let hangNextRun = 0;
+/** test hook: milliseconds the next request blocks before it starts (as a load that hangs) */
+let hangNextLoad = 0;
 
 function send(message: FromEncoder): void {
   process.send?.(message);
@@ -109,6 +111,12 @@ async function drain(): Promise<void> {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { id, model, input } = next;
       try {
+        if (hangNextLoad) {
+          // a model load stuck in native code (or on a slow disk) blocks this thread before the run starts
+          const until = Date.now() + hangNextLoad;
+          hangNextLoad = 0;
+          while (Date.now() < until);
+        }
         const core = await coreFor(model);
         send({ type: 'started', id });
         if (hangNextRun) {
@@ -139,7 +147,8 @@ process.on('message', (message: ToEncoder) => {
       if (TEST_HOOKS) process.abort();
       break;
     case 'testHang':
-      if (TEST_HOOKS) hangNextRun = message.ms;
+      if (TEST_HOOKS && message.phase === 'load') hangNextLoad = message.ms;
+      else if (TEST_HOOKS) hangNextRun = message.ms;
       break;
   }
 });
