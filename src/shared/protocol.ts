@@ -117,6 +117,11 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
         if (!isInt(p.swap) || p.swap < 0) throw new ProtocolError('runLab.params.swap must be a token id');
         params.swap = p.swap;
       }
+      if (p.swapText !== undefined) {
+        if (typeof p.swapText !== 'string' || p.swapText.length > 40 || /[\r\n]/.test(p.swapText) || !p.swapText.trim())
+          throw new ProtocolError('runLab.params.swapText must be one line of up to 40 characters');
+        params.swapText = p.swapText.trim();
+      }
       if (p.off !== undefined) {
         if (!Array.isArray(p.off) || p.off.length > 1024 || !p.off.every((i) => isInt(i) && i >= 0 && i < 4096))
           throw new ProtocolError('runLab.params.off must be a list of head indices');

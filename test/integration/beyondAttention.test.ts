@@ -237,6 +237,19 @@ suite('Beyond raw attention', () => {
     const [, swapped] = block(again, 'heatmaps').items;
     assert.strictEqual(swapped.rowLabels![changed], next.text, 'the chosen guess is the second text’s word');
     await screenshot('beyond-compare');
+
+    // a word the learner types, of another number of pieces: both texts are merged into words and aligned word by word
+    const typed = await labResult('compare', () =>
+      inWebview(
+        'main#view',
+        { eval: `(() => { document.querySelector('.lab-input input').value = 'motorway'; return 1; })()` },
+        { click: '.lab-input-go' },
+      ),
+    );
+    const [w1, w2, wd] = block(typed, 'heatmaps').items;
+    assert.ok(w2.rowLabels!.includes('motorway'), `the typed word is one row: ${w2.rowLabels!.join(' ')}`);
+    assert.strictEqual(w1.rows, w2.rows, 'word by word, the two texts align');
+    wd.data.forEach((d, i) => assert.ok(Math.abs(d - (w2.data[i] - w1.data[i])) < 1e-9));
   });
 
   test('Try it on the rollout question opens the view through the layers; on the which-heads question, its lab', async function () {

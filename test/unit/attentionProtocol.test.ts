@@ -42,6 +42,11 @@ suite('attention webview protocol', () => {
       [{ type: 'runLab', requestId: 1, lab: 'rm-rf', params: {} }, /lab id/],
       [{ type: 'runLab', requestId: 1, lab: 'scale-sqrt-dk', params: { head: 1000 } }, /params.head/],
       [{ type: 'runLab', lab: 'scale-sqrt-dk', params: {} }, /runLab.requestId/],
+      [{ type: 'runLab', requestId: 1, lab: 'which-heads', params: { off: [1, 'x'] } }, /params.off/],
+      [{ type: 'runLab', requestId: 1, lab: 'compare', params: { swap: -3 } }, /params.swap/],
+      [{ type: 'runLab', requestId: 1, lab: 'compare', params: { swapText: 'a\nb' } }, /params.swapText/],
+      [{ type: 'runLab', requestId: 1, lab: 'compare', params: { swapText: 'x'.repeat(41) } }, /params.swapText/],
+      [{ type: 'lockToken', index: 1, layer: 0, heads: [], words: 'yes' }, /lockToken.words/],
     ];
     for (const [raw, reason] of cases) {
       assert.throws(
@@ -50,5 +55,28 @@ suite('attention webview protocol', () => {
         JSON.stringify(raw),
       );
     }
+  });
+
+  test('the new labs’ parameters and the words lock pass through when well formed', () => {
+    assert.deepStrictEqual(
+      parseWebviewMessage({ type: 'runLab', requestId: 2, lab: 'compare', params: { token: 4, swapText: '  motorway ' } }),
+      {
+        type: 'runLab',
+        requestId: 2,
+        lab: 'compare',
+        params: { token: 4, swapText: 'motorway' },
+      },
+    );
+    assert.deepStrictEqual(
+      parseWebviewMessage({ type: 'runLab', requestId: 2, lab: 'which-heads', params: { off: [0, 5] } }).type,
+      'runLab',
+    );
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'lockToken', index: 3, layer: 1, heads: [0], words: true }), {
+      type: 'lockToken',
+      index: 3,
+      layer: 1,
+      heads: [0],
+      words: true,
+    });
   });
 });

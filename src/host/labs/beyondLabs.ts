@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { headMaskWithout, lensRows, rankHeads, settledAt } from '../../shared/beyond/logitLens';
 import type { LabBlock } from '../../shared/labs/labTypes';
 import { softmax } from '../../shared/stepMath';
-import { fmtNum, type LabInput, maskChips, maskedToken } from './labInput';
+import { groupWords, mergeAttention } from '../../shared/beyond/wordGroups';
+import { fmtNum, type LabInput, labInput, maskChips, maskedToken } from './labInput';
 
 const t = vscode.l10n.t;
 
@@ -190,20 +191,23 @@ export async function whichHeadsLab(input: LabInput, token: number | undefined, 
 
 /**
  * Two texts that differ in one word, side by side: the learner's text and the same text with the word
- * swapped for one of the model's own guesses for it (single pieces, so the two align token by token).
- * The same layer and head for both, and their difference.
+ * replaced, by one of the model's own guesses for it or by a word the learner types. The same layer and
+ * head for both, aligned token by token where the two have as many tokens, else word by word, and their
+ * difference.
  */
 export async function compareLab(
   input: LabInput,
-  token: number | undefined,
-  swap: number | undefined,
+  source: string,
+  params: { token?: number; swap?: number; swapText?: string },
   layer: number,
   head: number,
 ): Promise<LabBlock[]> {
-  const pick = maskedToken(input, token);
-  const word = input.tokens[pick].text;
+  const pick = maskedToken(input, params.token);
+  const locale = vscode.env.language;
+  const groups = groupWords(input.tokens, source, locale);
+  const word = groups.find((g) => g.tokens.includes(pick)) ?? groups[0];
   const masked = [...input.ids];
-  masked[pick] = input.core.config.special_tokens.mask;
+  for (const i of word.tokens) masked[i] = input.core.config.special_tokens.mask;
   const mlm = (await input.run(['mlm_logits'], { ids: masked })).mlm_logits;
   const vocab = mlm.dims[2];
   const p = softmax(mlm.data.subarray(pick * vocab, (pick + 1) * vocab));
@@ -211,23 +215,38 @@ export async function compareLab(
   // whole-word guesses only: a ## piece or a special token would not make a text to compare
   const specials = new Set(Object.values(input.core.config.special_tokens));
   const guesses = [...p.keys()]
-    .filter((id) => id !== input.ids[pick] && !specials.has(id) && /^[\p{L}\p{N}]/u.test(name(id)))
+    .filter((id) => id !== input.ids[pick] && !specials.has(id) && /^[\p{L}\p{N}]/u.test(name(id)) && name(id) !== word.text)
     .sort((a, b) => p[b] - p[a])
     .slice(0, 8);
-  const other = swap !== undefined && swap >= 0 && swap < vocab && !specials.has(swap) ? swap : guesses[0];
-  const ids2 = [...input.ids];
-  ids2[pick] = other;
+  const typed = params.swapText?.trim();
+  const chosen =
+    typed || (params.swap !== undefined && params.swap < vocab && !specials.has(params.swap) ? name(params.swap) : name(guesses[0]));
+  const text2 = source.slice(0, word.start) + chosen + source.slice(word.end);
+  const input2 = labInput(input.core, text2, input.sample);
   const names = [`attn_${layer}`];
-  const [a, b] = [(await input.run(names, {}))[names[0]], (await input.run(names, { ids: ids2 }))[names[0]]];
-  const T = input.ids.length;
-  const slice = (x: Float32Array) => Array.from(x.subarray(head * T * T, (head + 1) * T * T));
-  const [m1, m2] = [slice(a.data), slice(b.data)];
-  const diff = m2.map((x, i) => x - m1[i]);
-  const labels2 = input.labels.map((l, i) => (i === pick ? name(other) : l));
-  // which queries' attention moved most (total variation of their rows)
-  const moved = input.labels.map((_, q) => 0.5 * diff.slice(q * T, (q + 1) * T).reduce((s, d) => s + Math.abs(d), 0));
-  const order = [...moved.keys()].filter((q) => q !== pick).sort((x, y) => moved[y] - moved[x]);
-  return [
+  const [a, b] = [(await input.run(names))[names[0]], (await input2.run(names))[names[0]]];
+  const headOf = (x: Float32Array, t: number) => x.subarray(head * t * t, (head + 1) * t * t);
+  let first: { data: number[]; labels: string[] };
+  let second: { data: number[]; labels: string[] };
+  let unit: 'tokens' | 'words' | 'none';
+  if (input2.ids.length === input.ids.length) {
+    unit = 'tokens';
+    first = { data: Array.from(headOf(a.data, input.ids.length)), labels: input.labels };
+    second = { data: Array.from(headOf(b.data, input2.ids.length)), labels: input2.labels };
+  } else {
+    // different numbers of pieces: words align (only one word differs), pieces do not
+    const groups2 = groupWords(input2.tokens, text2, locale);
+    const merge = (x: Float32Array, t: number, g: typeof groups) => ({
+      data: Array.from(mergeAttention(headOf(x, t), 1, 1, g)),
+      labels: g.map((w) => w.text),
+    });
+    first = merge(a.data, input.ids.length, groups);
+    second = merge(b.data, input2.ids.length, groups2);
+    unit = groups2.length === groups.length ? 'words' : 'none';
+  }
+  const n1 = first.labels.length;
+  const n2 = second.labels.length;
+  const blocks: LabBlock[] = [
     {
       kind: 'claim',
       text: t(
@@ -237,34 +256,71 @@ export async function compareLab(
     maskChips(input, pick, t('Click the word to change'), false),
     {
       kind: 'tokens',
-      title: t('Change “{0}” to (the model’s own guesses for it):', word),
+      title: t('Change “{0}” to (the model’s own guesses for it):', word.text),
       clickable: true,
       act: 'swap',
-      items: guesses.map((id) => ({ text: name(id), index: id, pressed: id === other, tone: id === other ? 'chosen' : 'plain' })),
+      items: guesses.map((id) => ({
+        text: name(id),
+        index: id,
+        pressed: !typed && name(id) === chosen,
+        tone: !typed && name(id) === chosen ? 'chosen' : 'plain',
+      })),
     },
+    { kind: 'input', label: t('or type a word:'), value: typed ?? '', button: t('Compare') },
     {
       kind: 'text',
-      text: t('Layer {0}, head {1} (the panel’s): “{2}” and “{3}”.', layer + 1, head + 1, word, name(other)),
+      text: t('Layer {0}, head {1} (the panel’s): “{2}” and “{3}”.', layer + 1, head + 1, word.text, chosen),
     },
+  ];
+  const maps = [
+    { title: t('with “{0}”', word.text), rows: n1, cols: n1, data: first.data, rowLabels: first.labels, colLabels: first.labels },
+    { title: t('with “{0}”', chosen), rows: n2, cols: n2, data: second.data, rowLabels: second.labels, colLabels: second.labels },
+  ];
+  if (unit === 'none') {
+    blocks.push(
+      { kind: 'heatmaps', items: maps },
+      { kind: 'note', text: t('The two texts do not have the same words, so they are shown side by side without a difference.') },
+    );
+    return blocks;
+  }
+  const diff = second.data.map((x, i) => x - first.data[i]);
+  const changed = first.labels.findIndex((l, i) => l !== second.labels[i]);
+  // which queries' attention moved most (total variation of their rows)
+  const moved = first.labels.map((_, q) => 0.5 * diff.slice(q * n1, (q + 1) * n1).reduce((s2, d) => s2 + Math.abs(d), 0));
+  const order = [...moved.keys()].filter((q) => q !== changed).sort((x, y) => moved[y] - moved[x]);
+  blocks.push(
     {
       kind: 'heatmaps',
       items: [
-        { title: t('with “{0}”', word), rows: T, cols: T, data: m1, rowLabels: input.labels, colLabels: input.labels },
-        { title: t('with “{0}”', name(other)), rows: T, cols: T, data: m2, rowLabels: labels2, colLabels: labels2 },
-        { title: t('difference (second − first)'), rows: T, cols: T, data: diff, rowLabels: labels2, colLabels: labels2, signed: true },
+        ...maps,
+        {
+          title: t('difference (second − first)'),
+          rows: n1,
+          cols: n1,
+          data: diff,
+          rowLabels: second.labels,
+          colLabels: second.labels,
+          signed: true,
+        },
       ],
     },
     {
       kind: 'bars',
       title: t('How much each other token’s attention moved (half the sum of absolute changes in its row; 1 = all of it)'),
-      labels: order.map((q) => input.labels[q]),
+      labels: order.map((q) => first.labels[q]),
       series: [{ name: t('moved'), values: order.map((q) => moved[q]) }],
     },
     {
       kind: 'note',
-      text: t(
-        'The swapped word is one of the model’s guesses, so both texts have the same number of tokens and align position by position. Open the question to see why a change in attention is still not an explanation of the prediction.',
-      ),
+      text:
+        unit === 'tokens'
+          ? t(
+              'Both texts have the same number of tokens, so they align position by position. Open the question to see why a change in attention is still not an explanation of the prediction.',
+            )
+          : t(
+              'The two texts have different numbers of word pieces, so both are merged into words (attention to a word summed over its pieces, from a word averaged) and aligned word by word.',
+            ),
     },
-  ];
+  );
+  return blocks;
 }

@@ -99,7 +99,7 @@ export async function runLab(
     'wordpiece-bpe': () => wordpieceLab(input, source, piecesPath),
     'logit-lens': () => logitLensLab(input, params.token),
     'which-heads': () => whichHeadsLab(input, params.token, params.off ?? []),
-    compare: () => compareLab(input, params.token, params.swap, layer, head),
+    compare: () => compareLab(input, source, params, layer, head),
   };
   const blocks = await builders[lab]();
   const notes: LabBlock[] = [];

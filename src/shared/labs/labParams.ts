@@ -2,7 +2,11 @@ import type { LabParams } from './labTypes';
 
 /** What the learner does inside a lab that changes what it computes. */
 export type LabAction =
-  { kind: 'token'; index: number } | { kind: 'anotherSample' } | { kind: 'toggleHead'; index: number } | { kind: 'swap'; id: number };
+  | { kind: 'token'; index: number }
+  | { kind: 'anotherSample' }
+  | { kind: 'toggleHead'; index: number }
+  | { kind: 'swap'; id: number }
+  | { kind: 'swapText'; text: string };
 
 /**
  * A lab's parameters after an action: each action changes its own parameter and keeps the others
@@ -12,11 +16,13 @@ export function nextLabParams(current: LabParams, action: LabAction): LabParams 
   switch (action.kind) {
     case 'token':
       // another word to change: the replacement chosen for the last one does not carry over
-      return { ...current, token: action.index, swap: undefined };
+      return { ...current, token: action.index, swap: undefined, swapText: undefined };
     case 'anotherSample':
       return { ...current, seed: (current.seed ?? 0) + 1 };
     case 'swap':
-      return { ...current, swap: action.id };
+      return { ...current, swap: action.id, swapText: undefined };
+    case 'swapText':
+      return { ...current, swapText: action.text, swap: undefined };
     case 'toggleHead': {
       const off = current.off ?? [];
       return {

@@ -36,7 +36,9 @@ export type LabBlock =
       /** what a click does: pick the token (the default), or switch a head off and on (index: layer × heads + head) */
       act?: 'token' | 'head' | 'swap';
     }
-  | { kind: 'pieces'; rows: { word: string; wordpiece: string[]; bpeSteps: string[][] }[] };
+  | { kind: 'pieces'; rows: { word: string; wordpiece: string[]; bpeSteps: string[][] }[] }
+  /** a word the learner types (the compare lab's replacement) */
+  | { kind: 'input'; label: string; value: string; button: string };
 
 export interface Heatmap {
   title: string;
@@ -86,6 +88,8 @@ export interface LabParams {
   seed?: number;
   /** the token id the compare lab puts in place of the chosen word */
   swap?: number;
+  /** or the text the learner typed for it */
+  swapText?: string;
   /** heads switched off, as layer × heads + head (what-if) */
   off?: number[];
 }

@@ -94,6 +94,23 @@ export function renderBlock(b: LabBlock, onAction: (action: LabAction) => void, 
         b.xLabel,
         true,
       );
+    case 'input': {
+      const form = el('form', 'lab-input');
+      const label = el('label', '', b.label + ' ');
+      const input = document.createElement('input');
+      input.type = 'text';
+      input.maxLength = 40;
+      input.value = b.value;
+      label.append(input);
+      const go = el('button', 'lab-input-go', b.button);
+      go.setAttribute('type', 'submit');
+      form.append(label, go);
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        if (input.value.trim()) onAction({ kind: 'swapText', text: input.value.trim() });
+      });
+      return form;
+    }
     case 'slider': {
       const box = el('div', 'slider');
       const label = el('label', '', '');
