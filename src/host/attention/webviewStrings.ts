@@ -54,6 +54,7 @@ export function webviewStrings(): Record<string, string> {
     headN: t('Head {0}'),
     allHeads: t('All'),
     words: t('Words'),
+    listSeparator: t(', '),
     wordsHelp: t(
       'Show words instead of word pieces: attention to a word is the sum over its pieces, attention from a word the mean over its pieces (Clark et al. 2019), so each row still sums to 1. Chinese is split into words by the system’s word segmenter.',
     ),

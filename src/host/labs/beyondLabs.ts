@@ -151,7 +151,7 @@ export async function whichHeadsLab(input: LabInput, token: number | undefined, 
         head: [
           t('guesses for “{0}”', word),
           t('with every head'),
-          t('with {0} off', switched.map((i) => label(Math.floor(i / H), i % H)).join(', ')),
+          t('with {0} off', switched.map((i) => label(Math.floor(i / H), i % H)).join(t(', '))),
         ],
         rows: top(base.p).map((g, k) => [String(k + 1), g, top(after.p)[k]]),
       },

@@ -167,7 +167,7 @@ export function renderRolloutView(root: HTMLElement, ctx: ViewContext): void {
   summary.textContent = fmt(
     S.rolloutSummary,
     tokenLabel(p.tokens[token].text),
-    top.map((k) => `“${tokenLabel(p.tokens[k].text)}” ${last[k].toFixed(2)}`).join(', '),
+    top.map((k) => `“${tokenLabel(p.tokens[k].text)}” ${last[k].toFixed(2)}`).join(S.listSeparator ?? ', '),
   );
 
   wrap.append(about, links, controls, summary, scroller);
