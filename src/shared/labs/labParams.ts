@@ -14,15 +14,25 @@ export type LabAction =
  */
 export function nextLabParams(current: LabParams, action: LabAction): LabParams {
   switch (action.kind) {
-    case 'token':
-      // another word to change: the replacement chosen for the last one does not carry over
-      return { ...current, token: action.index, swap: undefined, swapText: undefined };
+    // another word to change: the replacement chosen for the last one does not carry over
+    case 'token': {
+      const next: LabParams = { ...current, token: action.index };
+      delete next.swap;
+      delete next.swapText;
+      return next;
+    }
     case 'anotherSample':
       return { ...current, seed: (current.seed ?? 0) + 1 };
-    case 'swap':
-      return { ...current, swap: action.id, swapText: undefined };
-    case 'swapText':
-      return { ...current, swapText: action.text, swap: undefined };
+    case 'swap': {
+      const next: LabParams = { ...current, swap: action.id };
+      delete next.swapText;
+      return next;
+    }
+    case 'swapText': {
+      const next: LabParams = { ...current, swapText: action.text };
+      delete next.swap;
+      return next;
+    }
     case 'toggleHead': {
       const off = current.off ?? [];
       return {

@@ -76,13 +76,18 @@ export function paddingLeak(r: PaddedRun, rng: Random): Extract<ModelFacts, { te
   const padCount = T - r.padFrom;
   if (padCount <= 0) throw new NotApplicable('the run has no padding');
   const query = chooseQuery(r.tokens.slice(0, r.padFrom), rng);
-  const head = Math.floor(rng() * r.numHeads);
-  const share = (a: Float32Array) => {
-    const off = (head * T + query.index) * T;
+  const shareOf = (a: Float32Array, h: number) => {
+    const off = (h * T + query.index) * T;
     let s = 0;
     for (let k = r.padFrom; k < T; k++) s += a[off + k];
     return s;
   };
+  // a head that, unmasked, visibly gives the padding some weight: a sharp head (previous token, say)
+  // may give it almost none, and the item would then teach nothing about the mask
+  const leaking = Array.from({ length: r.numHeads }, (_, h) => h).filter((h) => shareOf(r.withoutMask, h) > LEAK_THRESHOLD);
+  if (!leaking.length) throw new NotApplicable('no head gives the padding any weight without the mask');
+  const head = leaking[Math.floor(rng() * leaking.length)];
+  const share = (a: Float32Array) => shareOf(a, head);
   const variant = rng() < 0.5 ? 'removed' : 'kept';
   const shareWithoutMask = share(r.withoutMask);
   const shareWithMask = share(r.withMask);
