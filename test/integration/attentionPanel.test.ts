@@ -178,7 +178,7 @@ suite('Attention panel', () => {
         // nothing is posted to the panel here: the view on screen must draw itself again in the new theme
         // (its canvases take the theme's colours when drawn)
         await waitFor(`the open view drawn again in ${kind}`, () => api.attention.lastRendered?.theme === kind || undefined, 30000);
-        for (const view of ['head', 'matrix', 'model', 'step'] as ViewKind[]) {
+        for (const view of ['head', 'matrix', 'model', 'rollout', 'step'] as ViewKind[]) {
           api.panel.post({ type: 'showView', view });
           await renderedView(view, shown.payload.tokens.length);
           if (view === 'head') api.attention.onWebviewMessage({ type: 'lockToken', index: 5, layer: 0, heads: [] });
@@ -601,7 +601,7 @@ suite('Attention panel accessibility', () => {
   test('axe-core finds no violation in any view, in light, dark and high-contrast themes', async () => {
     const { api, shown, editor } = await showEncoded('attention.md', LINE2);
     await inEveryTheme(async (found, theme) => {
-      for (const view of ['head', 'matrix', 'model', 'step'] as ViewKind[]) {
+      for (const view of ['head', 'matrix', 'model', 'rollout', 'step'] as ViewKind[]) {
         api.panel.post({ type: 'showView', view });
         await renderedView(view, shown.payload.tokens.length);
         if (view === 'head') await inWebview('main#view', { click: '#q-3' });

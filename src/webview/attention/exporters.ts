@@ -2,7 +2,7 @@ import type { EncodingPayload } from '../../shared/encoding';
 import { exportTitle } from '../../shared/exportTitle';
 import { headLines, levelAlpha, lineLevel, strongest } from '../../shared/headLines';
 import type { ViewKind } from '../../shared/protocol';
-import { headColor, viridisCss } from './palette';
+import { headColor, textOn, viridis, viridisCss } from './palette';
 import { FLOW_MAX_TOKENS, followedToken, throughLayers } from './rolloutView';
 import { activeHeads, type PanelState } from './state';
 import { fmt, type LabsState, tokenLabel } from './viewContext';
@@ -271,7 +271,7 @@ function rolloutCanvas(page: Page): HTMLCanvasElement {
       const x = max > 0 ? v / max : 0;
       g.fillStyle = viridisCss(x);
       g.fillRect(AXIS + k * CELL, y, CELL - 1, ROW - 1);
-      g.fillStyle = x > 0.6 ? '#000' : '#fff';
+      g.fillStyle = textOn(viridis(x));
       g.font = '10px sans-serif';
       g.fillText(v.toFixed(2), AXIS + k * CELL + 5, y + ROW / 2 + 3);
       g.font = '12px sans-serif';

@@ -35,3 +35,13 @@ export const viridisCss = (x: number) => `rgb(${viridis(x).join(',')})`;
 
 /** Segment A / B colours (blue / vermillion, distinguishable for the common colour-blindnesses). */
 export const SEGMENT_COLORS = ['#0072B2', '#D55E00'];
+
+/** Black or white, whichever reads better on this colour (WCAG relative luminance; ≥ 4.5:1 on every viridis step). */
+export function textOn([r, g, b]: readonly [number, number, number]): '#000' | '#fff' {
+  const lin = (c: number) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  const l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
+}

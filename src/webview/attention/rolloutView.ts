@@ -1,6 +1,6 @@
 import { attentionFlow, attentionRollout } from '../../shared/beyond/attentionRollout';
 import type { EncodingPayload } from '../../shared/encoding';
-import { viridisCss } from './palette';
+import { textOn, viridis, viridisCss } from './palette';
 import { fmt, tokenLabel, type ViewContext } from './viewContext';
 
 /** Attention flow costs a max-flow per input token over every layer: offered up to this many tokens. */
@@ -140,8 +140,8 @@ export function renderRolloutView(root: HTMLElement, ctx: ViewContext): void {
       const td = document.createElement('td');
       const x = max > 0 ? v / max : 0;
       td.style.background = viridisCss(x);
-      // dark text on the light end of viridis, light on the dark end: readable in every theme
-      td.style.color = x > 0.6 ? '#000' : '#fff';
+      // black or white, whichever contrasts more with the cell: readable in every theme
+      td.style.color = textOn(viridis(x));
       td.textContent = v.toFixed(2);
       td.title = fmt(S.rolloutCell, tokenLabel(p.tokens[k].text), l + 1, v.toFixed(3));
       tr.append(td);
