@@ -34,6 +34,10 @@ export interface EncodingPayload {
   /** q/k/v were left out because the open view does not draw them (the model has them: ask again with them) */
   qkvOmitted?: true;
   modelName: string;
+  /** a decoder's run: each token attends to itself and earlier tokens only (the attention above the diagonal is zero) */
+  causal?: true;
+  /** a decoder's next-token logits after the text ([vocab]), and its most likely tokens by name, most likely first */
+  next?: { logits: Float32Array; top: { id: number; text: string }[] };
 }
 
 export function attentionAt(

@@ -127,6 +127,18 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
           throw new ProtocolError('runLab.params.off must be a list of head indices');
         params.off = p.off as number[];
       }
+      const ranges: Record<'temperature' | 'topK' | 'topP', [number, number, boolean]> = {
+        temperature: [0.05, 5, false],
+        topK: [0, 1000, true],
+        topP: [0.01, 1, false],
+      };
+      for (const [key, [lo, hi, integer]] of Object.entries(ranges) as [keyof typeof ranges, [number, number, boolean]][]) {
+        const v = p[key];
+        if (v === undefined) continue;
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v)))
+          throw new ProtocolError(`runLab.params.${key} must be ${integer ? 'an integer' : 'a number'} from ${lo} to ${hi}`);
+        params[key] = v;
+      }
       return { type: 'runLab', requestId: m.requestId, lab: m.lab as LabId, params };
     }
     case 'quizQuestion':

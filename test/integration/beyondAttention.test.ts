@@ -2,20 +2,18 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { LockedToken } from '../../src/shared/attentionSession';
 import { attentionRollout } from '../../src/shared/beyond/attentionRollout';
-import type { LabBlock, LabResult } from '../../src/shared/labs/labTypes';
-import { hasWebviewDriver, inAttentionPanel, inWebview, panelShows, screenshot, tutor, waitFor } from './helpers';
-
-/** An untitled document with `text`, all of it selected, and the attention panel showing it. */
-async function showText(text: string) {
-  const api = await tutor();
-  const before = api.attention.encodingsPosted;
-  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
-  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-  editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(text.length));
-  await vscode.commands.executeCommand('transformerTutor.showAttention');
-  const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
-  return { api, editor, shown };
-}
+import {
+  hasWebviewDriver,
+  inAttentionPanel,
+  inWebview,
+  labBlock,
+  labResult,
+  panelShows,
+  screenshot,
+  showText,
+  tutor,
+  waitFor,
+} from './helpers';
 
 const QUERY_TOKENS = `[...document.querySelectorAll('#view .queries .tok')].map((e) => e.textContent)`;
 
@@ -156,16 +154,7 @@ suite('Beyond raw attention', () => {
     await inWebview('main#view', { click: '.rollout-methods [data-method="rollout"]' });
   });
 
-  /** Opens a lab on the text shown and waits for its result (after `after`, when given, another run of it). */
-  async function labResult(lab: 'logit-lens' | 'which-heads' | 'compare', act?: () => Promise<unknown>): Promise<LabResult> {
-    const api = await tutor();
-    api.attention.lastLab = undefined;
-    if (act) await act();
-    else await vscode.commands.executeCommand('transformerTutor.showInPanel', lab);
-    return waitFor(`lab ${lab}`, () => (api.attention.lastLab?.lab === lab ? api.attention.lastLab : undefined), 60000);
-  }
-  const block = <K extends LabBlock['kind']>(r: LabResult, kind: K, nth = 0) =>
-    r.blocks.filter((b): b is Extract<LabBlock, { kind: K }> => b.kind === kind)[nth];
+  const block = labBlock;
 
   test('The logit lens: a row after the embeddings and after every layer, the last being the model’s own guess for the masked word', async () => {
     const { shown } = await showText('My mother made coffee for breakfast before she went to work.');

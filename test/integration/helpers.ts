@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TutorTestApi } from '../../src/host/tutor';
+import type { LabBlock, LabResult } from '../../src/shared/labs/labTypes';
+import type { LabId } from '../../src/shared/questions/types';
 
 export const EXTENSION_ID = 'transformer-tutor.transformer-tutor';
 
@@ -128,3 +130,28 @@ export async function panelShows(what: string, ok: (v: PanelView) => boolean, ti
     throw new Error(`${(err as Error).message}; the panel showed ${JSON.stringify(last)}`);
   }
 }
+
+/** An untitled document with `text`, all of it selected, and the attention panel showing it. */
+export async function showText(text: string) {
+  const api = await tutor();
+  const before = api.attention.encodingsPosted;
+  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(text.length));
+  await vscode.commands.executeCommand('transformerTutor.showAttention');
+  const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
+  return { api, editor, shown };
+}
+
+/** Opens a lab on the text shown (or, after `act`, waits for its next run) and returns its result. */
+export async function labResult(lab: LabId, act?: () => Promise<unknown>): Promise<LabResult> {
+  const api = await tutor();
+  api.attention.lastLab = undefined;
+  if (act) await act();
+  else await vscode.commands.executeCommand('transformerTutor.showInPanel', lab);
+  return waitFor(`lab ${lab}`, () => (api.attention.lastLab?.lab === lab ? api.attention.lastLab : undefined), 90000);
+}
+
+/** The nth block of a kind in a lab's result. */
+export const labBlock = <K extends LabBlock['kind']>(r: LabResult, kind: K, nth = 0) =>
+  r.blocks.filter((b): b is Extract<LabBlock, { kind: K }> => b.kind === kind)[nth];

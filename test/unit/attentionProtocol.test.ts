@@ -46,6 +46,11 @@ suite('attention webview protocol', () => {
       [{ type: 'runLab', requestId: 1, lab: 'compare', params: { swap: -3 } }, /params.swap/],
       [{ type: 'runLab', requestId: 1, lab: 'compare', params: { swapText: 'a\nb' } }, /params.swapText/],
       [{ type: 'runLab', requestId: 1, lab: 'compare', params: { swapText: 'x'.repeat(41) } }, /params.swapText/],
+      [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { temperature: 0 } }, /params.temperature/],
+      [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { temperature: 'hot' } }, /params.temperature/],
+      [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { topK: 2.5 } }, /params.topK/],
+      [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { topP: 1.5 } }, /params.topP/],
+      [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { topP: Number.NaN } }, /params.topP/],
       [{ type: 'lockToken', index: 1, layer: 0, heads: [], words: 'yes' }, /lockToken.words/],
     ];
     for (const [raw, reason] of cases) {
@@ -70,6 +75,10 @@ suite('attention webview protocol', () => {
     assert.deepStrictEqual(
       parseWebviewMessage({ type: 'runLab', requestId: 2, lab: 'which-heads', params: { off: [0, 5] } }).type,
       'runLab',
+    );
+    assert.deepStrictEqual(
+      parseWebviewMessage({ type: 'runLab', requestId: 4, lab: 'decoding', params: { temperature: 0.7, topK: 50, topP: 0.8, seed: 2 } }),
+      { type: 'runLab', requestId: 4, lab: 'decoding', params: { seed: 2, temperature: 0.7, topK: 50, topP: 0.8 } },
     );
     assert.deepStrictEqual(parseWebviewMessage({ type: 'lockToken', index: 3, layer: 1, heads: [0], words: true }), {
       type: 'lockToken',

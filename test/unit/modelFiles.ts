@@ -8,3 +8,11 @@ export const BUNDLED: ModelFiles = {
   tokenizerPath: path.join(MODEL_DIR, 'tokenizer.json'),
   configPath: path.join(MODEL_DIR, 'config.json'),
 };
+
+/** The tiny GPT-style decoder beside it (models/train/export_decoder.py). */
+export const DECODER: ModelFiles = {
+  name: 'tiny-gpt',
+  modelPath: path.resolve(__dirname, '../../models/tiny-gpt/model.onnx'),
+  tokenizerPath: path.resolve(__dirname, '../../models/tiny-gpt/tokenizer.json'),
+  configPath: path.resolve(__dirname, '../../models/tiny-gpt/config.json'),
+};

@@ -331,7 +331,8 @@ export class AttentionController extends Disposable {
       const core = await this.encoder.get();
       const pieces = this.encoder.bundledFiles.tokenizerPath.replace(/tokenizer\.json$/, 'bpe_pieces.json');
       const request = this.state.shown?.request;
-      const result = await runLab(core, lab, params, request?.source === 'sample' ? undefined : request?.text, pieces);
+      const text = request?.source === 'sample' ? undefined : request?.text;
+      const result = await runLab(core, lab, params, text, pieces, () => this.encoder.decoder());
       this.lastLab = result;
       this.panel.post({ type: 'labResult', requestId, result });
     } catch (err) {

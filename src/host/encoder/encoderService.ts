@@ -8,6 +8,7 @@ import { EncodeFailure, type EncoderNotice, EncoderProcess } from './encoderProc
 import { loadRuntime, type LoadedRuntime } from './runtime';
 import { type ModelProblem, modelProblem, modelProblemEnglish } from '../../shared/modelProblem';
 import { errorText, modelProblemText } from '../errorText';
+import { DecoderCore } from '../decoder/decoderCore';
 
 /** A run longer than this is taken for a hang (the WASM fallback takes a few seconds at 512 tokens). */
 const RUN_LIMIT_MS = 30_000;
@@ -22,6 +23,7 @@ const RUN_LIMIT_MS = 30_000;
  */
 export class EncoderService implements vscode.Disposable {
   private loading: Promise<EncoderCore> | undefined;
+  private decoderLoading: Promise<DecoderCore> | undefined;
   private process: EncoderProcess | undefined;
   /** the model choice the encoder process has loaded, once it has */
   private processModel: string | undefined;
@@ -55,6 +57,30 @@ export class EncoderService implements vscode.Disposable {
       tokenizerPath: `${dir}/tokenizer.json`,
       configPath: `${dir}/config.json`,
     };
+  }
+
+  get bundledDecoderFiles(): ModelFiles {
+    const dir = vscode.Uri.joinPath(this.extensionUri, 'models', 'tiny-gpt').fsPath;
+    return {
+      name: 'tiny-gpt (bundled)',
+      modelPath: `${dir}/model.onnx`,
+      tokenizerPath: `${dir}/tokenizer.json`,
+      configPath: `${dir}/config.json`,
+    };
+  }
+
+  /** The bundled decoder, for the labs that set it beside the encoder: loaded (once) on first use, in this process as the labs' encoder is. */
+  decoder(): Promise<DecoderCore> {
+    this.decoderLoading ??= (async () => {
+      this.runtime ??= loadRuntime(readConfig().runtimeBackend === 'wasm');
+      const core = await DecoderCore.load(this.bundledDecoderFiles, await this.runtime);
+      this.log.info(`Loaded ${core.files.name} in ${core.loadMillis.toFixed(0)} ms`);
+      return core;
+    })().catch((err) => {
+      this.decoderLoading = undefined;
+      throw err;
+    });
+    return this.decoderLoading;
   }
 
   /** The loaded encoder, loading it (once) if needed. */
@@ -239,7 +265,10 @@ export class EncoderService implements vscode.Disposable {
 
   async reset(): Promise<void> {
     const old = this.loading;
+    const oldDecoder = this.decoderLoading;
     this.loading = undefined;
+    this.decoderLoading = undefined;
+    await oldDecoder?.then((d) => d.release()).catch(() => undefined);
     this.runtime = undefined;
     // the encoder process loads the new choice with the next request; a refusal may be shown again
     this.processModel = undefined;

@@ -44,7 +44,7 @@ interface TokenizerJson {
   normalizer?: unknown;
 }
 
-async function readTokenizer(
+export async function readTokenizer(
   files: ModelFiles,
 ): Promise<{ json: TokenizerJson & { model: { vocab: Record<string, number> } }; tokenizer: Tokenizer }> {
   const text = await readFile(files.tokenizerPath, 'utf8').catch((e) => {

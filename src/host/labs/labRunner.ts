@@ -2,9 +2,11 @@ import * as vscode from 'vscode';
 import { LAB_QUESTION, type LabBlock, type LabParams, type LabResult } from '../../shared/labs/labTypes';
 import type { LabId } from '../../shared/questions/types';
 import type { EncoderCore } from '../encoder/encoderCore';
-import { causalLab, multiHeadLab, qkLab, scaleLab } from './attentionLabs';
+import { multiHeadLab, qkLab, scaleLab } from './attentionLabs';
 import { labInput, LAB_MAX_TOKENS } from './labInput';
 import { compareLab, logitLensLab, whichHeadsLab } from './beyondLabs';
+import { causalDecoderLab, decodingLab, inductionLab, kvCacheLab, maskedVsCausalLab } from './decoderLabs';
+import type { DecoderCore } from '../decoder/decoderCore';
 import { mlmLab, paddingLab } from './maskLabs';
 import { embeddingScaleLab, permutationLab, positionalEncodingLab } from './positionLabs';
 import { residualLab, segmentsLab } from './structureLabs';
@@ -30,11 +32,16 @@ const NEEDS: Record<LabId, (keyof EncoderCore['capabilities'])[]> = {
   'residual-ffn-layernorm': ['hidden'],
   'segments-nsp': ['nsp', 'hidden'],
   mlm: ['mlm'],
-  'causal-mask': ['qkv'],
+  'causal-mask': [],
   'wordpiece-bpe': [],
   'logit-lens': ['logitLens'],
   'which-heads': ['headMask'],
   compare: ['mlm'],
+  // the decoder labs run the bundled decoder; the one that sets the encoder beside it needs its MLM head
+  'kv-cache': [],
+  decoding: [],
+  induction: [],
+  'masked-vs-causal': ['mlm'],
 };
 
 /** What a model without a capability lacks, in words a reader of the lab understands, with the output names an exporter would look for. */
@@ -60,6 +67,8 @@ export async function runLab(
   params: LabParams,
   text: string | undefined,
   piecesPath: string,
+  /** the bundled decoder, loaded by the labs that use it */
+  decoder: () => Promise<DecoderCore>,
 ): Promise<LabResult> {
   const sample = !text?.trim();
   const source = sample ? (vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT) : (text as string);
@@ -95,11 +104,15 @@ export async function runLab(
     'residual-ffn-layernorm': () => residualLab(input),
     'segments-nsp': () => segmentsLab(input),
     mlm: () => mlmLab(input, params.token, params.seed ?? 0),
-    'causal-mask': () => causalLab(input, layer, head),
+    'causal-mask': async () => causalDecoderLab(input, await decoder(), source, layer, head),
     'wordpiece-bpe': () => wordpieceLab(input, source, piecesPath),
     'logit-lens': () => logitLensLab(input, params.token),
     'which-heads': () => whichHeadsLab(input, params.token, params.off ?? []),
     compare: () => compareLab(input, source, params, layer, head),
+    'kv-cache': async () => kvCacheLab(await decoder(), source),
+    decoding: async () => decodingLab(await decoder(), source, params),
+    induction: async () => inductionLab(await decoder(), source, params),
+    'masked-vs-causal': async () => maskedVsCausalLab(input, await decoder(), params.token, layer, head),
   };
   const blocks = await builders[lab]();
   const notes: LabBlock[] = [];

@@ -26,6 +26,10 @@ export function labTitle(lab: LabId): string {
     'logit-lens': t('The logit lens: the prediction layer by layer'),
     'which-heads': t('Which heads matter here, and what if they were off'),
     compare: t('Change one word: attention side by side'),
+    'kv-cache': t('The KV cache, step by step'),
+    decoding: t('Decoding: temperature, top-k and top-p'),
+    induction: t('Induction heads: repeat a phrase'),
+    'masked-vs-causal': t('Masked vs causal language modelling'),
   };
   return titles[lab];
 }

@@ -1,4 +1,4 @@
-import type { LabParams } from './labTypes';
+import type { ChoiceParam, LabParams } from './labTypes';
 
 /** What the learner does inside a lab that changes what it computes. */
 export type LabAction =
@@ -6,7 +6,8 @@ export type LabAction =
   | { kind: 'anotherSample' }
   | { kind: 'toggleHead'; index: number }
   | { kind: 'swap'; id: number }
-  | { kind: 'swapText'; text: string };
+  | { kind: 'swapText'; text: string }
+  | { kind: 'setParam'; param: ChoiceParam; value: number };
 
 /**
  * A lab's parameters after an action: each action changes its own parameter and keeps the others
@@ -33,6 +34,9 @@ export function nextLabParams(current: LabParams, action: LabAction): LabParams 
       delete next.swap;
       return next;
     }
+    // a new setting draws again from the same seed, so only the setting changes what is drawn
+    case 'setParam':
+      return { ...current, [action.param]: action.value };
     case 'toggleHead': {
       const off = current.off ?? [];
       return {

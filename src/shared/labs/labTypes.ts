@@ -20,6 +20,8 @@ export type LabBlock =
       series: { name: string; values: number[] }[];
       marker?: number;
       logX?: boolean;
+      /** every curve on one scale from 0 (to compare sizes); by default each has its own (to compare shapes) */
+      sharedScale?: boolean;
     }
   | { kind: 'slider'; label: string; values: number[]; initial: number; readouts: { label: string; values: string[] }[] }
   | {
@@ -38,7 +40,13 @@ export type LabBlock =
     }
   | { kind: 'pieces'; rows: { word: string; wordpiece: string[]; bpeSteps: string[][] }[] }
   /** a word the learner types (the compare lab's replacement) */
-  | { kind: 'input'; label: string; value: string; button: string };
+  | { kind: 'input'; label: string; value: string; button: string }
+  /** one setting of the lab, picked from a few values (the decoding lab's temperature, top-k and top-p) */
+  | { kind: 'choice'; param: ChoiceParam; label: string; options: { value: number; label: string }[]; current: number };
+
+/** The lab parameters a 'choice' block sets. */
+export type ChoiceParam = 'temperature' | 'topK' | 'topP';
+export const CHOICE_PARAMS: readonly ChoiceParam[] = ['temperature', 'topK', 'topP'];
 
 export interface Heatmap {
   title: string;
@@ -76,6 +84,10 @@ export const LAB_QUESTION: Record<LabId, string> = {
   'logit-lens': 'encoder-block',
   compare: 'attention-as-explanation',
   'which-heads': 'which-heads-matter',
+  'kv-cache': 'kv-cache',
+  decoding: 'decoding-strategies',
+  induction: 'induction-heads',
+  'masked-vs-causal': 'masked-vs-causal-lm',
 };
 
 export interface LabParams {
@@ -92,4 +104,8 @@ export interface LabParams {
   swapText?: string;
   /** heads switched off, as layer × heads + head (what-if) */
   off?: number[];
+  /** the decoding lab's settings: softmax temperature (> 0), top-k (0: off), top-p (1: off) */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
 }

@@ -23,10 +23,15 @@ export type LabId =
   | 'wordpiece-bpe'
   | 'logit-lens'
   | 'which-heads'
-  | 'compare';
+  | 'compare'
+  | 'kv-cache'
+  | 'decoding'
+  | 'induction'
+  | 'masked-vs-causal';
 export const LAB_IDS: readonly LabId[] = [
   'multi-head', 'q-k-differ', 'scale-sqrt-dk', 'padding-mask', 'embedding-scale', 'positional-encoding',
   'permutation', 'residual-ffn-layernorm', 'segments-nsp', 'mlm', 'causal-mask', 'wordpiece-bpe', 'logit-lens', 'which-heads', 'compare',
+  'kv-cache', 'decoding', 'induction', 'masked-vs-causal',
 ];
 
 /**

@@ -58,6 +58,10 @@ export function renderBlock(b: LabBlock, onAction: (action: LabAction) => void, 
           });
         },
         b.labels,
+        undefined,
+        false,
+        // a few bars (the decoding lab's tokens) are named one by one under the chart
+        b.labels.length <= 24,
       );
     case 'line':
       return chart(
@@ -78,10 +82,10 @@ export function renderBlock(b: LabBlock, onAction: (action: LabAction) => void, 
             g.stroke();
             g.setLineDash([]);
           }
-          void max;
-          // each curve on its own scale (its maximum at the top), so small and large quantities both show their shape
+          // each curve on its own scale (its maximum at the top), so small and large quantities both show their shape,
+          // unless the lab compares their sizes
           b.series.forEach((s, si) => {
-            const top = Math.max(1e-12, ...s.values.map(Math.abs));
+            const top = b.sharedScale ? max : Math.max(1e-12, ...s.values.map(Math.abs));
             const py = (v: number) => h - 4 - (v / top) * (h - 8);
             g.strokeStyle = HEAD_COLORS[si % HEAD_COLORS.length];
             g.lineWidth = 2;
@@ -92,7 +96,7 @@ export function renderBlock(b: LabBlock, onAction: (action: LabAction) => void, 
         },
         b.x.map((x) => String(+x.toFixed(2))),
         b.xLabel,
-        true,
+        !b.sharedScale,
       );
     case 'input': {
       const form = el('form', 'lab-input');
@@ -156,6 +160,24 @@ export function renderBlock(b: LabBlock, onAction: (action: LabAction) => void, 
           );
         }
         box.append(chip);
+      }
+      return box;
+    }
+    case 'choice': {
+      // a group of toggle buttons: one is pressed, a click runs the lab again with that value
+      const box = el('div', 'lab-choice');
+      box.setAttribute('role', 'group');
+      const label = el('span', 'choice-label', b.label);
+      label.id = `choice-${b.param}`;
+      box.setAttribute('aria-labelledby', label.id);
+      box.append(label);
+      for (const o of b.options) {
+        const btn = el('button', 'chip choice', o.label);
+        btn.dataset.param = b.param;
+        btn.dataset.value = String(o.value);
+        btn.setAttribute('aria-pressed', String(o.value === b.current));
+        btn.addEventListener('click', () => onAction({ kind: 'setParam', param: b.param, value: o.value }));
+        box.append(btn);
       }
       return box;
     }
@@ -244,6 +266,7 @@ function chart(
   xLabels: string[],
   xTitle?: string,
   ownScale = false,
+  nameEach = false,
 ): HTMLElement {
   const fig = el('figure', 'chart', '');
   fig.append(el('figcaption', '', title));
@@ -268,6 +291,13 @@ function chart(
     'aria-label',
     `${title}. ${series.map((s) => `${s.name}: ${s.values.map((v) => v.toPrecision(3)).join(', ')}`).join('; ')}`,
   );
-  fig.append(canvas, legend, axis);
+  fig.append(canvas);
+  if (nameEach) {
+    const names = el('div', 'bar-names', '');
+    names.style.width = `${w}px`;
+    xLabels.forEach((x) => names.append(el('span', '', x)));
+    fig.append(names);
+  }
+  fig.append(legend, axis);
   return fig;
 }

@@ -42,7 +42,7 @@ export function renderLabsView(root: HTMLElement, ctx: ViewContext): void {
   h.textContent = r.title;
   body.append(h);
   for (const b of r.blocks) body.append(renderBlock(b, (action) => ctx.runLab(lab, action), S));
-  if (lab === 'mlm') {
+  if (lab === 'mlm' || lab === 'decoding' || lab === 'induction') {
     const again = document.createElement('vscode-button');
     again.setAttribute('secondary', '');
     again.textContent = S.labAnotherSample;
