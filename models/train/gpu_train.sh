@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The encoder's training run in one process on a CUDA GPU: minutes instead of CPU hours. Made for one call
+# The encoder's (or, with NAME=decoder, the decoder's) training run in one process on a CUDA GPU: minutes instead of CPU hours. Made for one call
 # of the device tool from the repository root, e.g.
 #   run  command: bash models/train/gpu_train.sh
 #        carry:   models/train/data/encoded.npz  models/train/runs/everyday/tokenizer.json
@@ -15,7 +15,15 @@ NAME=${NAME:-everyday}
 STEPS=${STEPS:-20000}
 $PY -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 'PyTorch sees no CUDA device here')"
 # the CPU run's checkpoint has per-process random streams (rng_<rank>.<step>.pt); one process starts its own
-$PY models/train/train.py --name "$NAME" --tokenizer "models/train/runs/$NAME/tokenizer.json" --wwm \
-  --steps "$STEPS" --batch 64 --dropout 0 --procs 1 --resume --ckpt-every 1000 2>&1 | tee "models/train/runs/$NAME/gpu.log"
+mkdir -p "models/train/runs/$NAME"
+if [ "$NAME" = decoder ]; then
+  # the decoder (run_decoder.sh's recipe): carry models/train/runs/everyday/tokenizer.json, encoded.npz, and
+  # models/train/runs/decoder/checkpoint.pt to continue a CPU run
+  $PY models/train/train_decoder.py --name decoder --tokenizer models/train/runs/everyday/tokenizer.json \
+    --steps "${STEPS_DECODER:-8000}" --batch 64 --procs 1 --resume --ckpt-every 1000 2>&1 | tee "models/train/runs/$NAME/gpu.log"
+else
+  $PY models/train/train.py --name "$NAME" --tokenizer "models/train/runs/$NAME/tokenizer.json" --wwm \
+    --steps "$STEPS" --batch 64 --dropout 0 --procs 1 --resume --ckpt-every 1000 2>&1 | tee "models/train/runs/$NAME/gpu.log"
+fi
 mkdir -p "${OUT:-out}"
 cp "models/train/runs/$NAME/checkpoint.pt" "models/train/runs/$NAME/gpu.log" "${OUT:-out}/"

@@ -15,6 +15,9 @@ STEP=$(/usr/bin/python3 -c "import torch, sys; print(torch.load(sys.argv[1])['st
 rm -f "$OUT"/rng_*.pt
 for f in "$RUN"/rng_*."$STEP".pt; do [ -e "$f" ] && cp "$f" "$OUT/"; done
 mv "$OUT/checkpoint.pt.tmp" "$OUT/checkpoint.pt"
-cp "$RUN/tokenizer.json" "$RUN/train.log" "$OUT/"
-[ -f data/encoded.npz ] && cp data/encoded.npz "$OUT/encoded.npz"
+cp "$RUN/train.log" "$OUT/"
+# the decoder's run reads the encoder's tokenizer and packed corpus (resume/everyday has both): only the
+# run that owns them carries them
+[ -f "$RUN/tokenizer.json" ] && cp "$RUN/tokenizer.json" "$OUT/"
+if [ -f "$RUN/tokenizer.json" ] && [ -f data/encoded.npz ]; then cp data/encoded.npz "$OUT/encoded.npz"; fi
 echo "snapshot of $NAME at step $STEP in $OUT"

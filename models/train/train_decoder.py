@@ -56,7 +56,7 @@ def lm_loss(model, ids, att, gen, frac):
     target = ids[:, 1:]
     live = att[:, 1:].bool()
     if frac < 1:
-        live = live & (torch.rand(live.shape, generator=gen) < frac)
+        live = live & (torch.rand(live.shape, generator=gen) < frac).to(live.device)
     logits = model.lm_logits(x[:, :-1][live])
     loss = F.cross_entropy(logits, target[live])
     return loss, (logits.argmax(-1) == target[live]).float().mean()
@@ -72,7 +72,7 @@ def head_scores(model, held_ids, held_att, vocab_size, n_random=40, seed=0):
                    for a in p["attn"])
         g = torch.Generator().manual_seed(seed)
         r = torch.randint(T.N_SPECIAL, vocab_size, (16, n_random), generator=g)
-        ids = torch.cat([torch.full((16, 1), CLS), r, r], 1)
+        ids = torch.cat([torch.full((16, 1), CLS), r, r], 1).to(held_ids.device)
         _, p = model.decode(ids, torch.ones_like(ids), keep=True)
         q = torch.arange(n_random + 1, 2 * n_random)  # second copy, all but its last token
         k = q - n_random + 1  # the token after the earlier occurrence
@@ -101,7 +101,9 @@ def train(rank, args):
     cfg = config_for(vocab_size, args.layers, args.heads, args.hidden)
     random.seed(args.seed)
     torch.manual_seed(args.seed)
-    model = TinyGpt(cfg)
+    # one process on a CUDA GPU (gpu_train.sh), else the CPU
+    device = "cuda" if torch.cuda.is_available() and procs == 1 else "cpu"
+    model = TinyGpt(cfg).to(device)
     params = list(model.parameters())
     decay = [p for p in params if p.dim() >= 2]
     no_decay = [p for p in params if p.dim() < 2]
@@ -113,14 +115,17 @@ def train(rank, args):
     ckpt = os.path.join(run, "checkpoint.pt")
     rng_file = os.path.join(run, f"rng_{rank}") if procs > 1 else None
     if args.resume and os.path.exists(ckpt):
-        st = torch.load(ckpt)
+        st = torch.load(ckpt, map_location=device)
         model.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
         step, log = st["step"], st["log"]
+        # a CPU run's checkpoint keeps its streams per process (rng_<rank>.<step>.pt): one GPU process that
+        # continues it starts its own, as train.py's does
         rs = st if rng_file is None else torch.load(f"{rng_file}.{step}.pt")
-        rng.setstate(rs["rng"])
-        gen.set_state(rs["gen"])
-        torch.set_rng_state(rs["torch_rng"])
+        if "rng" in rs:
+            rng.setstate(rs["rng"])
+            gen.set_state(rs["gen"])
+            torch.set_rng_state(rs["torch_rng"])
     sampler = T.PairSampler(data["train"], rng)
     held_ids, held_att = make_batch(T.PairSampler([d for d in data["heldout"] if d["kind"] != "code"],
                                                   random.Random(7)), 32, args.max_len)
@@ -130,7 +135,7 @@ def train(rank, args):
         for g in opt.param_groups:
             g["lr"] = T.lr_at(step, args.steps, args.lr, args.warmup)
         ids, att = make_batch(sampler, args.batch // procs, args.max_len)
-        loss, acc = lm_loss(model, ids, att, gen, args.loss_frac)
+        loss, acc = lm_loss(model, ids.to(device), att.to(device), gen, args.loss_frac)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if procs > 1:
@@ -144,9 +149,9 @@ def train(rank, args):
             if step % args.ckpt_every == 0 or step == args.steps:
                 model.eval()
                 with torch.no_grad():
-                    hl, ha = lm_loss(model, held_ids, held_att, torch.Generator().manual_seed(0), 1.0)
+                    hl, ha = lm_loss(model, held_ids.to(device), held_att.to(device), torch.Generator().manual_seed(0), 1.0)
                 entry.update(held_lm=hl.item(), held_acc=ha.item())
-                entry["prev_head"], entry["induction"] = head_scores(model, held_ids, held_att, vocab_size)
+                entry["prev_head"], entry["induction"] = head_scores(model, held_ids.to(device), held_att.to(device), vocab_size)
             log.append(entry)
             print(json.dumps({**entry, "tok_per_s": round(tokens / (time.time() - t0))}), flush=True)
         if step % args.ckpt_every == 0 or step == args.steps:
