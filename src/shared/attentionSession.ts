@@ -21,8 +21,14 @@ export interface TextRef {
   source: EncodingPayload['source'];
 }
 
+/** Which of the bundled models draws the panel: the encoder (bidirectional), the decoder (causal), or both side by side. */
+export type ModelKind = 'encoder' | 'decoder' | 'both';
+export const MODEL_KINDS: readonly ModelKind[] = ['encoder', 'decoder', 'both'];
+
 /** One run of the encoder. q/k/v are part of it, so two requests are the same run exactly when equal. */
 export interface EncodeRequest extends TextRef {
+  /** the model that runs it */
+  model: ModelKind;
   /** which model-sized window of a long text */
   window: number;
   /** whether to compute queries, keys and values (only the step view draws them) */
@@ -51,6 +57,7 @@ export interface SessionState {
   /** a panel exists (visible or behind another editor) */
   open: boolean;
   view: ViewKind;
+  model: ModelKind;
   pinned: boolean;
   /** the last request sent to the encoder */
   asked?: EncodeRequest;
@@ -74,6 +81,8 @@ export type SessionEvent =
   /** pin or unpin; `selection` is the active editor's non-empty selection now (unpinning catches up with it) */
   | { type: 'pin'; pinned: boolean; fromPanel: boolean; selection?: TextRef | 'blank' }
   | { type: 'view'; view: ViewKind }
+  /** the panel's model switch */
+  | { type: 'model'; model: ModelKind }
   | { type: 'lock'; token: LockedToken | null }
   /** the panel's window arrows; `fresh` is the text re-read when the document changed since */
   | { type: 'moveWindow'; delta: -1 | 1; fresh?: TextRef }
@@ -85,7 +94,7 @@ export type SessionEvent =
   /** the webview (re)loaded: after creation, after coming back from behind another editor, after a reload */
   | { type: 'ready' }
   /** a panel came back after Reload Window with what its webview had saved */
-  | { type: 'restored'; text?: TextRef & { window: number }; view: ViewKind; pinned: boolean }
+  | { type: 'restored'; text?: TextRef & { window: number }; view: ViewKind; pinned: boolean; model?: ModelKind }
   | { type: 'closed' };
 
 export type SessionEffect =
@@ -107,7 +116,7 @@ export interface Step {
   effects: SessionEffect[];
 }
 
-export const INITIAL_SESSION: SessionState = { open: false, view: 'head', pinned: false, running: false, locked: null };
+export const INITIAL_SESSION: SessionState = { open: false, view: 'head', model: 'encoder', pinned: false, running: false, locked: null };
 
 /** The same text at the same place of the same document version: window and q/k/v aside. */
 export function sameText(a: TextRef, b: TextRef): boolean {
@@ -116,7 +125,7 @@ export function sameText(a: TextRef, b: TextRef): boolean {
 
 /** The same run of the encoder. */
 export function sameRequest(a: EncodeRequest, b: EncodeRequest): boolean {
-  return sameText(a, b) && a.window === b.window && a.qkv === b.qkv && a.source === b.source;
+  return sameText(a, b) && a.window === b.window && a.qkv === b.qkv && a.source === b.source && a.model === b.model;
 }
 
 /** Whether a drawing lacks the queries, keys and values that the model can give and the view draws. */
@@ -126,7 +135,7 @@ function lacksQkv(s: SessionState): boolean {
 
 function requestFor(s: SessionState, text: TextRef, window = 0): EncodeRequest {
   const { uri, version, baseOffset, origin, source } = text;
-  return { uri, version, baseOffset, text: text.text, origin, source, window, qkv: s.view === 'step' };
+  return { uri, version, baseOffset, text: text.text, origin, source, window, qkv: s.view === 'step', model: s.model };
 }
 
 function encode(s: SessionState, request: EncodeRequest): Step {
@@ -148,7 +157,8 @@ function message(s: SessionState, kind: MessageKind, detail?: string): Step {
  */
 function follow(s: SessionState, text: TextRef | 'blank'): Step {
   if (text === 'blank') return message(s, 'blank');
-  const repeat = s.asked !== undefined && sameText(text, s.asked) && !s.message && !(lacksQkv(s) && !s.running);
+  const repeat =
+    s.asked !== undefined && sameText(text, s.asked) && s.asked.model === s.model && !s.message && !(lacksQkv(s) && !s.running);
   if (repeat) return { state: s, effects: [] };
   return encode(s, requestFor(s, text));
 }
@@ -222,6 +232,13 @@ export function step(s: SessionState, e: SessionEvent): Step {
       if (s.open && lacksQkv(state) && !s.running && s.shown) return encode(state, { ...s.shown.request, qkv: true });
       return { state, effects: [] };
     }
+    case 'model': {
+      if (e.model === s.model) return none;
+      const state = { ...s, model: e.model };
+      // the text on show (or the one that failed) runs again on the other model, from its first window
+      const text = s.shown?.request ?? (s.message?.kind === 'error' ? s.asked : undefined);
+      return s.open && text ? encode(state, requestFor(state, text)) : { state, effects: [] };
+    }
     case 'lock': {
       if (!s.shown || e.token === null || e.token.index >= s.shown.payload.tokens.length)
         return { state: { ...s, locked: null }, effects: [{ type: 'clearDecorations' }] };
@@ -264,7 +281,7 @@ export function step(s: SessionState, e: SessionEvent): Step {
       return { state: { ...s, open: true }, effects };
     }
     case 'restored': {
-      const state: SessionState = { ...INITIAL_SESSION, open: true, view: e.view, pinned: e.pinned };
+      const state: SessionState = { ...INITIAL_SESSION, open: true, view: e.view, pinned: e.pinned, model: e.model ?? 'encoder' };
       const pinned: Step = { state, effects: [{ type: 'pinned', pinned: e.pinned, fromPanel: true }] };
       const text = e.text;
       return text ? then(pinned, (p) => encode(p, requestFor(p, text, text.window))) : pinned;

@@ -17,6 +17,8 @@ export interface EncodeInput {
    * views draw attention alone, so following a selection leaves them out; the step view asks for them.
    */
   qkv?: boolean;
+  /** the bundled decoder instead of the encoder, or both (the panel's model switch); default the encoder */
+  model?: 'encoder' | 'decoder' | 'both';
 }
 
 export interface ModelFileSet {
@@ -30,6 +32,8 @@ export interface ModelFileSet {
 export interface ModelChoice {
   bundled: ModelFileSet;
   custom?: ModelFileSet;
+  /** the bundled decoder, for inputs that ask for it */
+  decoder?: ModelFileSet;
   /** run on onnxruntime-web's WASM backend even where the native runtime loads */
   wasm: boolean;
 }

@@ -38,6 +38,8 @@ export interface EncodingPayload {
   causal?: true;
   /** a decoder's next-token logits after the text ([vocab]), and its most likely tokens by name, most likely first */
   next?: { logits: Float32Array; top: { id: number; text: string }[] };
+  /** the panel's side-by-side mode: the decoder's run of the same text, drawn beside this (the encoder's) */
+  partner?: EncodingPayload;
 }
 
 export function attentionAt(

@@ -2,7 +2,7 @@
  * The one message protocol between the extension host and its webviews: a discriminated union per
  * direction. Messages from a webview are untrusted input and go through `parseWebviewMessage`.
  */
-import type { SavedText } from './attentionSession';
+import { MODEL_KINDS, type ModelKind, type SavedText } from './attentionSession';
 import type { EncodingPayload } from './encoding';
 import type { LabParams, LabResult } from './labs/labTypes';
 import { LAB_IDS, type LabId } from './questions/types';
@@ -32,6 +32,8 @@ export type WebviewMessage =
   | { type: 'lockToken'; index: number | null; layer: number; heads: number[]; words?: boolean }
   | { type: 'openQuestion'; id: string }
   | { type: 'setPinned'; pinned: boolean }
+  /** the model switch: the bundled encoder or the bundled decoder draws the panel */
+  | { type: 'setModel'; model: ModelKind }
   | { type: 'moveWindow'; delta: -1 | 1 }
   | { type: 'export'; format: 'png' | 'svg' | 'json'; data: string }
   /** theme: the theme kind the webview drew in (VS Code's data-vscode-theme-kind on its body) */
@@ -71,6 +73,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
     case 'setPinned':
       if (typeof m.pinned !== 'boolean') throw new ProtocolError('setPinned.pinned must be a boolean');
       return { type: 'setPinned', pinned: m.pinned };
+    case 'setModel':
+      if (!MODEL_KINDS.includes(m.model as ModelKind)) throw new ProtocolError(`setModel.model must be one of ${MODEL_KINDS.join(', ')}`);
+      return { type: 'setModel', model: m.model as ModelKind };
     case 'moveWindow':
       if (m.delta !== -1 && m.delta !== 1) throw new ProtocolError('moveWindow.delta must be -1 or 1');
       return { type: 'moveWindow', delta: m.delta };

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { LabResult } from '../../src/shared/labs/labTypes';
-import { hasWebviewDriver, inWebview, labBlock, labResult, screenshot, showText } from './helpers';
+import { hasWebviewDriver, inAttentionPanel, inWebview, labBlock, labResult, screenshot, showText, tutor, waitFor } from './helpers';
 
 const block = labBlock;
 const metric = (r: LabResult, label: RegExp) =>
@@ -10,6 +10,67 @@ const metric = (r: LabResult, label: RegExp) =>
 suite('The decoder beside the encoder', () => {
   suiteSetup(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('The model switch: the panel redraws the same text with the decoder, causal and without [SEP], and back', async function () {
+    if (!hasWebviewDriver()) this.skip();
+    const { api, shown } = await showText('Grandpa reads the newspaper every morning.');
+    assert.ok(!shown.payload.causal);
+    api.panel.post({ type: 'showView', view: 'head' });
+    await inWebview('main#view', { click: '.model-toggle[data-model="decoder"]' });
+    const dec = await waitFor(
+      'the decoder’s drawing',
+      () => (api.attention.current?.payload.causal ? api.attention.current : undefined),
+      60000,
+    );
+    const p = dec.payload;
+    assert.strictEqual(dec.request.text, shown.request.text, 'the same text');
+    assert.deepStrictEqual(
+      p.tokens.map((t) => t.text),
+      shown.payload.tokens.slice(0, -1).map((t) => t.text),
+      'the encoder’s tokens without the closing [SEP]',
+    );
+    const T = p.tokens.length;
+    for (let i = 0; i < p.numLayers * p.numHeads; i++)
+      for (let q = 0; q < T; q++) for (let k = q + 1; k < T; k++) assert.strictEqual(p.attention[(i * T + q) * T + k], 0);
+    const panel = await waitFor('the panel says causal', async () => {
+      const v = await inAttentionPanel<{ status: string; pressed: string }>(
+        `({ status: document.querySelector('.status').textContent, pressed: document.querySelector('.model-toggle[aria-pressed="true"]').dataset.model })`,
+      );
+      return /causal/.test(v.status) ? v : undefined;
+    });
+    assert.strictEqual(panel.pressed, 'decoder');
+    assert.match(panel.status, /tiny-gpt/);
+    await screenshot('decoder-switch-head');
+    await inWebview('main#view', { click: '.model-toggle[data-model="encoder"]' });
+    const back = await waitFor(
+      'the encoder again',
+      () => (api.attention.current && !api.attention.current.payload.causal ? api.attention.current : undefined),
+      60000,
+    );
+    assert.strictEqual(back.payload.tokens.length, shown.payload.tokens.length);
+  });
+
+  test('Side by side: both models on the same selection, one column each, in the matrix view', async function () {
+    if (!hasWebviewDriver()) this.skip();
+    const api = await tutor();
+    await showText('我妈妈每天早上六点起床做早饭。');
+    api.panel.post({ type: 'showView', view: 'matrix' });
+    await inWebview('main#view', { click: '.model-toggle[data-model="both"]' });
+    const both = await waitFor('both models', () => (api.attention.current?.payload.partner ? api.attention.current : undefined), 60000);
+    assert.ok(!both.payload.causal, 'the encoder on the left');
+    assert.strictEqual(both.payload.partner!.causal, true, 'the decoder beside it');
+    const columns = await waitFor('two columns drawn', async () => {
+      const c = await inAttentionPanel<{ title: string; canvases: number }[]>(
+        `[...document.querySelectorAll('.side-column')].map((c) => ({ title: c.querySelector('.side-title').textContent, canvases: c.querySelectorAll('canvas').length }))`,
+      );
+      return c.length === 2 && c.every((x) => x.canvases > 0) ? c : undefined;
+    });
+    assert.match(columns[0].title, /Encoder/);
+    assert.match(columns[1].title, /Decoder/);
+    await screenshot('decoder-side-by-side');
+    await inWebview('main#view', { click: '.model-toggle[data-model="encoder"]' });
+    await waitFor('one model again', () => (api.attention.current && !api.attention.current.payload.partner ? true : undefined), 60000);
   });
 
   test('The causal mask: the real decoder gives no weight to later tokens, the encoder does', async () => {

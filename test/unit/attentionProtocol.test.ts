@@ -46,6 +46,8 @@ suite('attention webview protocol', () => {
       [{ type: 'runLab', requestId: 1, lab: 'compare', params: { swap: -3 } }, /params.swap/],
       [{ type: 'runLab', requestId: 1, lab: 'compare', params: { swapText: 'a\nb' } }, /params.swapText/],
       [{ type: 'runLab', requestId: 1, lab: 'compare', params: { swapText: 'x'.repeat(41) } }, /params.swapText/],
+      [{ type: 'setModel', model: 'gpt-4' }, /setModel.model/],
+      [{ type: 'setModel' }, /setModel.model/],
       [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { temperature: 0 } }, /params.temperature/],
       [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { temperature: 'hot' } }, /params.temperature/],
       [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { topK: 2.5 } }, /params.topK/],
@@ -76,6 +78,8 @@ suite('attention webview protocol', () => {
       parseWebviewMessage({ type: 'runLab', requestId: 2, lab: 'which-heads', params: { off: [0, 5] } }).type,
       'runLab',
     );
+    for (const model of ['encoder', 'decoder', 'both'] as const)
+      assert.deepStrictEqual(parseWebviewMessage({ type: 'setModel', model, extra: 1 }), { type: 'setModel', model });
     assert.deepStrictEqual(
       parseWebviewMessage({ type: 'runLab', requestId: 4, lab: 'decoding', params: { temperature: 0.7, topK: 50, topP: 0.8, seed: 2 } }),
       { type: 'runLab', requestId: 4, lab: 'decoding', params: { seed: 2, temperature: 0.7, topK: 50, topP: 0.8 } },

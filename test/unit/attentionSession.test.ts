@@ -369,6 +369,55 @@ suite('Attention session', () => {
     });
   });
 
+  suite('the model switch', () => {
+    test('switching runs the text on show again on the other model, from its first window, and back again', () => {
+      const s = drawn('my sister bakes bread');
+      const fx = s.send({ type: 'model', model: 'decoder' });
+      assert.deepStrictEqual(
+        encodes(fx).map((r) => [r.text, r.model, r.window]),
+        [['my sister bakes bread', 'decoder', 0]],
+      );
+      s.answer();
+      assert.strictEqual(s.state.shown?.request.model, 'decoder');
+      assert.deepStrictEqual(
+        encodes(s.send({ type: 'model', model: 'encoder' })).map((r) => r.model),
+        ['encoder'],
+      );
+    });
+
+    test('the same model again runs nothing; a closed panel only remembers the choice', () => {
+      const s = drawn();
+      assert.deepStrictEqual(s.send({ type: 'model', model: 'encoder' }), []);
+      const closed = new Session();
+      assert.deepStrictEqual(closed.send({ type: 'model', model: 'decoder' }), []);
+      assert.strictEqual(closed.state.model, 'decoder');
+      assert.strictEqual(encodes(closed.send({ type: 'show', text: text('a b') }))[0].model, 'decoder');
+    });
+
+    test('after a switch the same selection settling again is not a repeat: it was asked of the other model', () => {
+      const s = drawn('the cat sat');
+      const asked = s.state.asked!;
+      // the request for the decoder is still running when the editor fires the same selection again
+      s.send({ type: 'model', model: 'decoder' });
+      assert.deepStrictEqual(s.send({ type: 'selection', text: text('the cat sat') }), []);
+      s.answer();
+      assert.notStrictEqual(s.state.shown?.request, asked);
+      // an answer from the encoder for the old request is not drawn over the decoder's
+      const stale = s.send({ type: 'encoded', request: asked, payload: payloadFor(asked) });
+      assert.deepStrictEqual(stale, []);
+    });
+
+    test('an error on one model is run again on the other', () => {
+      const s = new Session();
+      s.send({ type: 'show', text: text('x y') });
+      s.send({ type: 'failed', request: s.state.asked!, message: 'boom' });
+      assert.deepStrictEqual(
+        encodes(s.send({ type: 'model', model: 'decoder' })).map((r) => r.model),
+        ['decoder'],
+      );
+    });
+  });
+
   suite('restore after Reload Window', () => {
     test('a restored panel runs the text it had saved, in its window and view, pinned as it was', () => {
       const s = new Session();
@@ -376,10 +425,20 @@ suite('Attention session', () => {
       const fx = s.send({ type: 'restored', text: saved, view: 'step', pinned: true });
       assert.deepStrictEqual(fx, [
         { type: 'pinned', pinned: true, fromPanel: true },
-        { type: 'encode', request: { ...text('kept text'), window: 2, qkv: true } },
+        { type: 'encode', request: { ...text('kept text'), window: 2, qkv: true, model: 'encoder' } },
       ]);
       assert.strictEqual(s.state.open, true);
       assert.strictEqual(s.state.pinned, true);
+    });
+
+    test('a restored panel runs its text on the model it had switched to', () => {
+      const s = new Session();
+      const fx = s.send({ type: 'restored', text: { ...text('kept text'), window: 0 }, view: 'head', pinned: false, model: 'decoder' });
+      assert.deepStrictEqual(
+        encodes(fx).map((r) => r.model),
+        ['decoder'],
+      );
+      assert.strictEqual(s.state.model, 'decoder');
     });
 
     test('a restored panel with nothing saved runs nothing', () => {

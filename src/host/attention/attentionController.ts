@@ -3,6 +3,8 @@ import {
   type EncodeRequest,
   INITIAL_SESSION,
   type MessageKind,
+  MODEL_KINDS,
+  type ModelKind,
   parseSavedText,
   type SessionEffect,
   type SessionEvent,
@@ -131,6 +133,7 @@ export class AttentionController extends Disposable {
       type: 'restored',
       view: parseViewKind(s.view) ?? 'head',
       pinned: s.pinned === true,
+      ...(MODEL_KINDS.includes(s.model as ModelKind) ? { model: s.model as ModelKind } : {}),
       ...(text ? { text: this.rebind(text) } : {}),
     });
   }
@@ -162,6 +165,9 @@ export class AttentionController extends Disposable {
         break;
       case 'setPinned':
         this.setPinned(msg.pinned, true);
+        break;
+      case 'setModel':
+        this.dispatch({ type: 'model', model: msg.model });
         break;
       case 'moveWindow': {
         const shown = this.state.shown;

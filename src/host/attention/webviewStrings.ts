@@ -54,6 +54,16 @@ export function webviewStrings(): Record<string, string> {
     headN: t('Head {0}'),
     allHeads: t('All'),
     words: t('Words'),
+    model: t('Model'),
+    'model.encoder': t('Encoder'),
+    'model.decoder': t('Decoder'),
+    'model.both': t('Side by side'),
+    sideEncoder: t('Encoder (bidirectional): every token sees the whole text'),
+    sideDecoder: t('Decoder (causal): each token sees itself and the tokens before it'),
+    modelHelp: t(
+      'Which of the two bundled models draws the panel: the encoder (BERT-style, every token sees the whole text), the decoder (GPT-style, each token sees only itself and the tokens before it), or both side by side in the head, matrix and model views. Both share one tokenizer and one size.',
+    ),
+    causalNote: t('causal: each token sees only itself and earlier tokens'),
     listSeparator: t(', '),
     wordsHelp: t(
       'Show words instead of word pieces: attention to a word is the sum over its pieces, attention from a word the mean over its pieces (Clark et al. 2019), so each row still sums to 1. Chinese is split into words by the system’s word segmenter.',

@@ -17,6 +17,7 @@ import {
 import type { EncodingPayload } from '../../shared/encoding';
 import { ModelFormatError } from './attentionTap';
 import { EncoderCore, InputError } from './encoderCore';
+import { DecoderCore } from '../decoder/decoderCore';
 import { loadRuntime } from './runtime';
 import { type ModelProblem, problemOf } from '../../shared/modelProblem';
 
@@ -73,6 +74,35 @@ function coreFor(model: ModelChoice): Promise<EncoderCore> {
   return core;
 }
 
+let decoderLoaded: { key: string; core: Promise<DecoderCore> } | undefined;
+
+/** The bundled decoder (the panel's model switch), loaded on first use and kept beside the encoder. */
+function decoderFor(model: ModelChoice): Promise<DecoderCore> {
+  if (!model.decoder) return Promise.reject(new Error('the host named no decoder'));
+  const files = model.decoder;
+  const key = JSON.stringify([files, model.wasm]);
+  if (decoderLoaded?.key === key) return decoderLoaded.core;
+  const previous = decoderLoaded?.core;
+  const core = (async () => {
+    await previous?.then((c) => c.release()).catch(() => undefined);
+    const runtime = await loadRuntime(model.wasm);
+    const loadedCore = await DecoderCore.load(files, runtime);
+    send({
+      type: 'loaded',
+      model: loadedCore.files.name,
+      provider: runtime.provider,
+      loadMillis: loadedCore.loadMillis,
+      runtimeFallback: runtime.fallbackReason,
+    });
+    return loadedCore;
+  })();
+  decoderLoaded = { key, core };
+  core.catch(() => {
+    if (decoderLoaded?.core === core) decoderLoaded = undefined;
+  });
+  return core;
+}
+
 /** The payload inline, or, when large, its arrays written to a file in the host's spill folder. */
 function answer(id: number, payload: EncodingPayload): FromEncoder {
   const present = PAYLOAD_ARRAYS.filter((name) => payload[name] !== undefined);
@@ -117,7 +147,7 @@ async function drain(): Promise<void> {
           hangNextLoad = 0;
           while (Date.now() < until);
         }
-        const core = await coreFor(model);
+        const core = input.model === 'decoder' ? await decoderFor(model) : await coreFor(model);
         send({ type: 'started', id });
         if (hangNextRun) {
           // a run stuck in native code blocks this thread the same way

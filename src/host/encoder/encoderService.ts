@@ -97,8 +97,20 @@ export class EncoderService implements vscode.Disposable {
     return this.processModel !== undefined && this.processModel === JSON.stringify(this.modelChoice());
   }
 
-  /** The payload of one text, from the encoder process. Text the model cannot take is an InputError. */
+  /**
+   * The payload of one text, from the encoder process. Text the model cannot take is an InputError. Side by
+   * side, the encoder's payload carries the decoder's as its partner (the process runs them one after the other).
+   */
   async encode(request: EncodeRequest): Promise<EncodingPayload> {
+    if (request.model !== 'both') return this.encodeOne(request);
+    const [encoder, decoder] = await Promise.all([
+      this.encodeOne({ ...request, model: 'encoder' }),
+      this.encodeOne({ ...request, model: 'decoder' }),
+    ]);
+    return { ...encoder, partner: decoder };
+  }
+
+  private async encodeOne(request: EncodeRequest): Promise<EncodingPayload> {
     const model = this.modelChoice();
     this.process ??= this.startProcess();
     try {
@@ -124,7 +136,7 @@ export class EncoderService implements vscode.Disposable {
           }
         : undefined;
     if (cfg.customModelPath && !cfg.customTokenizerPath) this.showRefusal(cfg.customModelPath, modelProblem('tokenizerPathMissing'));
-    return { bundled: this.bundledFiles, custom, wasm: cfg.runtimeBackend === 'wasm' };
+    return { bundled: this.bundledFiles, custom, decoder: this.bundledDecoderFiles, wasm: cfg.runtimeBackend === 'wasm' };
   }
 
   private startProcess(): EncoderProcess {

@@ -58,6 +58,10 @@ const toolbar: Toolbar = buildToolbar(S, {
   },
   onWindow: (delta) => vscode.postMessage({ type: 'moveWindow', delta }),
   onWords: (words) => update({ words }),
+  onModel: (model) => {
+    update({ model });
+    vscode.postMessage({ type: 'setModel', model });
+  },
   onExport: (format) => {
     const shown = drawn();
     if (!shown) return;
@@ -97,7 +101,14 @@ function onMessage(msg: HostMessage): void {
       requestId = msg.requestId;
       // the host decides whether the lock survives (only the same text run again); an announcement of an old word goes with it
       if (msg.locked === null) live.textContent = '';
-      state = { ...state, locked: msg.locked, saved: msg.saved, layer: Math.min(state.layer, payload.numLayers - 1) };
+      // the drawing says which model made it (the host's session decides; after a reload the two agree again)
+      state = {
+        ...state,
+        locked: msg.locked,
+        saved: msg.saved,
+        layer: Math.min(state.layer, payload.numLayers - 1),
+        model: payload.partner ? 'both' : payload.causal ? 'decoder' : 'encoder',
+      };
       vscode.setState(state);
       status.dataset.state = 'ok';
       render();
@@ -234,7 +245,37 @@ function render(): void {
     labs: renderLabsView,
   };
   drawnWidth = main.clientWidth;
-  const outcome = views[state.view](main, ctx);
+  const partner = payload?.partner;
+  let outcome: RenderOutcome | void = undefined;
+  if (partner && SIDE_BY_SIDE_VIEWS.includes(state.view)) {
+    // both models on the same text, one column each; the decoder's tokens are the encoder's without [SEP],
+    // so a locked piece is the same token in both
+    const both = document.createElement('div');
+    both.className = 'side-by-side';
+    // in the page before the views draw: they size themselves to the width they find
+    main.append(both);
+    const other = state.words ? wordPayload(partner, boot.language) : undefined;
+    const columns: [string, EncodingPayload, PanelState][] = [
+      [S.sideEncoder, p, shown.state],
+      [
+        S.sideDecoder,
+        other?.payload ?? partner,
+        { ...shown.state, locked: sideLocked(shown.state.locked, other?.payload ?? partner, other?.groups, shown.groups) },
+      ],
+    ];
+    for (const [title, pay, st] of columns) {
+      const col = document.createElement('section');
+      col.className = 'side-column';
+      col.setAttribute('aria-label', title);
+      const h = document.createElement('h2');
+      h.className = 'side-title';
+      h.textContent = title;
+      const body = document.createElement('div');
+      col.append(h, body);
+      both.append(col);
+      views[state.view](body, { ...ctx, payload: pay, state: st });
+    }
+  } else outcome = views[state.view](main, ctx);
   if (focusKey) main.querySelector<HTMLElement>(`[data-focus-key="${focusKey}"]`)?.focus();
   if (outcome === 'waiting') return;
   // measure after layout and paint, so the figure is what the user waits for
@@ -265,8 +306,23 @@ function describe(p: EncodingPayload, pieces?: number): string {
     p.modelName,
     pieces ?? '',
   );
+  if (p.causal) text += ' · ' + S.causalNote;
   if (p.window) text += ' ' + fmt(S.windowNotice, p.window.index + 1, p.window.count, p.window.tokensTotal);
   return text;
+}
+
+/** The views that draw both models side by side when the switch says so (the others show the encoder's). */
+const SIDE_BY_SIDE_VIEWS: readonly ViewKind[] = ['head', 'matrix', 'model'];
+
+/**
+ * The encoder's locked token in the decoder's column: the same piece (both begin with [CLS] and share a
+ * tokenizer), or in words the word that holds it; none for the encoder's closing [SEP].
+ */
+function sideLocked(locked: number | null, other: EncodingPayload, otherGroups?: WordGroup[], groups?: WordGroup[]): number | null {
+  if (locked === null) return null;
+  const piece = groups ? firstPieceOfWord(groups, locked) : locked;
+  const index = otherGroups ? wordOfPiece(otherGroups, piece) : piece;
+  return index !== null && index >= 0 && index < other.tokens.length ? index : null;
 }
 
 /** VS Code's name for the current theme's kind (vscode-light, vscode-dark, vscode-high-contrast…). */

@@ -14,6 +14,8 @@ export interface PanelState {
   pinned: boolean;
   /** the head, matrix and model views show words (pieces merged) instead of word pieces */
   words: boolean;
+  /** the model switch: the bundled encoder or decoder draws the panel */
+  model: 'encoder' | 'decoder' | 'both';
   /** through the layers: rollout, or attention flow (short inputs) */
   through: 'rollout' | 'flow';
   /** the text drawn, handed back to the host after Reload Window (which checks it) */
@@ -28,6 +30,7 @@ export const DEFAULT_STATE: PanelState = {
   lab: 'multi-head',
   pinned: false,
   words: false,
+  model: 'encoder',
   through: 'rollout',
 };
 
@@ -39,6 +42,7 @@ export function restoreState(saved: unknown): PanelState {
   if (!Array.isArray(s.heads)) s.heads = [];
   if (s.locked !== null && !Number.isInteger(s.locked)) s.locked = null;
   if (typeof s.words !== 'boolean') s.words = false;
+  if (s.model !== 'decoder' && s.model !== 'both') s.model = 'encoder';
   return s;
 }
 

@@ -14,6 +14,7 @@ export interface ToolbarEvents {
   onWindow(delta: -1 | 1): void;
   onExport(format: 'png' | 'svg' | 'json'): void;
   onWords(words: boolean): void;
+  onModel(model: PanelState['model']): void;
 }
 
 export interface Toolbar {
@@ -78,6 +79,24 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
   words.title = S.wordsHelp;
   words.addEventListener('click', () => ev.onWords(words.getAttribute('aria-pressed') !== 'true'));
 
+  // the model switch: a pair of toggle buttons, one pressed
+  const models = document.createElement('div');
+  models.className = 'model-switch';
+  models.setAttribute('role', 'group');
+  models.setAttribute('aria-label', S.model);
+  models.title = S.modelHelp;
+  const modelButtons = (['encoder', 'decoder', 'both'] as const).map((m) => {
+    const b = document.createElement('button');
+    b.className = 'model-toggle';
+    b.dataset.model = m;
+    b.textContent = S[`model.${m}`];
+    b.addEventListener('click', () => {
+      if (b.getAttribute('aria-pressed') !== 'true') ev.onModel(m);
+    });
+    models.append(b);
+    return b;
+  });
+
   const win = document.createElement('div');
   win.className = 'window-nav';
   const prev = iconButton('chevron-left', S.windowPrev, () => ev.onWindow(-1));
@@ -99,7 +118,7 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
     exp.append(b);
   }
 
-  bar.append(tabs, layerWrap, heads, words, win, pin, exp);
+  bar.append(tabs, models, layerWrap, heads, words, win, pin, exp);
   let shape = '';
 
   return {
@@ -110,6 +129,7 @@ export function buildToolbar(S: Record<string, string>, ev: ToolbarEvents): Tool
         b.setAttribute('aria-selected', String(on));
         b.tabIndex = on ? 0 : -1;
       });
+      modelButtons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.model === state.model)));
       pin.setAttribute('aria-pressed', String(state.pinned));
       pin.textContent = state.pinned ? S.pinned : S.pin;
       pin.title = state.pinned ? S.pinnedHelp : S.pinHelp;
