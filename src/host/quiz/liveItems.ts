@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import type { TokenInfo } from '../../shared/encoding';
 import type { ModelTemplate } from '../../shared/questions/types';
 import { mostAttended, paddingLeak } from '../../shared/quiz/modelItems/attentionItems';
+import { causalSees, kvCacheKeys, MAX_STEP, nextToken } from '../../shared/quiz/modelItems/decoderItems';
 import { type ModelFacts, NotApplicable } from '../../shared/quiz/modelItems/facts';
 import { qkSymmetry, scaleEntropy } from '../../shared/quiz/modelItems/scoreItems';
 import { chooseMaskPosition, mlmTop1, segmentOf } from '../../shared/quiz/modelItems/tokenItems';
 import type { Random } from '../../shared/quiz/rng';
 import type { EncodingPayload } from '../../shared/encoding';
+import type { DecoderCore, DecoderRun } from '../decoder/decoderCore';
 import type { EncoderCore } from '../encoder/encoderCore';
 import type { LiveText } from './liveText';
 
@@ -36,22 +38,40 @@ export interface LiveFacts {
   tokens: readonly TokenInfo[];
 }
 
+/** The decoder's run over one whole text: [CLS] and its tokens. */
+interface DecoderPass {
+  core: DecoderCore;
+  sequence: (TokenInfo & { id: number })[];
+  run: DecoderRun;
+}
+
 /**
  * Runs the encoder for model items on one text: the plain encoding once, and the extra runs a
- * template needs (padded, masked) when it is asked. Throws NotApplicable when the text or the
+ * template needs (padded, masked) when it is asked; the decoder's templates load the bundled
+ * decoder on first use and run it once on the text. Throws NotApplicable when the text or the
  * model cannot carry an item.
  */
 export class LiveItemSource {
   private payload: Promise<EncodingPayload> | undefined;
   private sequence: (TokenInfo & { id: number })[] | undefined;
+  private decoded: Promise<DecoderPass> | undefined;
 
   constructor(
     private readonly core: EncoderCore,
     readonly live: LiveText,
     private readonly rng: Random,
+    private readonly decoder: () => Promise<DecoderCore>,
   ) {}
 
   async facts(template: ModelTemplate): Promise<LiveFacts> {
+    switch (template) {
+      case 'causal-sees':
+        return this.causalSees();
+      case 'next-token':
+        return this.nextToken();
+      case 'kv-cache-keys':
+        return this.kvCacheKeys();
+    }
     const p = await this.encoding();
     switch (template) {
       case 'most-attended':
@@ -149,5 +169,57 @@ export class LiveItemSource {
       this.rng,
     );
     return { facts, tokens: seq };
+  }
+
+  /** The decoder on the text, once: the sequence leaves room for the steps kv-cache-keys generates. */
+  private decoding(): Promise<DecoderPass> {
+    this.decoded ??= (async () => {
+      const core = await this.decoder();
+      const content = core.tokenize(this.live.text).slice(0, core.maxTokens - 1 - MAX_STEP);
+      const sequence = core.sequence(content);
+      return { core, sequence, run: await core.run(sequence.map((t) => t.id)) };
+    })();
+    return this.decoded;
+  }
+
+  private async causalSees(): Promise<LiveFacts> {
+    const { core, sequence, run } = await this.decoding();
+    return { facts: causalSees({ tokens: sequence, attention: run.attention, numHeads: core.numHeads }, this.rng), tokens: sequence };
+  }
+
+  private async nextToken(): Promise<LiveFacts> {
+    const { core, sequence, run } = await this.decoding();
+    const s = core.config.special_tokens;
+    const facts = nextToken(
+      {
+        tokens: sequence,
+        logits: run.logits,
+        tokenText: (id) => core.idToToken(id),
+        specialIds: new Set([s.pad, s.unk, s.cls, s.sep, s.mask]),
+      },
+      this.rng,
+    );
+    return { facts, tokens: sequence };
+  }
+
+  /** The counts follow from the cache's rule; the decoder then generates to that step, and what it did must agree. */
+  private async kvCacheKeys(): Promise<LiveFacts> {
+    const { core, sequence } = await this.decoding();
+    const facts = kvCacheKeys(
+      { prompt: sequence.length, layers: core.numLayers, heads: core.numHeads, maxPositions: core.config.max_position_embeddings },
+      this.rng,
+    );
+    const steps = await core.generate(
+      sequence.map((t) => t.id),
+      facts.step,
+      true,
+    );
+    const at = steps[facts.step - 1];
+    if (!at || at.computed !== facts.withCache || at.reused !== facts.fromCache)
+      throw new Error(
+        `the decoder's step ${facts.step} computed ${at?.computed} keys and reused ${at?.reused}, not ${facts.withCache} and ${facts.fromCache}`,
+      );
+    const fed = facts.step > 1 ? steps[facts.step - 2].text : undefined;
+    return { facts: { ...facts, measured: { computed: at.computed, reused: at.reused, ...(fed ? { fed } : {}) } }, tokens: sequence };
   }
 }

@@ -48,7 +48,7 @@ export async function prepareEntries(
   let source: LiveItemSource | undefined;
   if (needsModel) {
     try {
-      source = new LiveItemSource(await encoder.get(), liveTextFromEditor(), seededRandom(seed));
+      source = new LiveItemSource(await encoder.get(), liveTextFromEditor(), seededRandom(seed), () => encoder.decoder());
     } catch (err) {
       log.error('The encoder could not load; the quiz leaves out its live model items', err);
       void vscode.window.showWarningMessage(

@@ -41,8 +41,19 @@ export const LAB_IDS: readonly LabId[] = [
 export type DemoId = LabId | 'through-the-layers';
 export const DEMO_IDS: readonly DemoId[] = [...LAB_IDS, 'through-the-layers'];
 
-export type ModelTemplate = 'most-attended' | 'padding-leak' | 'qk-symmetry' | 'scale-entropy' | 'mlm-top1' | 'segment-of';
-export const MODEL_TEMPLATES: readonly ModelTemplate[] = ['most-attended', 'padding-leak', 'qk-symmetry', 'scale-entropy', 'mlm-top1', 'segment-of'];
+export type ModelTemplate =
+  | 'most-attended'
+  | 'padding-leak'
+  | 'qk-symmetry'
+  | 'scale-entropy'
+  | 'mlm-top1'
+  | 'segment-of'
+  | 'causal-sees'
+  | 'next-token'
+  | 'kv-cache-keys';
+export const MODEL_TEMPLATES: readonly ModelTemplate[] = [
+  'most-attended', 'padding-leak', 'qk-symmetry', 'scale-entropy', 'mlm-top1', 'segment-of', 'causal-sees', 'next-token', 'kv-cache-keys',
+];
 
 interface QuizBase {
   /** unique within its question, the same in every language */
