@@ -60,7 +60,7 @@ def bigram(train_docs, vocab_size, tune_docs):
                 n += 1
         return total / max(1, n)
 
-    lam = min((0.5, 0.6, 0.7, 0.8, 0.9), key=lambda l: nll(tune_docs, l))
+    lam = min((0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98), key=lambda l: nll(tune_docs, l))
     return (lambda docs: nll(docs, lam)), lam
 
 

@@ -67,6 +67,9 @@ export function mapModelInputs(declared: readonly DeclaredInput[]): { inputs: Mo
   }
   const names = declared.map((d) => d.name).join(', ');
   if (!byRole.ids) return { problem: modelProblem('noIdsInput', names) };
+  // a decoder's cache (Hugging Face's past_key_values.N.key, or past_key / past_value): said for what it is
+  const cache = unknown.filter((n) => /^past(_key_values)?[._]|^past_(key|value)s?$/i.test(bareName(n)));
+  if (cache.length) return { problem: modelProblem('decoderExport', cache.slice(0, 2).join(', ') + (cache.length > 2 ? ', …' : '')) };
   if (unknown.length) return { problem: modelProblem('unknownInputs', unknown.join(', ')) };
 
   const intTypes: Record<string, IntType> = {};

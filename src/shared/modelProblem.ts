@@ -33,6 +33,8 @@ export const MODEL_PROBLEM_TEXT = {
     "the tokenizer has {0} entries but the model's embedding table has {1} rows, so the tokenizer belongs to another model (the two differ by a few padding rows at most): use the tokenizer.json exported with this model",
   inputsAmbiguous: 'two of its inputs, {0} and {1}, both look like the {2} input',
   noIdsInput: 'its inputs are [{0}], and none of them takes token ids (expected input_ids, or input_word_ids)',
+  decoderExport:
+    'it is a GPT-style decoder export (its inputs {0} carry a KV cache), and bring-your-own models here are BERT-family encoders; the panel’s model switch shows the bundled decoder’s causal attention instead',
   unknownInputs:
     'it needs inputs this extension cannot provide: {0} (it feeds token ids (input_ids), an attention mask (attention_mask or input_mask), segments (token_type_ids or segment_ids) and positions (position_ids))',
   inputNotInteger: 'its {0} input {1} takes {2}, where int64 or int32 would work',

@@ -134,6 +134,13 @@ suite('bring-your-own exports from other tools (test/fixtures/byo-models)', () =
     );
   });
 
+  test('gpt-style-cache (a causal decoder with past_key_values inputs, as GPT-2 exports come) is refused as a decoder, pointing at the bundled one', async () => {
+    await rejectsFormat(
+      EncoderCore.load(fixture('gpt-style-cache'), runtime),
+      /GPT-style decoder export \(its inputs past_key_values\.0\.key, past_key_values\.0\.value, … carry a KV cache\).*model switch/,
+    );
+  });
+
   test('a Softmax that multiplies something but is not attention over the tokens is refused by the first run at load', async () => {
     // a plain export plus a Softmax over the embeddings ([1, T, 128]) feeding a MatMul: tapped like attention
     const modelPath = variants.model('softmax-elsewhere.onnx', (m) => {

@@ -32,6 +32,26 @@ suite('mapModelInputs: which input takes what, from the graph alone', () => {
     });
   });
 
+  test('a decoder with a KV cache (Hugging Face’s past_key_values.N.key, or past_key / past_value) is named as a decoder, not as unknown inputs', () => {
+    const cache = (name: string) => input(name, 'float32', ['batch', 4, 'past', 8]);
+    assert.match(
+      problem([
+        input('input_ids'),
+        input('attention_mask'),
+        cache('past_key_values.0.key'),
+        cache('past_key_values.0.value'),
+        cache('past_key_values.1.key'),
+      ]),
+      /GPT-style decoder export \(its inputs past_key_values\.0\.key, past_key_values\.0\.value, … carry a KV cache\)/,
+    );
+    assert.match(
+      problem([input('input_ids'), cache('past_key'), cache('past_value')]),
+      /GPT-style decoder export \(its inputs past_key, past_value carry/,
+    );
+    // other unknown inputs stay what they were
+    assert.match(problem([input('input_ids'), input('pixel_values', 'float32')]), /inputs this extension cannot provide: pixel_values/);
+  });
+
   test('the original BERT names with a TensorFlow ":0" suffix, int32, fixed at [1, 128]', () => {
     const m = mapped([
       input('input_ids:0', 'int32', [1, 128]),

@@ -326,7 +326,13 @@ export async function inductionLab(decoder: DecoderCore, source: string, params:
         'An induction head completes patterns: at a token it has seen before, it attends to the token that came after it last time (… A B … A → B), which lets a model copy from its context.',
       ),
     },
-    { kind: 'text', text: t('Your text, twice in a row ({0} tokens). In the second copy every token has an earlier occurrence.', T) },
+    {
+      kind: 'text',
+      text: t(
+        'Your text, twice in a row ({0} tokens). In the second copy every token has an earlier occurrence. In both grids a row is a layer and a column a head; the colour scale runs from 0 to 1, a head that always copies.',
+        T,
+      ),
+    },
     {
       kind: 'heatmaps',
       items: [
@@ -337,6 +343,7 @@ export async function inductionLab(decoder: DecoderCore, source: string, params:
           data: scores,
           rowLabels: layerLabels,
           colLabels: headLabels,
+          scaleMax: 1,
         },
         {
           title: t('Induction score per head, on random tokens repeated'),
@@ -345,6 +352,7 @@ export async function inductionLab(decoder: DecoderCore, source: string, params:
           data: rScores,
           rowLabels: layerLabels,
           colLabels: headLabels,
+          scaleMax: 1,
         },
       ],
     },

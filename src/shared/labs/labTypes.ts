@@ -58,6 +58,8 @@ export interface Heatmap {
   colLabels?: string[];
   /** diverging scale centred on 0 (for signed values) */
   signed?: boolean;
+  /** the value at the top of the colour scale (a score out of 1: 1); by default the largest value */
+  scaleMax?: number;
 }
 
 export interface LabResult {

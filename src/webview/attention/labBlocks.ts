@@ -1,6 +1,6 @@
 import type { LabAction } from '../../shared/labs/labParams';
 import type { Heatmap, LabBlock } from '../../shared/labs/labTypes';
-import { HEAD_COLORS, viridis } from './palette';
+import { HEAD_COLORS, textOn, viridis } from './palette';
 import { setupCanvas } from './viewContext';
 
 /** Draws one lab block. Charts are canvases with their numbers also in text for screen readers. */
@@ -225,14 +225,23 @@ function heatmap(h: Heatmap, size: number): HTMLElement {
   const cell = Math.max(1, Math.floor(size / Math.max(h.rows, h.cols)));
   const canvas = document.createElement('canvas');
   const g = setupCanvas(canvas, cell * h.cols, cell * h.rows);
-  let max = 0;
-  for (const v of h.data) max = Math.max(max, Math.abs(v));
+  let max = h.scaleMax ?? 0;
+  if (h.scaleMax === undefined) for (const v of h.data) max = Math.max(max, Math.abs(v));
+  // a small grid (a score per head) carries its numbers in its cells
+  const numbers = h.rows * h.cols <= 64 && cell >= 28;
+  g.font = `${Math.min(12, Math.floor(cell / 3))}px var(--vscode-editor-font-family, monospace)`;
+  g.textAlign = 'center';
+  g.textBaseline = 'middle';
   for (let r = 0; r < h.rows; r++)
     for (let c = 0; c < h.cols; c++) {
       const v = h.data[r * h.cols + c];
-      const [R, G, B] = h.signed ? diverging(max ? v / max : 0) : viridis(max ? v / max : 0);
-      g.fillStyle = `rgb(${R},${G},${B})`;
+      const rgb = h.signed ? diverging(max ? v / max : 0) : viridis(max ? v / max : 0);
+      g.fillStyle = `rgb(${rgb.join(',')})`;
       g.fillRect(c * cell, r * cell, cell, cell);
+      if (numbers && Number.isFinite(v)) {
+        g.fillStyle = textOn(rgb);
+        g.fillText(v.toFixed(2), c * cell + cell / 2, r * cell + cell / 2);
+      }
     }
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', `${h.title}: ${h.rows} × ${h.cols}, max ${max.toFixed(3)}`);
