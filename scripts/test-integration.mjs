@@ -15,12 +15,15 @@ const PREFIX = /^%c\s*\w+\s*color:\s*#?[0-9a-fA-F]*\s*/;
 
 /** Each run is one VS Code window: a workspace, a display language, and which suites to run. */
 const RUNS = [
-  { name: 'main', locale: 'en', env: { TUTOR_TEST_GREP_INVERT: '@zh|@vsix|@reload' } },
+  { name: 'main', locale: 'en', env: { TUTOR_TEST_GREP_INVERT: '@zh|@vsix|@reload|@bench' } },
   // Reload Window restarts the extension host and with it the tests: a run of its own (test/integration/reload.test.ts)
   { name: 'reload', locale: 'en', env: { TUTOR_TEST_GREP: '@reload' } },
   { name: 'zh', locale: 'zh-cn', env: { TUTOR_TEST_GREP: '@zh' } },
   { name: 'vsix', locale: 'en', vsix: true, env: { TUTOR_TEST_GREP: '@vsix' } },
 ];
+
+/** Runs that measure rather than test: only when named (npm run bench:e2e), never in npm test. */
+const BENCH_RUNS = [{ name: 'bench', locale: 'en', env: { TUTOR_TEST_GREP: '@bench', TUTOR_TEST_FILES: 'e2eBench' } }];
 
 /* global document, window -- the functions given to frame.evaluate run inside a webview's frame */
 
@@ -215,7 +218,7 @@ async function main() {
   ensureCodeServer();
   mkdirSync(join(OUT, 'screenshots'), { recursive: true });
   const wanted = process.argv.slice(2);
-  const runs = wanted.length ? RUNS.filter((r) => wanted.includes(r.name)) : RUNS;
+  const runs = wanted.length ? [...RUNS, ...BENCH_RUNS].filter((r) => wanted.includes(r.name)) : RUNS;
   let ok = true;
   for (const r of runs) ok = (await runOne(r)) && ok;
   const times = join(OUT, 'render-times-512.json');

@@ -49,7 +49,8 @@ export class AttentionController extends Disposable {
   /** selections that settled after the debounce and went to the session (tests wait on it instead of sleeping) */
   selectionsSettled = 0;
   /** the webview's last report of a finished render (view, token count, milliseconds) */
-  lastRendered: { view: string; tokens: number; millis: number; theme: string } | undefined;
+  /** the webview's last report of a drawing: its view, tokens, time to draw, theme, and when it arrived here (performance.now()) */
+  lastRendered: { view: string; tokens: number; millis: number; theme: string; at: number } | undefined;
   /** the last lab result posted (tests read it) */
   lastLab: LabResult | undefined;
 
@@ -193,7 +194,7 @@ export class AttentionController extends Disposable {
         this.dispatch({ type: 'view', view: msg.view });
         break;
       case 'rendered':
-        this.lastRendered = { view: msg.view, tokens: msg.tokens, millis: msg.millis, theme: msg.theme };
+        this.lastRendered = { view: msg.view, tokens: msg.tokens, millis: msg.millis, theme: msg.theme, at: performance.now() };
         this.log.info(`Rendered the ${msg.view} view of ${msg.tokens} tokens in ${msg.millis.toFixed(1)} ms`);
         break;
       default: {
