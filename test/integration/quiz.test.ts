@@ -313,6 +313,46 @@ suite('Quizzes', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  test('The decoder’s live items: on a selection, Quiz Me on the KV cache, causal mask and decoding questions asks what the real decoder computes, and the right choice is taken as right', async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      content: 'My grandmother waters the tomatoes every evening before dinner.',
+      language: 'plaintext',
+    });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    const templates: Record<string, string> = {
+      'kv-cache': 'kv-cache-keys',
+      'causal-mask': 'causal-sees',
+      'decoding-strategies': 'next-token',
+    };
+    for (const [question, template] of Object.entries(templates)) {
+      await api.quiz.store.save(emptyProgress());
+      const drive = new QuizDriver(api);
+      const running = vscode.commands.executeCommand('transformerTutor.quizQuestion', question);
+      let q = await drive.next('question');
+      // answer the fixed items wrong until the decoder's item comes, answer it right, then stop
+      for (;;) {
+        const item = q.item as PreparedItem;
+        if (item.template === template) {
+          assert.match(item.prompt, /your selection|“/);
+          await screenshot(`quiz-decoder-${template}`);
+          await drive.answer(q, true);
+          const fb = await drive.next('feedback');
+          assert.doesNotMatch(drive.labels(fb)[0], /Not right/, `${template}: the decoder’s own answer is right`);
+          break;
+        }
+        await drive.answer(q, false);
+        const fb = await drive.next('feedback');
+        await drive.choose(fb, (v) => v === 'next');
+        q = await drive.next('question');
+      }
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await running;
+      drive.dispose();
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('Review Due asks what is due; the status bar shows the count and hides at zero', async () => {
     const past = Date.now() - 3 * 86_400_000;
     let p = emptyProgress();
