@@ -34,6 +34,16 @@ export function softmax(x: ArrayLike<number>): Float64Array {
 }
 
 /**
+ * The additive mask over one query's keys: 0 where the key is visible, −∞ where it is hidden. One unpadded
+ * sequence hides nothing from an encoder; a decoder's causal mask hides every key after the query.
+ */
+export function stepMask(t: number, query: number, causal: boolean): Float64Array {
+  const mask = new Float64Array(t);
+  if (causal) for (let j = query + 1; j < t; j++) mask[j] = -Infinity;
+  return mask;
+}
+
+/**
  * @param q the query vector (length dk), read at qOff
  * @param keys T keys of length dk, flat, read from kOff
  * @param values T values of length dk, flat, read from vOff

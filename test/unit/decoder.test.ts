@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DecoderCore } from '../../src/host/decoder/decoderCore';
 import { loadRuntime } from '../../src/host/encoder/runtime';
+import { attentionSteps, stepMask } from '../../src/shared/stepMath';
 import { DECODER } from './modelFiles';
 
 const DIR = path.dirname(DECODER.modelPath);
@@ -99,6 +100,21 @@ suite('the bundled decoder', () => {
     const other = (await core.generate(prompt, 12, true, opts, 4)).map((g) => g.id);
     assert.deepStrictEqual(one, again);
     assert.notDeepStrictEqual(one, other);
+  });
+
+  test('the step view’s arithmetic with the causal mask reproduces the decoder’s own attention row; without it, it does not', async () => {
+    const p = await core.encode({ text: 'We watched the rain from the kitchen window.' });
+    const t = p.tokens.length;
+    const dk = p.headDim;
+    const [layer, head, query] = [1, 2, 4];
+    const base = (layer * p.numHeads + head) * t * dk;
+    const row = p.attention.subarray(((layer * p.numHeads + head) * t + query) * t, ((layer * p.numHeads + head) * t + query + 1) * t);
+    const masked = attentionSteps(p.q!, base + query * dk, p.k!, base, p.v!, base, t, dk, Math.sqrt(dk), stepMask(t, query, true));
+    assert.ok(maxDiff(masked.weights, row) < 1e-5);
+    assert.deepStrictEqual(Array.from(stepMask(4, 1, true)), [0, 0, -Infinity, -Infinity]);
+    assert.deepStrictEqual(Array.from(stepMask(4, 1, false)), [0, 0, 0, 0]);
+    const open = attentionSteps(p.q!, base + query * dk, p.k!, base, p.v!, base, t, dk, Math.sqrt(dk), stepMask(t, query, false));
+    assert.ok(maxDiff(open.weights, row) > 1e-3, 'the encoder’s (unmasked) arithmetic would not match a decoder');
   });
 
   test('the panel payload is causal: [CLS] and the tokens, no [SEP], with the next-token logits after the text', async () => {

@@ -1,5 +1,5 @@
 import katex from 'katex';
-import { attentionSteps } from '../../shared/stepMath';
+import { attentionSteps, stepMask } from '../../shared/stepMath';
 import { viridisCss } from './palette';
 import { activeHeads } from './state';
 import { fmt, type RenderOutcome, tokenLabel, type ViewContext } from './viewContext';
@@ -29,7 +29,8 @@ export function renderStepView(root: HTMLElement, ctx: ViewContext): RenderOutco
   const head = activeHeads(state, p.numHeads)[0];
   const query = state.locked ?? p.tokens.findIndex((tk) => !tk.special);
   const base = (state.layer * p.numHeads + head) * t * dk;
-  const mask = new Float64Array(t); // one unpadded sequence: every key is visible (mask 0)
+  // one unpadded sequence: every key visible to an encoder's query; a decoder's sees none after itself
+  const mask = stepMask(t, query, p.causal === true);
   const s = attentionSteps(p.q, base + query * dk, p.k, base, p.v, base, t, dk, Math.sqrt(dk), mask);
   const modelRow = p.attention.subarray(
     ((state.layer * p.numHeads + head) * t + query) * t,
@@ -76,7 +77,7 @@ export function renderStepView(root: HTMLElement, ctx: ViewContext): RenderOutco
       tokenLabel(p.tokens[j].text),
       s.scores[j].toFixed(3),
       s.scaled[j].toFixed(3),
-      s.masked[j] === s.scaled[j] ? '+0' : String(s.masked[j]),
+      s.masked[j] === s.scaled[j] ? '+0' : s.masked[j] === -Infinity ? '−∞' : s.masked[j].toFixed(3),
       s.weights[j].toFixed(4),
       modelRow[j].toFixed(4),
     ];
