@@ -104,8 +104,9 @@ def self_check(wrapper, model, cfg, ids):
         first = dict(zip(names, wrapper(ids[:, :split], *empty_cache(cfg))))
         rest = dict(zip(names, wrapper(ids[:, split:], first["present_key"], first["present_value"])))
         assert torch.allclose(rest["next_logits"], full["next_logits"][:, split:], atol=1e-5)
-        assert torch.allclose(rest["attn_0"], full["attn_0"][:, :, split:], atol=1e-6)
-        assert torch.allclose(rest["present_key"], full["present_key"], atol=1e-6)
+        assert torch.allclose(rest["attn_0"], full["attn_0"][:, :, split:], atol=1e-5)
+        # keys reach ~10 in size: float32 rounding of the two paths differs by ~1e-6 relative
+        assert torch.allclose(rest["present_key"], full["present_key"], rtol=1e-5, atol=1e-5)
     print("cached decoder: equals the whole-text run; attention above the diagonal is exactly zero")
 
 
