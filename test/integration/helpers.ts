@@ -146,10 +146,11 @@ export async function showText(text: string) {
 /** Opens a lab on the text shown (or, after `act`, waits for its next run) and returns its result. */
 export async function labResult(lab: LabId, act?: () => Promise<unknown>): Promise<LabResult> {
   const api = await tutor();
-  api.attention.lastLab = undefined;
+  // by lab, not the last one: the lab on show before may still be computing for the new text, and answer after this one
+  api.attention.labResults.delete(lab);
   if (act) await act();
   else await vscode.commands.executeCommand('transformerTutor.showInPanel', lab);
-  return waitFor(`lab ${lab}`, () => (api.attention.lastLab?.lab === lab ? api.attention.lastLab : undefined), 90000);
+  return waitFor(`lab ${lab}`, () => api.attention.labResults.get(lab), 90000);
 }
 
 /** The nth block of a kind in a lab's result. */

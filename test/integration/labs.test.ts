@@ -18,9 +18,9 @@ suite('Concept labs', () => {
   for (const lab of LAB_IDS) {
     test(`${lab}: computed on the selection, with its claim and question`, async () => {
       const api = await tutor();
-      api.attention.lastLab = undefined;
+      api.attention.labResults.delete(lab);
       await vscode.commands.executeCommand('transformerTutor.showInPanel', lab);
-      const result = await waitFor(`lab ${lab}`, () => (api.attention.lastLab?.lab === lab ? api.attention.lastLab : undefined), 60000);
+      const result = await waitFor(`lab ${lab}`, () => api.attention.labResults.get(lab), 60000);
       assert.strictEqual(result.blocks[0].kind, 'claim');
       assert.strictEqual(result.questionId, LAB_QUESTION[lab]);
       assert.ok(result.blocks.length >= 3, 'claim, evidence and explanation');

@@ -53,6 +53,8 @@ export class AttentionController extends Disposable {
   lastRendered: { view: string; tokens: number; millis: number; theme: string; at: number } | undefined;
   /** the last lab result posted (tests read it) */
   lastLab: LabResult | undefined;
+  /** each lab's last result, by lab: two labs computed at once (a view re-run as another opens) may answer in either order */
+  readonly labResults = new Map<LabId, LabResult>();
 
   constructor(
     private readonly panel: AttentionPanel,
@@ -341,6 +343,7 @@ export class AttentionController extends Disposable {
       const text = request?.source === 'sample' ? undefined : request?.text;
       const result = await runLab(core, lab, params, text, pieces, () => this.encoder.decoder());
       this.lastLab = result;
+      this.labResults.set(lab, result);
       this.panel.post({ type: 'labResult', requestId, result });
     } catch (err) {
       this.log.error(`Lab ${lab} failed`, err);
