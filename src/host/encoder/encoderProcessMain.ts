@@ -27,7 +27,6 @@ const TEST_HOOKS = process.env.TUTOR_ENCODER_TEST_HOOKS === '1';
 const SPILL_DIR = process.env.TUTOR_ENCODER_SPILL_DIR;
 const SPILL_BYTES = Number(process.env.TUTOR_ENCODER_SPILL_BYTES ?? Infinity);
 
-let loaded: { key: string; core: Promise<EncoderCore> } | undefined;
 const queue: Extract<ToEncoder, { type: 'encode' }>[] = [];
 let running = false;
 let hangNextRun = 0;
@@ -38,13 +37,34 @@ function send(message: FromEncoder): void {
   process.send?.(message);
 }
 
+/**
+ * One model kept loaded under a key: the same key gives the same load; another releases the old model first
+ * and loads anew. A load that failed is tried again by the next request.
+ */
+class LoadedSlot<T extends { release(): Promise<void> }> {
+  private held: { key: string; model: Promise<T> } | undefined;
+
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    if (this.held?.key === key) return this.held.model;
+    const previous = this.held?.model;
+    const model = (async () => {
+      await previous?.then((m) => m.release()).catch(() => undefined);
+      return load();
+    })();
+    this.held = { key, model };
+    model.catch(() => {
+      if (this.held?.model === model) this.held = undefined;
+    });
+    return model;
+  }
+}
+
+const encoders = new LoadedSlot<EncoderCore>();
+const decoders = new LoadedSlot<DecoderCore>();
+
 /** The model for this choice: loaded once, the user's first, the bundled one when the user's is refused. */
 function coreFor(model: ModelChoice): Promise<EncoderCore> {
-  const key = JSON.stringify(model);
-  if (loaded?.key === key) return loaded.core;
-  const previous = loaded?.core;
-  const core = (async () => {
-    await previous?.then((c) => c.release()).catch(() => undefined);
+  return encoders.get(JSON.stringify(model), async () => {
     const runtime = await loadRuntime(model.wasm);
     let customRefused: ModelProblem | undefined;
     let core: EncoderCore | undefined;
@@ -65,42 +85,25 @@ function coreFor(model: ModelChoice): Promise<EncoderCore> {
       customRefused,
     });
     return core;
-  })();
-  loaded = { key, core };
-  // a load that failed is tried again by the next request
-  core.catch(() => {
-    if (loaded?.core === core) loaded = undefined;
   });
-  return core;
 }
-
-let decoderLoaded: { key: string; core: Promise<DecoderCore> } | undefined;
 
 /** The bundled decoder (the panel's model switch), loaded on first use and kept beside the encoder. */
 function decoderFor(model: ModelChoice): Promise<DecoderCore> {
-  if (!model.decoder) return Promise.reject(new Error('the host named no decoder'));
   const files = model.decoder;
-  const key = JSON.stringify([files, model.wasm]);
-  if (decoderLoaded?.key === key) return decoderLoaded.core;
-  const previous = decoderLoaded?.core;
-  const core = (async () => {
-    await previous?.then((c) => c.release()).catch(() => undefined);
+  if (!files) return Promise.reject(new Error('the host named no decoder'));
+  return decoders.get(JSON.stringify([files, model.wasm]), async () => {
     const runtime = await loadRuntime(model.wasm);
-    const loadedCore = await DecoderCore.load(files, runtime);
+    const core = await DecoderCore.load(files, runtime);
     send({
       type: 'loaded',
-      model: loadedCore.files.name,
+      model: core.files.name,
       provider: runtime.provider,
-      loadMillis: loadedCore.loadMillis,
+      loadMillis: core.loadMillis,
       runtimeFallback: runtime.fallbackReason,
     });
-    return loadedCore;
-  })();
-  decoderLoaded = { key, core };
-  core.catch(() => {
-    if (decoderLoaded?.core === core) decoderLoaded = undefined;
+    return core;
   });
-  return core;
 }
 
 /** The payload inline, or, when large, its arrays written to a file in the host's spill folder. */
