@@ -16,8 +16,11 @@ if [ ! -f $RUN/checkpoint.pt ] && [ -f $SNAP/checkpoint.pt ]; then
   cp $SNAP/checkpoint.pt $SNAP/rng_*.pt $SNAP/train.log $RUN/
 fi
 # the encoder's recipe where it applies (two single-threaded processes, batch 64 of 128 tokens, peak lr 2e-3,
-# linear decay), 8,000 steps, a checkpoint every 250; MASTER_PORT apart from the encoder's so both can run
-MASTER_PORT=${MASTER_PORT:-29841} $PY models/train/train_decoder.py --name decoder --steps 8000 --batch 64 \
-  --procs 2 --threads 1 --resume --ckpt-every 250 2>&1 | tee -a $RUN/train.log
+# linear decay), 8,000 steps, a checkpoint every 250; MASTER_PORT apart from the encoder's so both can run.
+# A second phase from step 8,000 (no induction head had formed): 30% of the windows end by repeating a span
+# of their own text, lr back up to 1e-3 and decaying to step 13,000.
+MASTER_PORT=${MASTER_PORT:-29841} $PY models/train/train_decoder.py --name decoder --steps 13000 --batch 64 \
+  --procs 2 --threads 1 --resume --ckpt-every 250 --phase1-steps 8000 --phase2-start 8000 --phase2-lr 1e-3 \
+  --repeat-frac 0.3 --repeat-from 8000 2>&1 | tee -a $RUN/train.log
 $PY models/train/decoder_eval.py --run decoder --json $RUN/decoder_eval.json
 $PY models/train/export_decoder.py --run decoder

@@ -34,16 +34,38 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 PAD, CLS = T.PAD, T.CLS
 
 
-def sequence(sampler, max_len):
+def sequence(sampler, max_len, repeat_frac=0.0):
     d = sampler.doc()
     units = d["units"]
     start = sampler.rng.randrange(0, len(units))
     toks, _ = sampler.take(units, start, max_len - 1)
+    if len(toks) >= 24 and sampler.rng.random() < repeat_frac:
+        toks = with_repeat(toks, sampler.rng)
     return [CLS] + toks
 
 
-def make_batch(sampler, batch, max_len):
-    rows = [sequence(sampler, max_len) for _ in range(batch)]
+def with_repeat(toks, rng):
+    """The window's head followed by a span of it said again, as text repeats itself (a name, a quoted line, code
+    that calls what it defined): copying it is what an induction head does, and natural text has too little of
+    this in a 128-token window for one to form in a short run. The same length as the window it came from."""
+    n = len(toks)
+    m = rng.randint(8, n // 3)  # the repeated span
+    head = n - m
+    a = rng.randint(0, head - m)
+    return toks[:head] + toks[a:a + m]
+
+
+def lr_for(step, args):
+    """The first phase's linear schedule; a second phase (--phase2-start) warms up again over 100 steps to
+    --phase2-lr and decays linearly to the last step, so a finished run can go on with a changed recipe."""
+    if args.phase2_start and step >= args.phase2_start:
+        s = step - args.phase2_start
+        return args.phase2_lr * min((s + 1) / 100, max(0.02, (args.steps - step) / (args.steps - args.phase2_start)))
+    return T.lr_at(step, args.phase1_steps or args.steps, args.lr, args.warmup)
+
+
+def make_batch(sampler, batch, max_len, repeat_frac=0.0):
+    rows = [sequence(sampler, max_len, repeat_frac) for _ in range(batch)]
     t = max(len(r) for r in rows)
     ids = torch.full((batch, t), PAD, dtype=torch.long)
     for i, r in enumerate(rows):
@@ -86,6 +108,12 @@ def main():
     T.common_args(ap, name="decoder", steps=12000, seed=4321, threads=1)
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "runs", "everyday", "tokenizer.json"))
     ap.add_argument("--loss-frac", type=float, default=0.25)
+    ap.add_argument("--repeat-frac", type=float, default=0.0,
+                    help="share of training windows whose last part repeats a span of their first part")
+    ap.add_argument("--repeat-from", type=int, default=0, help="the step from which --repeat-frac applies")
+    ap.add_argument("--phase1-steps", type=int, default=0, help="the first phase's --steps, when a second follows")
+    ap.add_argument("--phase2-start", type=int, default=0)
+    ap.add_argument("--phase2-lr", type=float, default=1e-3)
     T.launch(train, ap, ap.parse_args())
 
 
@@ -133,8 +161,9 @@ def train(rank, args):
     model.train()
     while step < args.steps:
         for g in opt.param_groups:
-            g["lr"] = T.lr_at(step, args.steps, args.lr, args.warmup)
-        ids, att = make_batch(sampler, args.batch // procs, args.max_len)
+            g["lr"] = lr_for(step, args)
+        repeat = args.repeat_frac if step >= args.repeat_from else 0.0
+        ids, att = make_batch(sampler, args.batch // procs, args.max_len, repeat)
         loss, acc = lm_loss(model, ids.to(device), att.to(device), gen, args.loss_frac)
         opt.zero_grad(set_to_none=True)
         loss.backward()
