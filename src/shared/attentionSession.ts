@@ -4,6 +4,7 @@
  * token and the open view. The host turns VS Code events into events here and carries out the effects;
  * nothing here waits, reads an editor or talks to VS Code, so every rule is unit-tested on its own.
  */
+import type { WirePayload } from './attentionWire';
 import type { EncodingPayload } from './encoding';
 import type { ViewKind } from './viewKind';
 import type { LabId } from './questions/types';
@@ -38,7 +39,7 @@ export interface EncodeRequest extends TextRef {
 /** A drawing: the request and what the encoder answered. */
 export interface ShownEncoding {
   request: EncodeRequest;
-  payload: EncodingPayload;
+  payload: WirePayload;
 }
 
 export interface LockedToken {
@@ -76,7 +77,7 @@ export type SessionEvent =
   | { type: 'selection'; text: TextRef | 'blank' }
   /** the cursor (an empty selection) moved to `offset` in document `uri` */
   | { type: 'cursor'; uri: string; offset: number }
-  | { type: 'encoded'; request: EncodeRequest; payload: EncodingPayload }
+  | { type: 'encoded'; request: EncodeRequest; payload: WirePayload }
   | { type: 'failed'; request: EncodeRequest; message: string }
   /** pin or unpin; `selection` is the active editor's non-empty selection now (unpinning catches up with it) */
   | { type: 'pin'; pinned: boolean; fromPanel: boolean; selection?: TextRef | 'blank' }
@@ -102,7 +103,7 @@ export type SessionEffect =
   | { type: 'encode'; request: EncodeRequest }
   /** forget whatever the encoder is running or holds */
   | { type: 'cancel' }
-  | { type: 'showEncoding'; request: EncodeRequest; payload: EncodingPayload; locked: number | null }
+  | { type: 'showEncoding'; request: EncodeRequest; payload: WirePayload; locked: number | null }
   | { type: 'showMessage'; kind: MessageKind; detail?: string }
   | { type: 'showView'; view: ViewKind; lab?: LabId }
   | { type: 'selectToken'; index: number }

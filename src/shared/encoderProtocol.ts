@@ -3,6 +3,7 @@
  * packs so that the extension host's thread never waits on ONNX Runtime and a native crash takes down
  * only that process. One discriminated union per direction, each side switching over `type`.
  */
+import type { WirePayload } from './attentionWire';
 import type { EncodingPayload } from './encoding';
 import { isModelProblem, type ModelProblem } from './modelProblem';
 
@@ -46,11 +47,11 @@ export type ToEncoder =
   /** phase 'load': the process blocks before its next request starts (a model load that never ends) */
   | { type: 'testHang'; ms: number; phase?: 'load' | 'run' };
 
-/** The payload's flat arrays, which may travel out of band. */
-export type PayloadArray = 'attention' | 'q' | 'k' | 'v';
-export const PAYLOAD_ARRAYS: readonly PayloadArray[] = ['attention', 'q', 'k', 'v'];
+/** The payload's flat arrays, which may travel out of band: the 16-bit attention and float32 q/k/v. */
+export type PayloadArray = 'attention16' | 'q' | 'k' | 'v';
+export const PAYLOAD_ARRAYS: readonly PayloadArray[] = ['attention16', 'q', 'k', 'v'];
 
-/** Where one array lies in a payload file: its byte offset and its length in floats. */
+/** Where one array lies in a payload file: its byte offset and its length in elements. */
 export interface FileArray {
   name: PayloadArray;
   offset: number;
@@ -63,12 +64,13 @@ export type EncodeFailureKind = 'input' | 'model' | 'other';
 export type FromEncoder =
   /** the model is loaded and the request's run begins: from here the run's time limit counts */
   | { type: 'started'; id: number }
-  | { type: 'encoded'; id: number; payload: EncodingPayload }
+  /** the payload with its attention in 16 bits, as it goes on to the panel (attentionWire.ts) */
+  | { type: 'encoded'; id: number; payload: WirePayload }
   /**
    * A large payload: its flat arrays are in `file`, one after another, and the host reads them off its
-   * thread (the structured clone of a 512-token payload, 17 MB, would be deserialised on it)
+   * thread (the structured clone of a 512-token payload, 8 MB, would be deserialised on it)
    */
-  | { type: 'encodedInFile'; id: number; payload: Omit<EncodingPayload, PayloadArray>; file: string; arrays: FileArray[] }
+  | { type: 'encodedInFile'; id: number; payload: Omit<WirePayload, PayloadArray>; file: string; arrays: FileArray[] }
   | { type: 'failed'; id: number; kind: EncodeFailureKind; message: string; problem?: ModelProblem }
   /** a model was loaded (once per model choice), with what it could not use on the way */
   | { type: 'loaded'; model: string; provider: string; loadMillis: number; runtimeFallback?: string; customRefused?: ModelProblem };
@@ -85,10 +87,10 @@ export function parseFromEncoder(raw: unknown): FromEncoder {
     case 'started':
       return { type: 'started', id: id() };
     case 'encoded':
-      if (typeof m.payload !== 'object' || m.payload === null || !((m.payload as EncodingPayload).attention instanceof Float32Array)) {
-        throw new EncoderProtocolError('encoded without a payload whose attention is a Float32Array');
+      if (typeof m.payload !== 'object' || m.payload === null || !((m.payload as WirePayload).attention16 instanceof Uint16Array)) {
+        throw new EncoderProtocolError('encoded without a payload whose attention is a Uint16Array');
       }
-      return { type: 'encoded', id: id(), payload: m.payload as EncodingPayload };
+      return { type: 'encoded', id: id(), payload: m.payload as WirePayload };
     case 'encodedInFile': {
       const arrays = m.arrays;
       const valid = (a: unknown): a is FileArray => {
@@ -103,12 +105,12 @@ export function parseFromEncoder(raw: unknown): FromEncoder {
           x.length >= 0
         );
       };
-      if (typeof m.file !== 'string' || !Array.isArray(arrays) || !arrays.every(valid) || !arrays.some((a) => a.name === 'attention')) {
+      if (typeof m.file !== 'string' || !Array.isArray(arrays) || !arrays.every(valid) || !arrays.some((a) => a.name === 'attention16')) {
         throw new EncoderProtocolError('encodedInFile without a file and the place of its attention array');
       }
       if (typeof m.payload !== 'object' || m.payload === null)
         throw new EncoderProtocolError('encodedInFile without the rest of its payload');
-      return { type: 'encodedInFile', id: id(), payload: m.payload as Omit<EncodingPayload, PayloadArray>, file: m.file, arrays };
+      return { type: 'encodedInFile', id: id(), payload: m.payload as Omit<WirePayload, PayloadArray>, file: m.file, arrays };
     }
     case 'failed': {
       const kind = m.kind === 'input' || m.kind === 'model' ? m.kind : 'other';

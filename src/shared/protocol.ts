@@ -3,7 +3,7 @@
  * direction. Messages from a webview are untrusted input and go through `parseWebviewMessage`.
  */
 import { MODEL_KINDS, type ModelKind, type SavedText } from './attentionSession';
-import type { EncodingPayload } from './encoding';
+import type { WireLayers, WirePayload } from './attentionWire';
 import type { LabParams, LabResult } from './labs/labTypes';
 import { LAB_IDS, type LabId } from './questions/types';
 import { type ViewKind, VIEWS } from './viewKind';
@@ -14,8 +14,13 @@ export type { ViewKind } from './viewKind';
 export type HostMessage =
   | { type: 'ping'; id: number }
   | { type: 'status'; state: 'loading' | 'empty' | 'error'; message: string }
-  /** locked: the token the panel locks (null: none); saved: what the panel keeps to be drawn again after Reload Window */
-  | { type: 'encoding'; requestId: number; payload: EncodingPayload; locked: number | null; saved: SavedText }
+  /**
+   * locked: the token the panel locks (null: none); saved: what the panel keeps to be drawn again after Reload
+   * Window; payload: attention in 16 bits (attentionWire.ts)
+   */
+  | { type: 'encoding'; requestId: number; payload: WirePayload; locked: number | null; saved: SavedText }
+  /** the layers that encoding left out (it carried the one on show), right after it */
+  | { type: 'attentionRest'; requestId: number; rest: WireLayers }
   /** the cursor in the editor is on this token: the panel locks it */
   | { type: 'selectToken'; index: number }
   | { type: 'pinned'; pinned: boolean }
@@ -36,9 +41,14 @@ export type WebviewMessage =
   | { type: 'setModel'; model: ModelKind }
   | { type: 'moveWindow'; delta: -1 | 1 }
   | { type: 'export'; format: 'png' | 'svg' | 'json'; data: string }
-  /** theme: the theme kind the webview drew in (VS Code's data-vscode-theme-kind on its body) */
-  | { type: 'rendered'; view: ViewKind; tokens: number; millis: number; theme: string }
-  | { type: 'viewShown'; view: ViewKind }
+  /**
+   * theme: the theme kind the webview drew in (VS Code's data-vscode-theme-kind on its body); requestId and
+   * arrivedAt (Date.now() when that encoding message arrived): which posted encoding this drawing shows, so the
+   * host can split selection-to-paint into its legs (npm run bench:e2e)
+   */
+  | { type: 'rendered'; view: ViewKind; tokens: number; millis: number; theme: string; requestId?: number; arrivedAt?: number }
+  /** layer: the layer on show, so the next encoding can carry it first */
+  | { type: 'viewShown'; view: ViewKind; layer?: number }
   | { type: 'runLab'; requestId: number; lab: LabId; params: LabParams }
   | { type: 'quizQuestion'; id: string };
 
@@ -95,10 +105,22 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
       ) {
         throw new ProtocolError('rendered needs view, tokens, millis and theme');
       }
-      return { type: 'rendered', view: m.view as ViewKind, tokens: m.tokens, millis: m.millis, theme: m.theme };
+      if ((m.requestId !== undefined && !isInt(m.requestId)) || (m.arrivedAt !== undefined && typeof m.arrivedAt !== 'number'))
+        throw new ProtocolError('rendered.requestId and rendered.arrivedAt must be numbers');
+      return {
+        type: 'rendered',
+        view: m.view as ViewKind,
+        tokens: m.tokens,
+        millis: m.millis,
+        theme: m.theme,
+        ...(m.requestId !== undefined ? { requestId: m.requestId } : {}),
+        ...(m.arrivedAt !== undefined ? { arrivedAt: m.arrivedAt } : {}),
+      };
     case 'viewShown':
       if (!VIEWS.includes(m.view as ViewKind)) throw new ProtocolError(`viewShown.view must be one of ${VIEWS.join(', ')}`);
-      return { type: 'viewShown', view: m.view as ViewKind };
+      if (m.layer !== undefined && (!isInt(m.layer) || m.layer < 0))
+        throw new ProtocolError('viewShown.layer must be a non-negative integer');
+      return { type: 'viewShown', view: m.view as ViewKind, ...(m.layer !== undefined ? { layer: m.layer } : {}) };
     case 'runLab': {
       if (!LAB_IDS.includes(m.lab as LabId)) throw new ProtocolError('runLab.lab must be a lab id');
       if (!isInt(m.requestId) || m.requestId < 0) throw new ProtocolError('runLab.requestId must be a non-negative integer');

@@ -2,6 +2,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { fromWire } from '../../src/shared/attentionWire';
 import type { HostMessage, ViewKind } from '../../src/shared/protocol';
 import { LAB_IDS } from '../../src/shared/questions/types';
 import { hasWebviewDriver, inAttentionPanel, inWebview, panelShows, readPanel, screenshot, tutor, waitFor, workspaceFile } from './helpers';
@@ -49,7 +50,7 @@ suite('Attention panel', () => {
     const { config } = await api.encoder.get();
     assert.strictEqual(p.numLayers, config.num_layers);
     assert.strictEqual(p.numHeads, config.num_heads);
-    assert.strictEqual(p.attention.length, p.numLayers * p.numHeads * p.tokens.length ** 2);
+    assert.strictEqual(p.attention16.length, p.numLayers * p.numHeads * p.tokens.length ** 2);
     const it = p.tokens.findIndex((t) => t.text === 'it');
     assert.ok(it > 0, 'the token "it" is there');
     assert.strictEqual(
@@ -69,7 +70,7 @@ suite('Attention panel', () => {
     assert.deepStrictEqual(stepped.request, { ...shown.request, qkv: true }, 'the same text, not a new selection, now asking for q/k/v');
     assert.strictEqual(stepped.payload.qkvOmitted, undefined);
     assert.strictEqual(stepped.payload.q?.length, p.numLayers * p.numHeads * p.tokens.length * stepped.payload.headDim);
-    assert.deepStrictEqual(stepped.payload.attention, p.attention, 'the same attention');
+    assert.deepStrictEqual(stepped.payload.attention16, p.attention16, 'the same attention');
     // while the step view is open, a new selection comes with q/k/v at once
     const n = api.attention.encodingsPosted;
     editor.selection = new vscode.Selection(2, 0, 2, 40);
@@ -545,6 +546,73 @@ suite('Attention panel exports', () => {
       }
       await screenshot('trust-exports-labs');
     } finally {
+      cap.stop();
+    }
+  });
+});
+
+suite('Attention panel transport', () => {
+  suiteSetup(async function () {
+    if (!hasWebviewDriver()) this.skip();
+  });
+
+  test('an encoding posts the layer on show first and the others after it; layers from either message export the model’s own weights', async () => {
+    const { api, editor, shown } = await showEncoded('attention.md', LINE2);
+    api.panel.post({ type: 'showView', view: 'matrix' });
+    await renderedView('matrix', shown.payload.tokens.length);
+    const chooseLayer = async (layer: number) => {
+      await inAttentionPanel(
+        `(() => { const s = document.querySelector('.field select'); s.value = '${layer}'; s.dispatchEvent(new Event('change')); return true; })()`,
+      );
+      await panelShows(`layer ${layer + 1}`, (v) => v.layer === String(layer));
+    };
+    await chooseLayer(2);
+    const posted: HostMessage[] = [];
+    const post = api.panel.post.bind(api.panel);
+    api.panel.post = (msg) => {
+      posted.push(msg);
+      post(msg);
+    };
+    const cap = await captureExports();
+    try {
+      // another line of the file: a new encoding while layer 3 is on show
+      editor.selection = new vscode.Selection(4, 0, 4, editor.document.lineAt(4).text.length);
+      await vscode.commands.executeCommand('transformerTutor.showAttention');
+      const first = await waitFor('the new encoding posted', () => posted.find((m) => m.type === 'encoding'), 60000);
+      const p = first.payload;
+      const t = p.tokens.length;
+      assert.notStrictEqual(t, shown.payload.tokens.length, 'a text of another length');
+      assert.deepStrictEqual(p.layers, [2], 'layer 3 first, alone');
+      assert.strictEqual(p.attention16.length, p.numHeads * t * t);
+      const rest = posted.find((m) => m.type === 'attentionRest');
+      assert.ok(rest, 'the other layers follow');
+      assert.strictEqual(rest.requestId, first.requestId);
+      assert.deepStrictEqual(rest.rest.layers, [0, 1, 3]);
+      assert.ok(posted.indexOf(first) < posted.indexOf(rest));
+      await renderedView('matrix', t);
+      const model = fromWire(api.attention.current!.payload).payload;
+      const exported = async (layer: number) => {
+        const n = cap.exports.length;
+        await inWebview('main#view', { click: '.exports vscode-button:nth-child(3)' });
+        const json = JSON.parse((await waitFor('the JSON export', () => cap.exports[n])).data) as {
+          layer: number;
+          heads: number[];
+          attention: number[][][];
+        };
+        assert.strictEqual(json.layer, layer + 1);
+        let worst = 0;
+        json.heads.forEach((h, i) => {
+          for (let q = 0; q < t; q++)
+            for (let k = 0; k < t; k++)
+              worst = Math.max(worst, Math.abs(json.attention[i][q][k] - model.attention[((layer * p.numHeads + h - 1) * t + q) * t + k]));
+        });
+        return worst;
+      };
+      assert.ok((await exported(2)) < 1e-5, 'layer 3, from the first message');
+      await chooseLayer(0);
+      assert.ok((await exported(0)) < 1e-5, 'layer 1, from the message after it');
+    } finally {
+      api.panel.post = post;
       cap.stop();
     }
   });

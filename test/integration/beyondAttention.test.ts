@@ -1,3 +1,4 @@
+import { fromWire } from '../../src/shared/attentionWire';
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { LockedToken } from '../../src/shared/attentionSession';
@@ -128,7 +129,7 @@ suite('Beyond raw attention', () => {
     });
     assert.strictEqual(rows.length, p.numLayers, 'a row per layer');
     const t = p.tokens.length;
-    const expected = attentionRollout(p.attention, p.numLayers, p.numHeads, t);
+    const expected = attentionRollout(fromWire(p).payload.attention, p.numLayers, p.numHeads, t);
     rows.forEach((row, l) => {
       assert.strictEqual(row.length, t);
       const sum = row.reduce((a, b) => a + b, 0);

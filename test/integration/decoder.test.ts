@@ -32,7 +32,7 @@ suite('The decoder beside the encoder', () => {
     );
     const T = p.tokens.length;
     for (let i = 0; i < p.numLayers * p.numHeads; i++)
-      for (let q = 0; q < T; q++) for (let k = q + 1; k < T; k++) assert.strictEqual(p.attention[(i * T + q) * T + k], 0);
+      for (let q = 0; q < T; q++) for (let k = q + 1; k < T; k++) assert.strictEqual(p.attention16[(i * T + q) * T + k], 0);
     const panel = await waitFor('the panel says causal', async () => {
       const v = await inAttentionPanel<{ status: string; pressed: string }>(
         `({ status: document.querySelector('.status').textContent, pressed: document.querySelector('.model-toggle[aria-pressed="true"]').dataset.model })`,

@@ -13,7 +13,8 @@ import type { ViewKind } from '../../src/shared/viewKind';
 import { tutor, waitFor, workspaceFile } from './helpers';
 
 const SIZES = [16, 128, 512];
-const VIEWS: ViewKind[] = ['head', 'matrix', 'model', 'rollout', 'step'];
+// TUTOR_BENCH_VIEWS=matrix,head: a part of the table, to look at one change
+const VIEWS = (process.env.TUTOR_BENCH_VIEWS?.split(',') ?? ['head', 'matrix', 'model', 'rollout', 'step']) as ViewKind[];
 const RUNS = Number(process.env.TUTOR_BENCH_RUNS ?? 20);
 
 const pct = (xs: number[], p: number) => {
@@ -46,6 +47,12 @@ suite('@bench selection → painted', () => {
         });
         const e2e: number[] = [];
         const draw: number[] = [];
+        // the legs, from the host's and the webview's Date.now() (one machine, one clock): the encoder's answer
+        // (asked → answered, the process and its IPC), into the webview (posted → arrived), and back
+        // (drawn and painted → the report here, less the draw)
+        const encode: number[] = [];
+        const into: number[] = [];
+        const back: number[] = [];
         for (let i = -2; i < RUNS; i++) {
           const before = api.attention.lastRendered;
           const t0 = performance.now();
@@ -63,6 +70,12 @@ suite('@bench selection → painted', () => {
           if (i < 0) continue;
           e2e.push(r.at - t0 - debounce);
           draw.push(r.millis);
+          const legs = r.requestId !== undefined ? api.attention.timings.get(r.requestId) : undefined;
+          if (legs && r.webviewGot !== undefined) {
+            encode.push(legs.answered - legs.asked);
+            into.push(r.webviewGot - legs.posted);
+            back.push(r.reportGot - r.webviewGot - r.millis);
+          }
         }
         const row = {
           view,
@@ -72,6 +85,9 @@ suite('@bench selection → painted', () => {
           e2eP95: pct(e2e, 95),
           drawP50: pct(draw, 50),
           drawP95: pct(draw, 95),
+          encodeP50: pct(encode, 50),
+          intoWebviewP50: pct(into, 50),
+          backP50: pct(back, 50),
         };
         rows.push(row);
       }

@@ -30,7 +30,7 @@ suite('The encoder process', () => {
   test('the panel is drawn by the encoder process, in another process than the extension host', async () => {
     const { api, shown } = await showRange(new vscode.Range(2, 0, 2, 44));
     const { payload } = await shown();
-    assert.ok(payload.attention.length > 0);
+    assert.ok(payload.attention16.length > 0);
     assert.ok(api.encoder.encoderProcessStarts >= 1, 'an encoder process was started');
     await panelShows('the drawing', drawn(payload.tokens.length));
   });

@@ -19,6 +19,16 @@ suite('attention webview protocol', () => {
       layer: 2,
       heads: [0, 3],
     });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'viewShown', view: 'matrix', layer: 2 }), {
+      type: 'viewShown',
+      view: 'matrix',
+      layer: 2,
+    });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'viewShown', view: 'model' }), { type: 'viewShown', view: 'model' });
+    assert.deepStrictEqual(
+      parseWebviewMessage({ type: 'rendered', view: 'head', tokens: 5, millis: 2, theme: 'vscode-light', requestId: 4, arrivedAt: 1.5e12 }),
+      { type: 'rendered', view: 'head', tokens: 5, millis: 2, theme: 'vscode-light', requestId: 4, arrivedAt: 1.5e12 },
+    );
     assert.deepStrictEqual(parseWebviewMessage({ type: 'runLab', requestId: 3, lab: 'scale-sqrt-dk', params: { layer: 1, junk: 'x' } }), {
       type: 'runLab',
       requestId: 3,
@@ -54,6 +64,9 @@ suite('attention webview protocol', () => {
       [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { topP: 1.5 } }, /params.topP/],
       [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { topP: Number.NaN } }, /params.topP/],
       [{ type: 'lockToken', index: 1, layer: 0, heads: [], words: 'yes' }, /lockToken.words/],
+      [{ type: 'viewShown', view: 'head', layer: -1 }, /viewShown.layer/],
+      [{ type: 'viewShown', view: 'head', layer: '2' }, /viewShown.layer/],
+      [{ type: 'rendered', view: 'head', tokens: 3, millis: 1, theme: 'x', requestId: 'one' }, /rendered.requestId/],
     ];
     for (const [raw, reason] of cases) {
       assert.throws(

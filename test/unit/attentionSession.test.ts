@@ -9,7 +9,7 @@ import {
   step,
   type TextRef,
 } from '../../src/shared/attentionSession';
-import type { EncodingPayload } from '../../src/shared/encoding';
+import type { WirePayload } from '../../src/shared/attentionWire';
 
 /** A document text, as the host would read it from a selection. */
 function text(t: string, over: Partial<TextRef> = {}): TextRef {
@@ -17,7 +17,7 @@ function text(t: string, over: Partial<TextRef> = {}): TextRef {
 }
 
 /** What the encoder would answer: one token per word between [CLS] and [SEP]. */
-function payloadFor(req: EncodeRequest, windows = 1): EncodingPayload {
+function payloadFor(req: EncodeRequest, windows = 1): WirePayload {
   const words = [...req.text.matchAll(/\S+/g)].map((m) => ({
     text: m[0],
     start: m.index,
@@ -39,7 +39,8 @@ function payloadFor(req: EncodeRequest, windows = 1): EncodingPayload {
     numLayers: 2,
     numHeads: 2,
     headDim: 4,
-    attention: new Float32Array(2 * 2 * tokens.length ** 2),
+    attention16: new Uint16Array(2 * 2 * tokens.length ** 2),
+    layers: [0, 1],
     ...(req.qkv ? { q: new Float32Array(1), k: new Float32Array(1), v: new Float32Array(1) } : { qkvOmitted: true as const }),
     modelName: 'test',
   };

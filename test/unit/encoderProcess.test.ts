@@ -1,4 +1,5 @@
 import * as assert from 'node:assert';
+import { toWire } from '../../src/shared/attentionWire';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -75,8 +76,8 @@ suite('the encoder process', function () {
     const core = await EncoderCore.load(BUNDLED, await loadRuntime());
     try {
       const local = await core.encode({ text: TEXT, qkv: false });
-      assert.ok(remote.attention instanceof Float32Array, 'attention arrives as a Float32Array');
-      assert.deepStrictEqual(remote, local);
+      assert.ok(remote.attention16 instanceof Uint16Array, 'attention arrives in 16 bits, packed in the process');
+      assert.deepStrictEqual(remote, toWire(local));
     } finally {
       await core.release();
     }
@@ -95,8 +96,8 @@ suite('the encoder process', function () {
     try {
       for (const input of [{ text: TEXT }, { text: TEXT, qkv: false }]) {
         const remote = await proc.encode(MODEL, input);
-        assert.deepStrictEqual(remote, await core.encode(input));
-        for (const a of [remote.attention, remote.q, remote.k, remote.v])
+        assert.deepStrictEqual(remote, toWire(await core.encode(input)));
+        for (const a of [remote.attention16, remote.q, remote.k, remote.v])
           if (a) assert.strictEqual(a.byteLength, a.buffer.byteLength, 'nothing else rides along when posted');
       }
     } finally {

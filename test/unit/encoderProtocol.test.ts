@@ -10,7 +10,7 @@ suite('encoder process protocol: messages from the process are checked at the bo
       kind: 'input',
       message: 'the text is empty',
     });
-    const payload = { attention: new Float32Array(4), tokens: [] };
+    const payload = { attention16: new Uint16Array(4), layers: [0], tokens: [] };
     assert.strictEqual((parseFromEncoder({ type: 'encoded', id: 5, payload }) as { payload: unknown }).payload, payload);
     const why = { code: 'modelEmpty', args: ['/m.onnx'] };
     assert.deepStrictEqual(parseFromEncoder({ type: 'loaded', model: 'm', provider: 'p', loadMillis: 12, customRefused: why }), {
@@ -67,7 +67,8 @@ suite('encoder process protocol: messages from the process are checked at the bo
     const cases: [unknown, RegExp][] = [
       [null, /not an object/],
       [{ type: 'started' }, /started without a request id/],
-      [{ type: 'encoded', id: 1, payload: { attention: [0.5] } }, /attention is a Float32Array/],
+      [{ type: 'encoded', id: 1, payload: { attention16: [0.5] } }, /attention is a Uint16Array/],
+      [{ type: 'encoded', id: 1, payload: { attention: new Float32Array(1) } }, /attention is a Uint16Array/],
       [{ type: 'loaded', model: 'm' }, /loaded without model, provider and load time/],
       [{ type: 'exploded', id: 1 }, /unknown message type "exploded"/],
     ];

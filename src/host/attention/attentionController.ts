@@ -13,6 +13,7 @@ import {
   step,
   type TextRef,
 } from '../../shared/attentionSession';
+import { firstOfWire, layersFirst, restOfWire } from '../../shared/attentionWire';
 import type { EncodingPayload } from '../../shared/encoding';
 import type { LabParams, LabResult } from '../../shared/labs/labTypes';
 import { LatestOnly } from '../../shared/latestOnly';
@@ -38,7 +39,7 @@ import { errorText } from '../errorText';
  * runs the encoder (newest wins), posts to the panel, draws the locked token's attention on the editor.
  */
 export class AttentionController extends Disposable {
-  private readonly queue: LatestOnly<EncodeRequest, ShownEncoding>;
+  private readonly queue: LatestOnly<EncodeRequest, ShownEncoding & { asked: number; answered: number }>;
   private readonly decorations = new AttentionDecorations();
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private state: SessionState = INITIAL_SESSION;
@@ -48,9 +49,27 @@ export class AttentionController extends Disposable {
   encodingsPosted = 0;
   /** selections that settled after the debounce and went to the session (tests wait on it instead of sleeping) */
   selectionsSettled = 0;
-  /** the webview's last report of a finished render (view, token count, milliseconds) */
-  /** the webview's last report of a drawing: its view, tokens, time to draw, theme, and when it arrived here (performance.now()) */
-  lastRendered: { view: string; tokens: number; millis: number; theme: string; at: number } | undefined;
+  /**
+   * the webview's last report of a drawing: its view, tokens, time to draw, theme, when it arrived here
+   * (performance.now()), and for the bench's legs the encoding it drew and when that reached the webview
+   */
+  lastRendered:
+    | {
+        view: string;
+        tokens: number;
+        millis: number;
+        theme: string;
+        at: number;
+        requestId?: number;
+        webviewGot?: number;
+        reportGot: number;
+      }
+    | undefined;
+  /** the legs of the last few encodings posted, by requestId (Date.now()): the encoder asked and answered, the post */
+  readonly timings = new Map<number, { asked: number; answered: number; posted: number }>();
+  private lastEncodeTimes = { asked: 0, answered: 0 };
+  /** the layer the panel shows (its lockToken and viewShown say): an encoding posts it first */
+  private panelLayer = 0;
   /** the last lab result posted (tests read it) */
   lastLab: LabResult | undefined;
   /** each lab's last result, by lab: two labs computed at once (a view re-run as another opens) may answer in either order */
@@ -64,8 +83,14 @@ export class AttentionController extends Disposable {
     super();
     this.queue = new LatestOnly(
       // in the encoder process: this thread never waits on ONNX Runtime
-      async (request) => ({ request, payload: await this.encoder.encode(request) }),
-      (res) => this.dispatch({ type: 'encoded', request: res.request, payload: res.payload }),
+      async (request) => {
+        const asked = Date.now();
+        return { request, payload: await this.encoder.encode(request), asked, answered: Date.now() };
+      },
+      (res) => {
+        this.lastEncodeTimes = { asked: res.asked, answered: res.answered };
+        this.dispatch({ type: 'encoded', request: res.request, payload: res.payload });
+      },
       (err, request) => this.failed(err, request),
     );
     [
@@ -160,6 +185,7 @@ export class AttentionController extends Disposable {
       case 'pong':
         break;
       case 'lockToken':
+        this.panelLayer = msg.layer;
         this.dispatch({
           type: 'lock',
           token:
@@ -193,10 +219,20 @@ export class AttentionController extends Disposable {
         void vscode.commands.executeCommand(Command.QuizQuestion, msg.id);
         break;
       case 'viewShown':
+        if (msg.layer !== undefined) this.panelLayer = msg.layer;
         this.dispatch({ type: 'view', view: msg.view });
         break;
       case 'rendered':
-        this.lastRendered = { view: msg.view, tokens: msg.tokens, millis: msg.millis, theme: msg.theme, at: performance.now() };
+        this.lastRendered = {
+          view: msg.view,
+          tokens: msg.tokens,
+          millis: msg.millis,
+          theme: msg.theme,
+          at: performance.now(),
+          requestId: msg.requestId,
+          webviewGot: msg.arrivedAt,
+          reportGot: Date.now(),
+        };
         this.log.info(`Rendered the ${msg.view} view of ${msg.tokens} tokens in ${msg.millis.toFixed(1)} ms`);
         break;
       default: {
@@ -227,13 +263,21 @@ export class AttentionController extends Disposable {
         break;
       case 'showEncoding': {
         const { uri, version, baseOffset, text, origin, source, window } = effect.request;
+        const requestId = ++this.encodingsPosted;
+        this.timings.set(requestId, { ...this.lastEncodeTimes, posted: Date.now() });
+        this.timings.delete(requestId - 20);
+        // the layer on show first, in a message of its own, so a view of one layer draws before the rest arrive
+        const first = layersFirst(this.state.view, this.panelLayer, effect.payload.numLayers);
+        const wire = firstOfWire(effect.payload, first);
         this.panel.post({
           type: 'encoding',
-          requestId: ++this.encodingsPosted,
-          payload: effect.payload,
+          requestId,
+          payload: wire,
           locked: effect.locked,
           saved: { uri, version, baseOffset, text, origin, source, window },
         });
+        const rest = restOfWire(effect.payload, wire.layers);
+        if (rest) this.panel.post({ type: 'attentionRest', requestId, rest });
         break;
       }
       case 'showMessage':

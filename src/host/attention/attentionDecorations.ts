@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { attentionRow, strengthLevel } from '../../shared/attentionMath';
+import { layerOfWire } from '../../shared/attentionWire';
 import type { LockedToken, ShownEncoding } from '../../shared/attentionSession';
 import { wordOfPiece, wordPayload } from '../../shared/beyond/wordGroups';
 
@@ -30,8 +31,9 @@ export class AttentionDecorations implements vscode.Disposable {
   draw(editor: vscode.TextEditor, shown: ShownEncoding, token: LockedToken): void {
     this.clear();
     const { request } = shown;
-    const { layer, heads } = token;
-    let { payload } = shown;
+    const { heads } = token;
+    // the locked token's layer alone, back in float32: layer 0 of a payload of one
+    let payload = layerOfWire(shown.payload, Math.min(token.layer, shown.payload.numLayers - 1));
     let query = token.index;
     if (token.words) {
       const merged = wordPayload(payload, vscode.env.language);
@@ -39,7 +41,7 @@ export class AttentionDecorations implements vscode.Disposable {
       query = wordOfPiece(merged.groups, query);
     }
     const doc = editor.document;
-    const row = attentionRow(payload, layer, heads, query);
+    const row = attentionRow(payload, 0, heads, query);
     let max = 0;
     payload.tokens.forEach((t, i) => {
       if (!t.special && i !== query) max = Math.max(max, row[i]);
@@ -59,7 +61,7 @@ export class AttentionDecorations implements vscode.Disposable {
           row[i].toFixed(3),
           q.text,
           t.text,
-          layer + 1,
+          token.layer + 1,
           heads.map((h) => h + 1).join(', ') || vscode.l10n.t('all'),
         ),
       });

@@ -116,7 +116,7 @@ export function webviewStrings(): Record<string, string> {
     colMask: t('+ mask'),
     colModel: t('model'),
     stepTop64: t('The 64 keys with the largest weights of {0}.'),
-    stepCheck: t('Largest difference from the attention the model returned: {0}.'),
+    stepCheck: t('Largest difference from the attention the model returned (sent to this panel to within 0.00001): {0}.'),
     labsIntro: t('Concept labs: each interview question demonstrated on this text.'),
     openQuestion: t('Open the interview question'),
     'concept.multiHead': t(

@@ -11,7 +11,7 @@ import {
   parseFromEncoder,
   type ToEncoder,
 } from '../../shared/encoderProtocol';
-import type { EncodingPayload } from '../../shared/encoding';
+import type { WirePayload } from '../../shared/attentionWire';
 import type { ModelProblem } from '../../shared/modelProblem';
 
 export interface EncoderProcessOptions {
@@ -70,7 +70,7 @@ interface Pending {
   id: number;
   model: ModelChoice;
   input: EncodeInput;
-  resolve(payload: EncodingPayload): void;
+  resolve(payload: WirePayload): void;
   reject(err: Error): void;
   /** how many processes died while this request was sent to them */
   crashes: number;
@@ -110,7 +110,7 @@ export class EncoderProcess {
   }
 
   /** The payload of one text, from the encoder process (started if it is not running). */
-  encode(model: ModelChoice, input: EncodeInput): Promise<EncodingPayload> {
+  encode(model: ModelChoice, input: EncodeInput): Promise<WirePayload> {
     if (this.disposed) return Promise.reject(new EncodeFailure('stopped', 'the encoder has been shut down'));
     return new Promise((resolve, reject) => {
       const p: Pending = { id: this.nextId++, model, input, resolve, reject, crashes: 0 };
@@ -385,19 +385,20 @@ function isAlive(pid: number): boolean {
 }
 
 /** The payload of an encodedInFile answer: each array read into a buffer of its own, off this thread; the file is removed. */
-async function readPayloadFile(m: Extract<FromEncoder, { type: 'encodedInFile' }>): Promise<EncodingPayload> {
+async function readPayloadFile(m: Extract<FromEncoder, { type: 'encodedInFile' }>): Promise<WirePayload> {
   const fh = await open(m.file, 'r');
   try {
-    const payload = { ...m.payload } as EncodingPayload;
+    const payload = { ...m.payload } as WirePayload;
     for (const a of m.arrays) {
-      const array = new Float32Array(a.length);
+      const array = a.name === 'attention16' ? new Uint16Array(a.length) : new Float32Array(a.length);
       const bytes = new Uint8Array(array.buffer);
       for (let done = 0; done < bytes.length;) {
         const { bytesRead } = await fh.read(bytes, done, bytes.length - done, a.offset + done);
         if (!bytesRead) throw new Error(`${a.name} ends after ${done} of ${bytes.length} bytes`);
         done += bytesRead;
       }
-      payload[a.name] = array;
+      if (array instanceof Uint16Array) payload.attention16 = array;
+      else if (a.name !== 'attention16') payload[a.name] = array;
     }
     return payload;
   } finally {

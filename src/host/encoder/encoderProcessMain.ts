@@ -14,7 +14,7 @@ import {
   type PayloadArray,
   type ToEncoder,
 } from '../../shared/encoderProtocol';
-import type { EncodingPayload } from '../../shared/encoding';
+import { toWire, type WirePayload } from '../../shared/attentionWire';
 import { ModelFormatError } from './attentionTap';
 import { EncoderCore, InputError } from './encoderCore';
 import { DecoderCore } from '../decoder/decoderCore';
@@ -107,17 +107,17 @@ function decoderFor(model: ModelChoice): Promise<DecoderCore> {
 }
 
 /** The payload inline, or, when large, its arrays written to a file in the host's spill folder. */
-function answer(id: number, payload: EncodingPayload): FromEncoder {
+function answer(id: number, payload: WirePayload): FromEncoder {
   const present = PAYLOAD_ARRAYS.filter((name) => payload[name] !== undefined);
-  const bytes = present.reduce((n, name) => n + (payload[name] as Float32Array).byteLength, 0);
+  const bytes = present.reduce((n, name) => n + payload[name]!.byteLength, 0);
   if (!SPILL_DIR || bytes < SPILL_BYTES) return { type: 'encoded', id, payload };
-  const file = path.join(SPILL_DIR, `${id}.f32`);
+  const file = path.join(SPILL_DIR, `${id}.bin`);
   const arrays: FileArray[] = [];
   const fd = openSync(file, 'w');
   try {
     let offset = 0;
     for (const name of present) {
-      const a = payload[name] as Float32Array;
+      const a = payload[name]!;
       writeSync(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
       arrays.push({ name, offset, length: a.length });
       offset += a.byteLength;
@@ -126,9 +126,9 @@ function answer(id: number, payload: EncodingPayload): FromEncoder {
     closeSync(fd);
   }
   // the arrays' keys stay, undefined, so the host's payload has the keys the in-process one has
-  const rest: Partial<EncodingPayload> = { ...payload };
+  const rest: Partial<WirePayload> = { ...payload };
   for (const name of present) rest[name] = undefined;
-  return { type: 'encodedInFile', id, payload: rest as Omit<EncodingPayload, PayloadArray>, file, arrays };
+  return { type: 'encodedInFile', id, payload: rest as Omit<WirePayload, PayloadArray>, file, arrays };
 }
 
 function failureKind(err: unknown): EncodeFailureKind {
@@ -158,7 +158,8 @@ async function drain(): Promise<void> {
           hangNextRun = 0;
           while (Date.now() < until);
         }
-        send(answer(id, await core.encode(input)));
+        // packed here, not on the extension host's thread: attention in 16 bits, as the panel receives it
+        send(answer(id, toWire(await core.encode(input))));
       } catch (err) {
         const problem = err instanceof ModelFormatError || err instanceof InputError ? err.problem : undefined;
         send({ type: 'failed', id, kind: failureKind(err), message: err instanceof Error ? err.message : String(err), problem });

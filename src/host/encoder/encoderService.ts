@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelChoice } from '../../shared/encoderProtocol';
-import type { EncodingPayload } from '../../shared/encoding';
+import type { WirePayload } from '../../shared/attentionWire';
 import { readConfig } from '../config';
 import type { Log } from '../log';
 import { EncoderCore, type EncodeRequest, InputError, type ModelFiles } from './encoderCore';
@@ -101,7 +101,7 @@ export class EncoderService implements vscode.Disposable {
    * The payload of one text, from the encoder process. Text the model cannot take is an InputError. Side by
    * side, the encoder's payload carries the decoder's as its partner (the process runs them one after the other).
    */
-  async encode(request: EncodeRequest): Promise<EncodingPayload> {
+  async encode(request: EncodeRequest): Promise<WirePayload> {
     if (request.model !== 'both') return this.encodeOne(request);
     const [encoder, decoder] = await Promise.all([
       this.encodeOne({ ...request, model: 'encoder' }),
@@ -110,7 +110,7 @@ export class EncoderService implements vscode.Disposable {
     return { ...encoder, partner: decoder };
   }
 
-  private async encodeOne(request: EncodeRequest): Promise<EncodingPayload> {
+  private async encodeOne(request: EncodeRequest): Promise<WirePayload> {
     const model = this.modelChoice();
     this.process ??= this.startProcess();
     try {

@@ -1,5 +1,6 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { firstPieceOfWord, type WordGroup, wordOfPiece, wordPayload } from '../../shared/beyond/wordGroups';
+import { addLayers, fromWire, layersFirst } from '../../shared/attentionWire';
 import type { EncodingPayload } from '../../shared/encoding';
 import { type LabAction, nextLabParams } from '../../shared/labs/labParams';
 import type { LabParams } from '../../shared/labs/labTypes';
@@ -30,6 +31,11 @@ const vscode = connect<PanelState>(onMessage);
 let state = restoreState(vscode.getState());
 let payload: EncodingPayload | undefined;
 let requestId = 0;
+/** when the encoding on show arrived (Date.now(), the host's clock too): its report of the drawing carries it */
+let arrivedAt = 0;
+/** layers of the encoding on show still on their way (attentionRest brings them), and whether a drawing waits for them */
+let missingLayers: number[] = [];
+let waitingForLayers = false;
 let labs: LabsState = {};
 /**
  * the last lab asked for: a reply to an older one is dropped. Ids start at a random point, so a reply
@@ -97,8 +103,11 @@ function onMessage(msg: HostMessage): void {
         state.saved.uri === msg.saved.uri &&
         state.saved.window === msg.saved.window;
       if (!sameText) labParams = {};
-      payload = msg.payload;
+      const got = fromWire(msg.payload);
+      payload = got.payload;
+      missingLayers = got.missing;
       requestId = msg.requestId;
+      arrivedAt = Date.now();
       // the host decides whether the lock survives (only the same text run again); an announcement of an old word goes with it
       if (msg.locked === null) live.textContent = '';
       // the drawing says which model made it (the host's session decides; after a reload the two agree again)
@@ -114,6 +123,14 @@ function onMessage(msg: HostMessage): void {
       render();
       break;
     }
+    case 'attentionRest':
+      // the layers after the one on show: a view that waits for them draws now
+      if (!payload || msg.requestId !== requestId) break;
+      addLayers(payload, msg.rest);
+      missingLayers = [];
+      merged = undefined;
+      if (waitingForLayers) render();
+      break;
     case 'pinned':
       // the command palette's Pin toggle: show it without echoing it back
       state = { ...state, pinned: msg.pinned };
@@ -170,7 +187,7 @@ function update(patch: Partial<PanelState>): void {
   const viewChanged = 'view' in patch && patch.view !== state.view;
   state = { ...state, ...patch };
   vscode.setState(state);
-  if (viewChanged) vscode.postMessage({ type: 'viewShown', view: state.view });
+  if (viewChanged || layerChanged) vscode.postMessage({ type: 'viewShown', view: state.view, layer: state.layer });
   // the editor shades words or pieces as the view shows them
   const unitsChanged = state.locked !== null && (wordsChanged || (viewChanged && state.words));
   if (payload && (lockedChanged || layerChanged || headsChanged || unitsChanged)) {
@@ -208,6 +225,11 @@ function render(): void {
   toolbar.sync(payload, state);
   const shown = drawn();
   if (!shown) return;
+  // the layers this view draws are on their way (the first message carried the layer that was on show)
+  const needs =
+    layersFirst(state.view, state.layer, shown.payload.numLayers) ?? Array.from({ length: shown.payload.numLayers }, (_, l) => l);
+  waitingForLayers = needs.some((l) => missingLayers.includes(l));
+  if (waitingForLayers) return;
   const p = shown.payload;
   const t0 = performance.now();
   status.textContent = describe(p, shown.groups ? payload!.tokens.length : undefined);
@@ -288,6 +310,8 @@ function render(): void {
           tokens: p.tokens.length,
           millis: performance.now() - t0,
           theme: themeKind(),
+          requestId,
+          arrivedAt,
         }),
       0,
     ),
@@ -361,4 +385,4 @@ if (state.saved) {
   status.dataset.state = 'loading';
 }
 // the view restored from the last session: the host fetches only what it draws
-vscode.postMessage({ type: 'viewShown', view: state.view });
+vscode.postMessage({ type: 'viewShown', view: state.view, layer: state.layer });
