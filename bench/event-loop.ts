@@ -6,7 +6,7 @@
  * file, interleaved in one run. Also the time to the
  * payload either way, and the payload's size, so the cost of the move (IPC, structured clone of the
  * attention arrays) shows beside what it buys. The process's paths include what the host then does before
- * posting to the panel (the 16-bit attention split into the layer on show and the rest).
+ * posting to the panel (the layer on show picked out of the 16-bit attention).
  *
  *   node --import tsx bench/event-loop.ts [--rounds 5] [--runs 10]
  */
@@ -17,17 +17,16 @@ import { EncoderCore } from '../src/host/encoder/encoderCore';
 import { EncoderProcess, SPILL_BYTES } from '../src/host/encoder/encoderProcess';
 import { loadRuntime } from '../src/host/encoder/runtime';
 import type { EncodeInput } from '../src/shared/encoderProtocol';
-import { firstOfWire, restOfWire, type WirePayload } from '../src/shared/attentionWire';
+import { firstOfWire, type WirePayload } from '../src/shared/attentionWire';
 import type { EncodingPayload } from '../src/shared/encoding';
 import { BUNDLED, option, ROOT, sampleText, textOfLength } from './inputs';
 import { summarize } from './measure';
 
 type Encode = (input: EncodeInput) => Promise<EncodingPayload | WirePayload>;
 
-/** What the extension host does with the process's answer before it posts it: the layer on show, then the rest. */
+/** What the extension host does with the process's answer before it posts it: picks out the layer on show. */
 function toPanel(w: WirePayload): WirePayload {
-  const first = firstOfWire(w, [0]);
-  restOfWire(w, first.layers);
+  firstOfWire(w, [0]);
   return w;
 }
 

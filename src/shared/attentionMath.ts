@@ -14,11 +14,24 @@ export function attentionRow(p: AttnSource, layer: number, heads: readonly numbe
   return row;
 }
 
-/** Indices of the k largest values, largest first. */
+/**
+ * Indices of the k largest values, largest first; of equal values the earlier index first. One pass that
+ * keeps the best k in order (n·k steps): the head view asks for each query's 6 strongest keys, 2,048 times at
+ * 512 tokens, where sorting every row took most of the view's drawing time.
+ */
 export function topK(values: ArrayLike<number>, k: number): number[] {
-  return Array.from({ length: values.length }, (_, i) => i)
-    .sort((a, b) => values[b] - values[a])
-    .slice(0, k);
+  const n = Math.min(k, values.length);
+  const best: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (best.length === n && !(v > values[best[n - 1]])) continue;
+    // after every kept value at least as large: ties keep their first-come order
+    let at = best.length === n ? n - 1 : best.length;
+    while (at > 0 && v > values[best[at - 1]]) at--;
+    if (best.length === n) best.pop();
+    best.splice(at, 0, i);
+  }
+  return best;
 }
 
 /** Bucket a weight in [0, 1] into one of `levels` strengths (0 = not drawn). */

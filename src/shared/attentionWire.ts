@@ -6,8 +6,10 @@
  *   comes back within 1/131070 (7.6e-6), below the 3 decimals any view prints; a row of 512 weights still
  *   sums to 1 within 0.004. q/k/v, logits and everything else go as they are (the step-by-step view
  *   recomputes attention from q and k).
- * - the layer on show first: a view of one layer is drawn from the first message, and the other layers
- *   follow in a second one (`restOfWire`) that the webview folds in (`addLayers`).
+ * - the layer on show alone: a view of one layer is drawn from the first message; another layer follows
+ *   when the panel shows it (`layersOfWire`), and the webview folds it in (`addLayers`). The model view and
+ *   rollout draw every layer, so their first message has them all.
+ * The encoder process packs (`toWire`); the host picks layers out of that for each message.
  */
 import type { EncodingPayload } from './encoding';
 import type { ViewKind } from './viewKind';
@@ -72,9 +74,9 @@ export function firstOfWire(w: WirePayload, first?: readonly number[]): WirePayl
   return { ...w, attention16: pick(w, layers), layers: [...layers], ...(w.partner ? { partner: firstOfWire(w.partner, layers) } : {}) };
 }
 
-/** The layers `sent` left out, or undefined when it had them all. */
-export function restOfWire(w: WirePayload, sent: readonly number[]): WireLayers | undefined {
-  const layers = w.layers.filter((l) => !sent.includes(l));
+/** The layers asked for that the encoding has (undefined: none of them), to follow its first message. */
+export function layersOfWire(w: WirePayload, wanted: readonly number[]): WireLayers | undefined {
+  const layers = w.layers.filter((l) => wanted.includes(l));
   if (!layers.length) return undefined;
   return { layers, attention16: pick(w, layers), ...(w.partner ? { partner16: pick(w.partner, layers) } : {}) };
 }

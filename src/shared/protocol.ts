@@ -19,7 +19,7 @@ export type HostMessage =
    * Window; payload: attention in 16 bits (attentionWire.ts)
    */
   | { type: 'encoding'; requestId: number; payload: WirePayload; locked: number | null; saved: SavedText }
-  /** the layers that encoding left out (it carried the one on show), right after it */
+  /** layers that encoding left out (it carried the one on show), when the panel asks for them */
   | { type: 'attentionRest'; requestId: number; rest: WireLayers }
   /** the cursor in the editor is on this token: the panel locks it */
   | { type: 'selectToken'; index: number }
@@ -47,6 +47,8 @@ export type WebviewMessage =
    * host can split selection-to-paint into its legs (npm run bench:e2e)
    */
   | { type: 'rendered'; view: ViewKind; tokens: number; millis: number; theme: string; requestId?: number; arrivedAt?: number }
+  /** the panel shows a layer the encoding on show (requestId) left out: the host sends it (attentionRest) */
+  | { type: 'needLayers'; requestId: number; layers: number[] }
   /** layer: the layer on show, so the next encoding can carry it first */
   | { type: 'viewShown'; view: ViewKind; layer?: number }
   | { type: 'runLab'; requestId: number; lab: LabId; params: LabParams }
@@ -116,6 +118,11 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
         ...(m.requestId !== undefined ? { requestId: m.requestId } : {}),
         ...(m.arrivedAt !== undefined ? { arrivedAt: m.arrivedAt } : {}),
       };
+    case 'needLayers':
+      if (!isInt(m.requestId) || m.requestId < 0) throw new ProtocolError('needLayers.requestId must be a non-negative integer');
+      if (!Array.isArray(m.layers) || m.layers.length > 64 || !m.layers.every((l) => isInt(l) && l >= 0))
+        throw new ProtocolError('needLayers.layers must be a list of layer numbers');
+      return { type: 'needLayers', requestId: m.requestId, layers: m.layers as number[] };
     case 'viewShown':
       if (!VIEWS.includes(m.view as ViewKind)) throw new ProtocolError(`viewShown.view must be one of ${VIEWS.join(', ')}`);
       if (m.layer !== undefined && (!isInt(m.layer) || m.layer < 0))

@@ -25,6 +25,11 @@ suite('attention webview protocol', () => {
       layer: 2,
     });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'viewShown', view: 'model' }), { type: 'viewShown', view: 'model' });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'needLayers', requestId: 7, layers: [1, 3], x: 1 }), {
+      type: 'needLayers',
+      requestId: 7,
+      layers: [1, 3],
+    });
     assert.deepStrictEqual(
       parseWebviewMessage({ type: 'rendered', view: 'head', tokens: 5, millis: 2, theme: 'vscode-light', requestId: 4, arrivedAt: 1.5e12 }),
       { type: 'rendered', view: 'head', tokens: 5, millis: 2, theme: 'vscode-light', requestId: 4, arrivedAt: 1.5e12 },
@@ -65,6 +70,9 @@ suite('attention webview protocol', () => {
       [{ type: 'runLab', requestId: 1, lab: 'decoding', params: { topP: Number.NaN } }, /params.topP/],
       [{ type: 'lockToken', index: 1, layer: 0, heads: [], words: 'yes' }, /lockToken.words/],
       [{ type: 'viewShown', view: 'head', layer: -1 }, /viewShown.layer/],
+      [{ type: 'needLayers', requestId: 1, layers: [0, 'all'] }, /needLayers.layers/],
+      [{ type: 'needLayers', requestId: 1, layers: Array.from({ length: 65 }, (_, l) => l) }, /needLayers.layers/],
+      [{ type: 'needLayers', layers: [1] }, /needLayers.requestId/],
       [{ type: 'viewShown', view: 'head', layer: '2' }, /viewShown.layer/],
       [{ type: 'rendered', view: 'head', tokens: 3, millis: 1, theme: 'x', requestId: 'one' }, /rendered.requestId/],
     ];

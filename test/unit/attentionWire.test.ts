@@ -7,7 +7,7 @@ import {
   fromWire,
   layerOfWire,
   layersFirst,
-  restOfWire,
+  layersOfWire,
   toWire,
   WIRE_TOLERANCE,
 } from '../../src/shared/attentionWire';
@@ -82,7 +82,7 @@ suite('attention on its way into the webview', () => {
     );
   });
 
-  test('the layer on show comes first, the rest follow and fold in: the same attention as all at once', async () => {
+  test('the layer on show comes alone, others follow when asked for and fold in: the same attention as all at once', async () => {
     const enc = await core.encode({ text: 'She said that her brother would bring the cake.' });
     const p = { ...enc, partner: { ...enc, modelName: 'other', attention: enc.attention.map((x) => x / 2) } };
     const wire = toWire(p);
@@ -104,13 +104,13 @@ suite('attention on its way into the webview', () => {
       first.attention16.byteLength,
       'a buffer of its own: a view posts its whole buffer',
     );
-    const rest = restOfWire(wire, first.layers)!;
+    const rest = layersOfWire(wire, [0, 1, 3, 7])!;
     assert.deepStrictEqual(rest.layers, [0, 1, 3]);
     addLayers(payload, rest);
     const whole = fromWire(toWire(p)).payload;
     assert.deepStrictEqual(payload.attention, whole.attention);
     assert.deepStrictEqual(payload.partner?.attention, whole.partner?.attention);
-    assert.strictEqual(restOfWire(wire, [0, 1, 2, 3]), undefined, 'nothing follows a message that had every layer');
+    assert.strictEqual(layersOfWire(first, [0, 1]), undefined, 'none of the layers asked for is in it');
     // the host's editor shading: one layer back in float32
     const one = layerOfWire(wire, 3);
     assert.strictEqual(one.numLayers, 1);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { TokenInfo } from '../../src/shared/encoding';
-import { attentionFlow, attentionRollout } from '../../src/shared/beyond/attentionRollout';
+import { attentionFlow, attentionRollout, rolloutRows } from '../../src/shared/beyond/attentionRollout';
 import { firstPieceOfWord, groupWords, mergeAttention, wordOfPiece, wordPayload } from '../../src/shared/beyond/wordGroups';
 import type { EncodingPayload } from '../../src/shared/encoding';
 
@@ -138,6 +138,28 @@ suite('beyond raw attention: words and rollout', () => {
       w.tokens.some((t) => t.text === '妈妈'),
       w.tokens.map((t) => t.text).join('|'),
     );
+  });
+
+  test('one token’s rollout rows, as a chain of vector products, are the whole rollout’s rows for that token', () => {
+    const t = 9;
+    const layers = 4;
+    const heads = 3;
+    // rows of random weights summing to 1, as a softmax gives
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) ** 3;
+    const att = new Float32Array(layers * heads * t * t);
+    for (let r = 0; r < layers * heads * t; r++) {
+      const row = Array.from({ length: t }, rand);
+      const sum = row.reduce((a, b) => a + b, 0);
+      row.forEach((x, k) => (att[r * t + k] = x / sum));
+    }
+    const whole = attentionRollout(att, layers, heads, t);
+    for (let q = 0; q < t; q++) {
+      const rows = rolloutRows(att, layers, heads, t, q);
+      for (let l = 0; l < layers; l++)
+        for (let k = 0; k < t; k++)
+          assert.ok(Math.abs(rows[l * t + k] - whole[(l * t + q) * t + k]) < 1e-12, `token ${q}, layer ${l}, input ${k}`);
+    }
   });
 
   test('rollout of identity attention is the identity after every layer', () => {

@@ -13,7 +13,7 @@ import {
   step,
   type TextRef,
 } from '../../shared/attentionSession';
-import { firstOfWire, layersFirst, restOfWire } from '../../shared/attentionWire';
+import { firstOfWire, layersFirst, layersOfWire } from '../../shared/attentionWire';
 import type { EncodingPayload } from '../../shared/encoding';
 import type { LabParams, LabResult } from '../../shared/labs/labTypes';
 import { LatestOnly } from '../../shared/latestOnly';
@@ -218,6 +218,14 @@ export class AttentionController extends Disposable {
       case 'quizQuestion':
         void vscode.commands.executeCommand(Command.QuizQuestion, msg.id);
         break;
+      case 'needLayers': {
+        // only for the encoding on show; an older one's layers are no use to the panel
+        const shown = this.state.shown;
+        if (!shown || msg.requestId !== this.encodingsPosted) break;
+        const rest = layersOfWire(shown.payload, msg.layers);
+        if (rest) this.panel.post({ type: 'attentionRest', requestId: msg.requestId, rest });
+        break;
+      }
       case 'viewShown':
         if (msg.layer !== undefined) this.panelLayer = msg.layer;
         this.dispatch({ type: 'view', view: msg.view });
@@ -276,8 +284,8 @@ export class AttentionController extends Disposable {
           locked: effect.locked,
           saved: { uri, version, baseOffset, text, origin, source, window },
         });
-        const rest = restOfWire(effect.payload, wire.layers);
-        if (rest) this.panel.post({ type: 'attentionRest', requestId, rest });
+        // the other layers wait until the panel shows one (needLayers): at 512 tokens they are 12 MB that
+        // would hold up the next selection's messages in code-server's websocket
         break;
       }
       case 'showMessage':

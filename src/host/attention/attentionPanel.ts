@@ -8,7 +8,7 @@ import { webviewStrings } from './webviewStrings';
 export const ATTENTION_VIEW_TYPE = 'transformerTutor.attention';
 
 /** Messages the controller posts again when the page (re)loads; the others wait for it. */
-const REPLAYED = new Set<HostMessage['type']>(['encoding', 'attentionRest', 'status', 'pinned', 'selectToken']);
+const REPLAYED = new Set<HostMessage['type']>(['encoding', 'status', 'pinned', 'selectToken']);
 
 /** Where the panel's messages go once they have been validated. */
 export interface AttentionPanelHandler {

@@ -36,6 +36,8 @@ let arrivedAt = 0;
 /** layers of the encoding on show still on their way (attentionRest brings them), and whether a drawing waits for them */
 let missingLayers: number[] = [];
 let waitingForLayers = false;
+/** layers asked for (needLayers) and not yet arrived */
+let asked: number[] = [];
 let labs: LabsState = {};
 /**
  * the last lab asked for: a reply to an older one is dropped. Ids start at a random point, so a reply
@@ -106,6 +108,7 @@ function onMessage(msg: HostMessage): void {
       const got = fromWire(msg.payload);
       payload = got.payload;
       missingLayers = got.missing;
+      asked = [];
       requestId = msg.requestId;
       arrivedAt = Date.now();
       // the host decides whether the lock survives (only the same text run again); an announcement of an old word goes with it
@@ -124,10 +127,11 @@ function onMessage(msg: HostMessage): void {
       break;
     }
     case 'attentionRest':
-      // the layers after the one on show: a view that waits for them draws now
+      // layers the panel asked for: a view that waits for them draws now
       if (!payload || msg.requestId !== requestId) break;
       addLayers(payload, msg.rest);
-      missingLayers = [];
+      missingLayers = missingLayers.filter((l) => !msg.rest.layers.includes(l));
+      asked = [];
       merged = undefined;
       if (waitingForLayers) render();
       break;
@@ -228,8 +232,16 @@ function render(): void {
   // the layers this view draws are on their way (the first message carried the layer that was on show)
   const needs =
     layersFirst(state.view, state.layer, shown.payload.numLayers) ?? Array.from({ length: shown.payload.numLayers }, (_, l) => l);
-  waitingForLayers = needs.some((l) => missingLayers.includes(l));
-  if (waitingForLayers) return;
+  const lacking = needs.filter((l) => missingLayers.includes(l));
+  waitingForLayers = lacking.length > 0;
+  if (waitingForLayers) {
+    // asked once per encoding and set of layers; the drawing before stays until they arrive
+    if (lacking.some((l) => !asked.includes(l))) {
+      asked = [...new Set([...asked, ...lacking])];
+      vscode.postMessage({ type: 'needLayers', requestId, layers: lacking });
+    }
+    return;
+  }
   const p = shown.payload;
   const t0 = performance.now();
   status.textContent = describe(p, shown.groups ? payload!.tokens.length : undefined);

@@ -1,4 +1,4 @@
-import { attentionFlow, attentionRollout } from '../../shared/beyond/attentionRollout';
+import { attentionFlow, rolloutRows } from '../../shared/beyond/attentionRollout';
 import type { EncodingPayload } from '../../shared/encoding';
 import { textOn, viridis, viridisCss } from './palette';
 import { fmt, tokenLabel, type ViewContext } from './viewContext';
@@ -23,14 +23,12 @@ export function followedToken(p: EncodingPayload, locked: number | null): number
  */
 export function throughLayers(p: EncodingPayload, token: number, method: ThroughLayers): Float64Array {
   const t = p.tokens.length;
-  const out = new Float64Array(p.numLayers * t);
   if (method === 'flow') {
+    const out = new Float64Array(p.numLayers * t);
     for (let l = 0; l < p.numLayers; l++) out.set(attentionFlow(p.attention, p.numLayers, p.numHeads, t, l, token), l * t);
     return out;
   }
-  const r = attentionRollout(p.attention, p.numLayers, p.numHeads, t);
-  for (let l = 0; l < p.numLayers; l++) out.set(r.subarray((l * t + token) * t, (l * t + token + 1) * t), l * t);
-  return out;
+  return rolloutRows(p.attention, p.numLayers, p.numHeads, t, token);
 }
 
 /**
