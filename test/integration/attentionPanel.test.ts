@@ -5,7 +5,18 @@ import * as vscode from 'vscode';
 import { fromWire } from '../../src/shared/attentionWire';
 import type { HostMessage, ViewKind } from '../../src/shared/protocol';
 import { LAB_IDS } from '../../src/shared/questions/types';
-import { hasWebviewDriver, inAttentionPanel, inWebview, panelShows, readPanel, screenshot, tutor, waitFor, workspaceFile } from './helpers';
+import {
+  hasWebviewDriver,
+  inAttentionPanel,
+  inWebview,
+  panelShows,
+  readPanel,
+  screenshot,
+  showText,
+  tutor,
+  waitFor,
+  workspaceFile,
+} from './helpers';
 
 async function selectAndShow(file: string, range?: vscode.Range): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(workspaceFile(file));
@@ -622,6 +633,47 @@ suite('Attention panel transport', () => {
       api.panel.post = post;
       cap.stop();
     }
+  });
+});
+
+suite('Attention panel at length', () => {
+  suiteSetup(async function () {
+    if (!hasWebviewDriver()) this.skip();
+  });
+
+  test('a long text’s head view draws the lines near the screen only, and draws them again where the panel scrolls', async () => {
+    const sentence = 'On Sunday my sister walked the dog to the bakery before the rain started. ';
+    const { api, shown } = await showText(sentence.repeat(22));
+    const t = shown.payload.tokens.length;
+    assert.ok(t > 300, `${t} tokens`);
+    api.panel.post({ type: 'showView', view: 'head' });
+    await renderedView('head', t);
+    // painted pixels of the canvas in its first and its last screen's height, and where the window is scrolled
+    const READ = `(() => {
+      const c = document.querySelector('.head-view canvas.lines');
+      const r = c.getBoundingClientRect();
+      const g = c.getContext('2d');
+      const k = c.height / r.height;
+      const inked = (from, to) => {
+        const d = g.getImageData(0, Math.round(from * k), c.width, Math.max(1, Math.round((to - from) * k))).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n;
+      };
+      const screen = innerHeight;
+      return { top: r.top + scrollY, height: r.height, screen, first: inked(0, screen), last: inked(r.height - screen, r.height) };
+    })()`;
+    const before = await inAttentionPanel<{ top: number; height: number; screen: number; first: number; last: number }>(READ);
+    assert.ok(before.height > 4 * before.screen, 'a canvas several screens tall');
+    assert.ok(before.first > 0, 'lines on the first screen');
+    assert.strictEqual(before.last, 0, 'nothing drawn three screens below (the browser would rasterise it at every paint)');
+    await inAttentionPanel(`(window.scrollTo(0, ${before.top + before.height - before.screen}), true)`);
+    const after = await waitFor('lines where the panel scrolled to', async () => {
+      const v = await inAttentionPanel<{ first: number; last: number }>(READ);
+      return v.last > 0 ? v : undefined;
+    });
+    assert.strictEqual(after.first, 0, 'the first screen, now far above, let go');
+    await screenshot('head-view-scrolled');
   });
 });
 

@@ -74,6 +74,29 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
     }
   });
 
+  let drawnBand: [number, number] = [0, 0];
+  /** The canvas rows on screen, and margin beyond them either way (a screen's height). */
+  function visibleBand(margin = window.innerHeight): [number, number] {
+    const at = canvas.getBoundingClientRect().top;
+    return [Math.max(0, -at - margin), Math.min(t * ROW, window.innerHeight - at + margin)];
+  }
+  // scrolled past what was drawn: draw the lines of the new place (once per frame)
+  let scrollPending = false;
+  const onScroll = () => {
+    if (!wrap.isConnected) {
+      window.removeEventListener('scroll', onScroll);
+      return;
+    }
+    if (scrollPending) return;
+    scrollPending = true;
+    requestAnimationFrame(() => {
+      scrollPending = false;
+      const [from, to] = visibleBand(0);
+      if (from < drawnBand[0] || to > drawnBand[1]) draw();
+    });
+  };
+  window.addEventListener('scroll', onScroll, { passive: true });
+
   function setPreview(v: typeof preview) {
     preview = v;
     draw();
@@ -90,9 +113,17 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
     const lines = headLines(p, state.layer, heads, focus);
     const top = strongest(lines);
     const paths = new Map<number, Path2D>();
+    // the canvas is as tall as the token list (10,240 px at 512 tokens) and the browser rasterises every
+    // line at paint: only the part on screen, and a screen beyond it either way, is drawn, again on scroll
+    const [from, to] = visibleBand();
+    drawnBand = [from, to];
+    g.save();
+    g.beginPath();
+    g.rect(0, from, width, to - from);
+    g.clip();
     for (const { q, k, w, h } of lines) {
       const level = lineLevel(w, top);
-      if (level === 0) continue;
+      if (level === 0 || Math.max(y(q), y(k)) < from || Math.min(y(q), y(k)) > to) continue;
       const key = h * (LINE_LEVELS + 1) + level;
       let path = paths.get(key);
       if (!path) paths.set(key, (path = new Path2D()));
@@ -104,7 +135,7 @@ export function renderHeadView(root: HTMLElement, ctx: ViewContext): void {
       g.strokeStyle = headColor(Math.floor(key / (LINE_LEVELS + 1)));
       g.stroke(path);
     }
-    g.globalAlpha = 1;
+    g.restore();
     // shade the keys by the focused query's attention (mean over the drawn heads)
     const shade = focus?.side === 'q' ? attentionRow(p, state.layer, heads, focus.index) : null;
     rightEls.forEach((el, i) => {
