@@ -161,10 +161,11 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
           throw new ProtocolError('runLab.params.off must be a list of head indices');
         params.off = p.off as number[];
       }
-      const ranges: Record<'temperature' | 'topK' | 'topP', [number, number, boolean]> = {
+      const ranges: Record<'temperature' | 'topK' | 'topP' | 'against', [number, number, boolean]> = {
         temperature: [0.05, 5, false],
         topK: [0, 1000, true],
         topP: [0.01, 1, false],
+        against: [0, 1, true],
       };
       for (const [key, [lo, hi, integer]] of Object.entries(ranges) as [keyof typeof ranges, [number, number, boolean]][]) {
         const v = p[key];

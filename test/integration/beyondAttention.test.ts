@@ -1,5 +1,6 @@
 import { fromWire } from '../../src/shared/attentionWire';
 import * as assert from 'node:assert';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LockedToken } from '../../src/shared/attentionSession';
 import { attentionRollout } from '../../src/shared/beyond/attentionRollout';
@@ -14,6 +15,7 @@ import {
   showText,
   tutor,
   waitFor,
+  EXTENSION_ID,
 } from './helpers';
 
 const QUERY_TOKENS = `[...document.querySelectorAll('#view .queries .tok')].map((e) => e.textContent)`;
@@ -214,6 +216,7 @@ suite('Beyond raw attention', () => {
     if (!hasWebviewDriver()) this.skip();
     const { shown } = await showText('The animal did not cross the street because it was too tired.');
     const r = await labResult('compare');
+    assert.ok(!r.blocks.some((b) => b.kind === 'choice'), 'the bundled model alone: nothing else to compare it with');
     const [first, second, diff] = block(r, 'heatmaps').items;
     assert.strictEqual(first.rows, shown.payload.tokens.length);
     assert.strictEqual(second.rows, first.rows, 'the two texts align position by position');
@@ -240,6 +243,58 @@ suite('Beyond raw attention', () => {
     assert.ok(w2.rowLabels!.includes('motorway'), `the typed word is one row: ${w2.rowLabels!.join(' ')}`);
     assert.strictEqual(w1.rows, w2.rows, 'word by word, the two texts align');
     wd.data.forEach((d, i) => assert.ok(Math.abs(d - (w2.data[i] - w1.data[i])) < 1e-9));
+  });
+
+  test('Your own model beside the bundled one: the text in each one’s pieces, heads averaged, in words, their difference aligned word by word', async function () {
+    if (!hasWebviewDriver()) this.skip();
+    const api = await tutor();
+    const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    const fixtures = path.join(root, 'test', 'fixtures', 'byo-models');
+    const settings = vscode.workspace.getConfiguration('transformerTutor');
+    const reset = () =>
+      new Promise<void>((resolve) => {
+        const d = api.encoder.onDidReset(() => (d.dispose(), resolve()));
+      });
+    try {
+      // PyTorch's nn.TransformerEncoder (2 layers × 4 heads, no MLM head) with the 8,192-entry tokenizer it was made for
+      const done = reset();
+      await settings.update('model.tokenizerPath', path.join(fixtures, 'tokenizer-8192.json'), vscode.ConfigurationTarget.Global);
+      await settings.update('model.onnxPath', path.join(fixtures, 'torch-encoder', 'model.onnx'), vscode.ConfigurationTarget.Global);
+      await done;
+      await showText('The animal did not cross the street because it was too tired.');
+      const r = await labResult('compare');
+      const choice = block(r, 'choice');
+      assert.strictEqual(choice.current, 1, 'without an MLM head to guess words, the bundled model is what it compares with');
+      assert.deepStrictEqual(
+        choice.options.map((o) => o.value),
+        [0, 1],
+      );
+      const [mine, bundled] = [block(r, 'tokens', 0), block(r, 'tokens', 1)];
+      assert.match(mine.title ?? '', /^model\.onnx reads the text as \d+ pieces/);
+      assert.match(bundled.title ?? '', /^tiny-bert \(bundled\) reads the text as \d+ pieces/);
+      const [a, b, diff] = block(r, 'heatmaps').items;
+      assert.match(a.title, /model\.onnx: layer 1, 4 heads averaged/, 'the panel’s layer, heads averaged');
+      assert.match(b.title, /tiny-bert \(bundled\): layer 1, 4 heads averaged/);
+      assert.deepStrictEqual(a.rowLabels, b.rowLabels, 'the same words, in the same order');
+      assert.ok(a.rowLabels!.includes('animal') && a.rowLabels!.includes('tired'));
+      for (const m of [a, b])
+        for (let q = 0; q < m.rows; q++) {
+          const sum = m.data.slice(q * m.cols, (q + 1) * m.cols).reduce((s, x) => s + x, 0);
+          assert.ok(Math.abs(sum - 1) < 1e-4, `${m.title}: row ${q} sums to ${sum}`);
+        }
+      diff.data.forEach((d, i) => assert.ok(Math.abs(d - (b.data[i] - a.data[i])) < 1e-9));
+      await screenshot('beyond-compare-models');
+      // a word changed instead: the export has no MLM head to guess words with, and the lab says so beside the switch
+      const words = await labResult('compare', () => inWebview('main#view', { click: '.lab-choice button[data-value="0"]' }));
+      assert.strictEqual(block(words, 'choice').current, 0);
+      assert.match(block(words, 'claim').text, /unavailable for the model “model\.onnx”/);
+    } finally {
+      await settings.update('model.onnxPath', undefined, vscode.ConfigurationTarget.Global);
+      await settings.update('model.tokenizerPath', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('the bundled model back', async () =>
+        (await api.encoder.get()).files.name === 'tiny-bert (bundled)' ? true : undefined,
+      );
+    }
   });
 
   test('Try it on the rollout question opens the view through the layers; on the which-heads question, its lab', async function () {

@@ -393,7 +393,11 @@ export class AttentionController extends Disposable {
       const pieces = this.encoder.bundledFiles.tokenizerPath.replace(/tokenizer\.json$/, 'bpe_pieces.json');
       const request = this.state.shown?.request;
       const text = request?.source === 'sample' ? undefined : request?.text;
-      const result = await runLab(core, lab, params, text, pieces, () => this.encoder.decoder());
+      const result = await runLab(core, lab, params, text, pieces, {
+        decoder: () => this.encoder.decoder(),
+        bundled: () => this.encoder.bundled(),
+        isBundled: core.files.modelPath === this.encoder.bundledFiles.modelPath,
+      });
       this.lastLab = result;
       this.labResults.set(lab, result);
       this.panel.post({ type: 'labResult', requestId, result });

@@ -24,6 +24,8 @@ const RUN_LIMIT_MS = 30_000;
 export class EncoderService implements vscode.Disposable {
   private loading: Promise<EncoderCore> | undefined;
   private decoderLoading: Promise<DecoderCore> | undefined;
+  /** the bundled encoder beside a bring-your-own one, for the compare lab */
+  private bundledLoading: Promise<EncoderCore> | undefined;
   private process: EncoderProcess | undefined;
   /** the model choice the encoder process has loaded, once it has */
   private processModel: string | undefined;
@@ -81,6 +83,25 @@ export class EncoderService implements vscode.Disposable {
       throw err;
     });
     return this.decoderLoading;
+  }
+
+  /**
+   * The bundled encoder beside a bring-your-own one (the compare lab sets the two side by side on one
+   * text), loaded once on first use; the loaded encoder itself when that is the bundled one.
+   */
+  async bundled(): Promise<EncoderCore> {
+    const core = await this.get();
+    if (core.files.modelPath === this.bundledFiles.modelPath) return core;
+    this.bundledLoading ??= (async () => {
+      this.runtime ??= loadRuntime(readConfig().runtimeBackend === 'wasm');
+      const bundled = await EncoderCore.load(this.bundledFiles, await this.runtime);
+      this.logLoaded(bundled);
+      return bundled;
+    })().catch((err) => {
+      this.bundledLoading = undefined;
+      throw err;
+    });
+    return this.bundledLoading;
   }
 
   /** The loaded encoder, loading it (once) if needed. */
@@ -278,9 +299,12 @@ export class EncoderService implements vscode.Disposable {
   async reset(): Promise<void> {
     const old = this.loading;
     const oldDecoder = this.decoderLoading;
+    const oldBundled = this.bundledLoading;
     this.loading = undefined;
     this.decoderLoading = undefined;
+    this.bundledLoading = undefined;
     await oldDecoder?.then((d) => d.release()).catch(() => undefined);
+    await oldBundled?.then((c) => c.release()).catch(() => undefined);
     this.runtime = undefined;
     // the encoder process loads the new choice with the next request; a refusal may be shown again
     this.processModel = undefined;

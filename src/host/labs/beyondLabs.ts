@@ -324,3 +324,96 @@ export async function compareLab(
   );
   return blocks;
 }
+
+/** One model's attention on the text, for the comparison of two models: the layer's heads averaged, in words. */
+async function wordAttention(input: LabInput, source: string, layer: number) {
+  const l = Math.min(layer, input.core.attentionOutputs.length - 1);
+  const heads = input.core.config.num_heads;
+  // a bring-your-own export's attention has the names its graph gives it
+  const name = input.core.attentionOutputs[l];
+  const x = (await input.run([name]))[name].data;
+  const T = input.ids.length;
+  const mean = new Float32Array(T * T);
+  for (let h = 0; h < heads; h++) for (let i = 0; i < T * T; i++) mean[i] += x[h * T * T + i] / heads;
+  const groups = groupWords(input.tokens, source, vscode.env.language);
+  return { layer: l, heads, groups, data: Array.from(mergeAttention(mean, 1, 1, groups)), labels: groups.map((g) => g.text) };
+}
+
+/**
+ * The compare lab's other comparison: the learner's own model and the bundled one on the same text. Their
+ * tokenizers, sizes and heads differ, so neither a piece nor a head of one is the other's: each model's layer
+ * (the panel's, or its last where it has fewer) is averaged over its heads and merged into words (a word's
+ * attention to another summed over the other's pieces, from a word averaged over its own), and the two align
+ * word by word where they read the same words.
+ */
+export async function compareModelsLab(mine: LabInput, bundled: LabInput, source: string, layer: number): Promise<LabBlock[]> {
+  const [a, b] = [await wordAttention(mine, source, layer), await wordAttention(bundled, source, layer)];
+  const pieces = (input: LabInput) => ({
+    kind: 'tokens' as const,
+    title: t('{0} reads the text as {1} pieces:', input.core.files.name, input.ids.length),
+    items: input.labels.map((text, index) => ({ text, index })),
+  });
+  const map = (input: LabInput, m: typeof a) => ({
+    title: t('{0}: layer {1}, {2} heads averaged', input.core.files.name, m.layer + 1, m.heads),
+    rows: m.labels.length,
+    cols: m.labels.length,
+    data: m.data,
+    rowLabels: m.labels,
+    colLabels: m.labels,
+  });
+  const blocks: LabBlock[] = [
+    {
+      kind: 'claim',
+      text: t(
+        'Two models, one text: each reads it through its own tokenizer and weights, so what one attends to is not what the other does. The difference comes from what each was trained on, its vocabulary and its size, not from the text.',
+      ),
+    },
+    pieces(mine),
+    pieces(bundled),
+  ];
+  const n = a.labels.length;
+  if (n !== b.labels.length || a.labels.some((w, i) => w !== b.labels[i])) {
+    blocks.push(
+      { kind: 'heatmaps', items: [map(mine, a), map(bundled, b)] },
+      { kind: 'note', text: t('The two models do not read the same words here, so they are shown side by side without a difference.') },
+    );
+    return blocks;
+  }
+  const diff = b.data.map((x, i) => x - a.data[i]);
+  // which words' attention differs most between the models (total variation of their rows)
+  const apart = a.labels.map((_, q) => 0.5 * diff.slice(q * n, (q + 1) * n).reduce((s, d) => s + Math.abs(d), 0));
+  const order = [...apart.keys()].filter((q) => !a.groups[q].special).sort((x, y) => apart[y] - apart[x]);
+  blocks.push(
+    {
+      kind: 'heatmaps',
+      items: [
+        map(mine, a),
+        map(bundled, b),
+        {
+          title: t('difference (bundled − yours)'),
+          rows: n,
+          cols: n,
+          data: diff,
+          rowLabels: a.labels,
+          colLabels: a.labels,
+          signed: true,
+        },
+      ],
+    },
+    {
+      kind: 'bars',
+      title: t(
+        'How differently the two models spread each word’s attention (half the sum of absolute differences in its row; 1 = nothing in common)',
+      ),
+      labels: order.map((q) => a.labels[q]),
+      series: [{ name: t('apart'), values: order.map((q) => apart[q]) }],
+    },
+    {
+      kind: 'note',
+      text: t(
+        'Both are merged into words and averaged over heads, because a piece or a head of one model has no counterpart in the other. Open the question to see why neither map is an explanation of what a model predicts.',
+      ),
+    },
+  );
+  return blocks;
+}

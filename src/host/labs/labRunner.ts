@@ -4,7 +4,7 @@ import type { LabId } from '../../shared/questions/types';
 import type { EncoderCore } from '../encoder/encoderCore';
 import { multiHeadLab, qkLab, scaleLab } from './attentionLabs';
 import { labInput, LAB_MAX_TOKENS } from './labInput';
-import { compareLab, logitLensLab, whichHeadsLab } from './beyondLabs';
+import { compareLab, compareModelsLab, logitLensLab, whichHeadsLab } from './beyondLabs';
 import { causalDecoderLab, decodingLab, inductionLab, kvCacheLab, maskedVsCausalLab } from './decoderLabs';
 import type { DecoderCore } from '../decoder/decoderCore';
 import { mlmLab, paddingLab } from './maskLabs';
@@ -67,18 +67,23 @@ export async function runLab(
   params: LabParams,
   text: string | undefined,
   piecesPath: string,
-  /** the bundled decoder, loaded by the labs that use it */
-  decoder: () => Promise<DecoderCore>,
+  /** the bundled decoder, and the bundled encoder beside a bring-your-own one, loaded by the labs that use them */
+  models: { decoder: () => Promise<DecoderCore>; bundled: () => Promise<EncoderCore>; isBundled: boolean },
 ): Promise<LabResult> {
+  const { decoder } = models;
   const sample = !text?.trim();
   const source = sample ? (vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT) : (text as string);
   const base: Omit<LabResult, 'blocks'> = { lab, questionId: LAB_QUESTION[lab], title: labTitle(lab) };
-  const missing = NEEDS[lab].filter((c) => !core.capabilities[c]);
+  // with the learner's own model loaded, the compare lab can set the bundled one beside it (attention alone)
+  const against = lab === 'compare' && !models.isBundled ? (params.against ?? (core.capabilities.mlm ? 0 : 1)) : 0;
+  const choice: LabBlock[] = models.isBundled || lab !== 'compare' ? [] : [compareChoice(against)];
+  const missing = against === 1 ? [] : NEEDS[lab].filter((c) => !core.capabilities[c]);
   if (missing.length) {
     const lacks = missing.map((c) => lackedInWords()[c]).join(t('; '));
     return {
       ...base,
       blocks: [
+        ...choice,
         {
           kind: 'claim',
           text: t(
@@ -108,7 +113,12 @@ export async function runLab(
     'wordpiece-bpe': () => wordpieceLab(input, source, piecesPath),
     'logit-lens': () => logitLensLab(input, params.token),
     'which-heads': () => whichHeadsLab(input, params.token, params.off ?? []),
-    compare: () => compareLab(input, source, params, layer, head),
+    compare: async () => [
+      ...choice,
+      ...(against === 1
+        ? await compareModelsLab(input, labInput(await models.bundled(), source, sample), source, params.layer ?? 0)
+        : await compareLab(input, source, params, layer, head)),
+    ],
     'kv-cache': async () => kvCacheLab(await decoder(), source),
     decoding: async () => decodingLab(await decoder(), source, params),
     induction: async () => inductionLab(await decoder(), source, params),
@@ -124,4 +134,18 @@ export async function runLab(
   if (input.truncated)
     notes.push({ kind: 'note', text: t('Labs use the first {0} tokens of the text so every number stays readable.', LAB_MAX_TOKENS) });
   return { ...base, blocks: [...blocks, ...notes] };
+}
+
+/** The compare lab's switch, with a bring-your-own model loaded: a word changed, or the bundled model beside it. */
+function compareChoice(against: number): LabBlock {
+  return {
+    kind: 'choice',
+    param: 'against',
+    label: t('Compare with'),
+    options: [
+      { value: 0, label: t('the text with a word changed') },
+      { value: 1, label: t('the bundled model on this text') },
+    ],
+    current: against,
+  };
 }

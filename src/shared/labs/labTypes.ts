@@ -45,8 +45,8 @@ export type LabBlock =
   | { kind: 'choice'; param: ChoiceParam; label: string; options: { value: number; label: string }[]; current: number };
 
 /** The lab parameters a 'choice' block sets. */
-export type ChoiceParam = 'temperature' | 'topK' | 'topP';
-export const CHOICE_PARAMS: readonly ChoiceParam[] = ['temperature', 'topK', 'topP'];
+export type ChoiceParam = 'temperature' | 'topK' | 'topP' | 'against';
+export const CHOICE_PARAMS: readonly ChoiceParam[] = ['temperature', 'topK', 'topP', 'against'];
 
 export interface Heatmap {
   title: string;
@@ -110,4 +110,6 @@ export interface LabParams {
   temperature?: number;
   topK?: number;
   topP?: number;
+  /** what the compare lab sets beside the text: 0 the text with a word changed, 1 the bundled model (beside the learner's own) */
+  against?: number;
 }
