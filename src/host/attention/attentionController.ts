@@ -68,6 +68,8 @@ export class AttentionController extends Disposable {
   /** the legs of the last few encodings posted, by requestId (Date.now()): the encoder asked and answered, the post */
   readonly timings = new Map<number, { asked: number; answered: number; posted: number }>();
   private lastEncodeTimes = { asked: 0, answered: 0 };
+  /** model resets so far: a lab that was running on the model let go is not reported (the panel asks again) */
+  private modelResets = 0;
   /** the layer the panel shows (its lockToken and viewShown say): an encoding posts it first */
   private panelLayer = 0;
   /** the last lab result posted (tests read it) */
@@ -99,7 +101,10 @@ export class AttentionController extends Disposable {
       vscode.window.onDidChangeActiveTextEditor((e) => {
         if (e) this.lastEditor = e;
       }),
-      this.encoder.onDidReset(() => this.dispatch({ type: 'modelReset' })),
+      this.encoder.onDidReset(() => {
+        this.modelResets++;
+        this.dispatch({ type: 'modelReset' });
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length) this.dispatch({ type: 'documentEdited', uri: e.document.uri.toString() });
       }),
@@ -388,6 +393,7 @@ export class AttentionController extends Disposable {
 
   /** Computes a lab on the text shown (or the built-in sample) and posts it to the panel. */
   async runLab(requestId: number, lab: LabId, params: LabParams): Promise<void> {
+    const resets = this.modelResets;
     try {
       const core = await this.encoder.get();
       const pieces = this.encoder.bundledFiles.tokenizerPath.replace(/tokenizer\.json$/, 'bpe_pieces.json');
@@ -402,6 +408,12 @@ export class AttentionController extends Disposable {
       this.labResults.set(lab, result);
       this.panel.post({ type: 'labResult', requestId, result });
     } catch (err) {
+      // the model was let go under it (the settings changed): the text runs again on the new model and the
+      // panel asks for the lab again, so “Session already disposed” is no news for the learner
+      if (resets !== this.modelResets) {
+        this.log.info(`Lab ${lab} stopped by a model reset: ${errorText(err)}`);
+        return;
+      }
       this.log.error(`Lab ${lab} failed`, err);
       this.panel.post({ type: 'labError', requestId, lab, message: vscode.l10n.t('The lab could not run: {0}', errorText(err)) });
     }
