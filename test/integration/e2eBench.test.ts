@@ -10,11 +10,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ViewKind } from '../../src/shared/viewKind';
-import { tutor, waitFor, workspaceFile } from './helpers';
+import { inAttentionPanel, inWebview, tutor, waitFor, workspaceFile } from './helpers';
 
 const SIZES = [16, 128, 512];
-// TUTOR_BENCH_VIEWS=matrix,head: a part of the table, to look at one change
-const VIEWS = (process.env.TUTOR_BENCH_VIEWS?.split(',') ?? ['head', 'matrix', 'model', 'rollout', 'step']) as ViewKind[];
+// TUTOR_BENCH_VIEWS=matrix,head: a part of the table, to look at one change; "+words" draws word pieces merged into words
+const VIEWS = process.env.TUTOR_BENCH_VIEWS?.split(',') ?? [
+  'head',
+  'matrix',
+  'model',
+  'rollout',
+  'step',
+  'head+words',
+  'matrix+words',
+  'model+words',
+];
 const RUNS = Number(process.env.TUTOR_BENCH_RUNS ?? 20);
 
 const pct = (xs: number[], p: number) => {
@@ -35,8 +44,14 @@ suite('@bench selection → painted', () => {
     await vscode.commands.executeCommand('transformerTutor.showAttention');
     await waitFor('the panel', () => api.attention.current, 60000);
     const rows: Record<string, unknown>[] = [];
-    for (const view of VIEWS) {
+    for (const name of VIEWS) {
+      const view = name.replace('+words', '') as ViewKind;
+      const words = name.endsWith('+words');
       api.panel.post({ type: 'showView', view });
+      await waitFor(`the ${view} view`, () => (api.attention.session.view === view ? true : undefined));
+      // the Words toggle as a learner presses it
+      const pressed = await inAttentionPanel<boolean>(`document.querySelector('.words-toggle')?.getAttribute('aria-pressed') === 'true'`);
+      if (pressed !== words) await inWebview('main#view', { click: '.words-toggle' });
       for (const size of SIZES) {
         // two selections of `size` tokens ([CLS] and [SEP] included) from different places, alternated, so each is new
         const content = size - 2;
@@ -55,14 +70,17 @@ suite('@bench selection → painted', () => {
         const back: number[] = [];
         for (let i = -2; i < RUNS; i++) {
           const before = api.attention.lastRendered;
+          const posted = api.attention.encodingsPosted;
           const t0 = performance.now();
           editor.selection = ranges[(i + 2) % 2];
           const r = await waitFor(
             `${view} at ${size} tokens`,
             () => {
               const l = api.attention.lastRendered;
-              // a blank line inside the selection makes it a sentence pair: one [SEP] more
-              return l && l !== before && l.view === view && Math.abs(l.tokens - size) <= 1 && l.at > t0 ? l : undefined;
+              // a blank line inside the selection makes it a sentence pair: one [SEP] more; in words, the
+              // drawing of this selection's encoding
+              const drawn = words ? (l?.requestId ?? 0) > posted : Math.abs((l?.tokens ?? 0) - size) <= 1;
+              return l && l !== before && l.view === view && drawn && l.at > t0 ? l : undefined;
             },
             60000,
           );
@@ -78,7 +96,7 @@ suite('@bench selection → painted', () => {
           }
         }
         const row = {
-          view,
+          view: name,
           tokens: size,
           runs: RUNS,
           e2eP50: pct(e2e, 50),
