@@ -4,6 +4,8 @@
  * only that process. One discriminated union per direction, each side switching over `type`.
  */
 import type { WirePayload } from './attentionWire';
+import type { LabParams, LabResult } from './labs/labTypes';
+import type { LabId } from './questions/types';
 import type { EncodingPayload } from './encoding';
 import { isModelProblem, type ModelProblem } from './modelProblem';
 
@@ -42,10 +44,22 @@ export interface ModelChoice {
 /** host → encoder process */
 export type ToEncoder =
   | { type: 'encode'; id: number; model: ModelChoice; input: EncodeInput }
+  /** a lab, computed in the process with the model choice's encoder (and the bundled decoder or encoder where it needs them) */
+  | { type: 'lab'; id: number; model: ModelChoice; request: LabRequest }
   /** test hooks, honoured only in a process started with them enabled */
   | { type: 'testCrash' }
   /** phase 'load': the process blocks before its next request starts (a model load that never ends) */
   | { type: 'testHang'; ms: number; phase?: 'load' | 'run' };
+
+/** One lab to compute: on the text (the built-in sample when there is none), in the display language. */
+export interface LabRequest {
+  lab: LabId;
+  params: LabParams;
+  text?: string;
+  /** the bundled tokenizer's BPE pieces (the WordPiece-vs-BPE lab) */
+  piecesPath: string;
+  language: string;
+}
 
 /** The payload's flat arrays, which may travel out of band: the 16-bit attention and float32 q/k/v. */
 export type PayloadArray = 'attention16' | 'q' | 'k' | 'v';
@@ -71,6 +85,7 @@ export type FromEncoder =
    * thread (the structured clone of a 512-token payload, 8 MB, would be deserialised on it)
    */
   | { type: 'encodedInFile'; id: number; payload: Omit<WirePayload, PayloadArray>; file: string; arrays: FileArray[] }
+  | { type: 'labDone'; id: number; result: LabResult }
   | { type: 'failed'; id: number; kind: EncodeFailureKind; message: string; problem?: ModelProblem }
   /** a model was loaded (once per model choice), with what it could not use on the way */
   | { type: 'loaded'; model: string; provider: string; loadMillis: number; runtimeFallback?: string; customRefused?: ModelProblem };
@@ -91,6 +106,12 @@ export function parseFromEncoder(raw: unknown): FromEncoder {
         throw new EncoderProtocolError('encoded without a payload whose attention is a Uint16Array');
       }
       return { type: 'encoded', id: id(), payload: m.payload as WirePayload };
+    case 'labDone': {
+      const r = m.result as LabResult | undefined;
+      if (typeof r !== 'object' || r === null || typeof r.lab !== 'string' || !Array.isArray(r.blocks))
+        throw new EncoderProtocolError('labDone without a lab result');
+      return { type: 'labDone', id: id(), result: r };
+    }
     case 'encodedInFile': {
       const arrays = m.arrays;
       const valid = (a: unknown): a is FileArray => {

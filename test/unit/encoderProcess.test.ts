@@ -13,7 +13,8 @@ import {
 } from '../../src/host/encoder/encoderProcess';
 import { loadRuntime } from '../../src/host/encoder/runtime';
 import type { ModelChoice } from '../../src/shared/encoderProtocol';
-import { BUNDLED } from './modelFiles';
+import { BUNDLED, DECODER } from './modelFiles';
+import { runLab } from '../../src/host/labs/labRunner';
 import { modelProblemEnglish } from '../../src/shared/modelProblem';
 
 /** The process runs the TypeScript source under tsx, as the built extension runs dist/host/encoderProcess.js. */
@@ -224,5 +225,35 @@ suite('the encoder process', function () {
     await proc.dispose();
     assert.strictEqual(proc.running, false);
     await rejectsWith(proc.encode(MODEL, { text: TEXT }), 'stopped', /shut down/);
+  });
+
+  test('a lab is computed in the process, as it would be in the extension host, and in the display language', async () => {
+    const model: ModelChoice = { ...MODEL, decoder: DECODER };
+    const piecesPath = path.join(path.dirname(BUNDLED.tokenizerPath), 'bpe_pieces.json');
+    const request = { lab: 'which-heads' as const, params: { token: 3 }, text: TEXT, piecesPath, language: 'en' };
+    const { proc } = started();
+    const remote = await proc.runLab(model, request);
+    const runtime = await loadRuntime();
+    const core = await EncoderCore.load(BUNDLED, runtime);
+    try {
+      const local = await runLab(core, request.lab, request.params, request.text, piecesPath, {
+        language: 'en',
+        decoder: () => Promise.reject(new Error('not needed')),
+        bundled: () => Promise.resolve(core),
+        isBundled: true,
+      });
+      assert.deepStrictEqual(remote, local, 'the same blocks, numbers and words');
+    } finally {
+      await core.release();
+    }
+    // the decoder's labs load the bundled decoder beside the encoder; the text is the bundle's Chinese
+    const zh = started({ l10nBundle: path.resolve(__dirname, '../../l10n/bundle.l10n.zh-cn.json') }).proc;
+    const induction = await zh.runLab(model, { ...request, lab: 'induction', params: {}, language: 'zh-cn' });
+    assert.match(induction.title, /[\u4e00-\u9fff]/, `a Chinese title: ${induction.title}`);
+    assert.ok(
+      induction.blocks.some((b) => b.kind === 'heatmaps'),
+      'the strongest induction head’s map',
+    );
+    assert.strictEqual(proc.starts + zh.starts, 2, 'one process each, for encodes and labs alike');
   });
 });

@@ -26,7 +26,7 @@ import { Disposable } from '../dispose';
 import { readConfig } from '../config';
 import { InputError } from '../encoder/encoderCore';
 import type { EncoderService } from '../encoder/encoderService';
-import { runLab, SAMPLE_TEXT, SAMPLE_TEXT_ZH } from '../labs/labRunner';
+import { SAMPLE_TEXT, SAMPLE_TEXT_ZH } from '../labs/labRunner';
 import type { Log } from '../log';
 import { AttentionDecorations } from './attentionDecorations';
 import type { AttentionPanel } from './attentionPanel';
@@ -395,15 +395,10 @@ export class AttentionController extends Disposable {
   async runLab(requestId: number, lab: LabId, params: LabParams): Promise<void> {
     const resets = this.modelResets;
     try {
-      const core = await this.encoder.get();
-      const pieces = this.encoder.bundledFiles.tokenizerPath.replace(/tokenizer\.json$/, 'bpe_pieces.json');
       const request = this.state.shown?.request;
       const text = request?.source === 'sample' ? undefined : request?.text;
-      const result = await runLab(core, lab, params, text, pieces, {
-        decoder: () => this.encoder.decoder(),
-        bundled: () => this.encoder.bundled(),
-        isBundled: core.files.modelPath === this.encoder.bundledFiles.modelPath,
-      });
+      // in the encoder process: a lab's runs (17 for the head ranking) never hold this thread
+      const result = await this.encoder.runLab(lab, params, text);
       this.lastLab = result;
       this.labResults.set(lab, result);
       this.panel.post({ type: 'labResult', requestId, result });

@@ -6,12 +6,14 @@ import * as path from 'node:path';
 import {
   type EncodeFailureKind,
   type EncodeInput,
+  type LabRequest,
   type FromEncoder,
   type ModelChoice,
   parseFromEncoder,
   type ToEncoder,
 } from '../../shared/encoderProtocol';
 import type { WirePayload } from '../../shared/attentionWire';
+import type { LabResult } from '../../shared/labs/labTypes';
 import type { ModelProblem } from '../../shared/modelProblem';
 
 export interface EncoderProcessOptions {
@@ -41,6 +43,8 @@ export interface EncoderProcessOptions {
   spillBytes?: number;
   /** how much lower than the extension host the process is scheduled (a nice increment, 0 to 19) */
   niceness?: number;
+  /** the display language's l10n bundle (vscode.l10n.uri), which the labs' text comes from; none: English */
+  l10nBundle?: string;
 }
 
 /** How long a request may wait for the process to start and load its model, by default. */
@@ -69,8 +73,9 @@ export class EncodeFailure extends Error {
 interface Pending {
   id: number;
   model: ModelChoice;
-  input: EncodeInput;
-  resolve(payload: WirePayload): void;
+  job: { type: 'encode'; input: EncodeInput } | { type: 'lab'; request: LabRequest };
+  /** with the payload of an encode, the result of a lab */
+  resolve(answer: unknown): void;
   reject(err: Error): void;
   /** how many processes died while this request was sent to them */
   crashes: number;
@@ -111,9 +116,18 @@ export class EncoderProcess {
 
   /** The payload of one text, from the encoder process (started if it is not running). */
   encode(model: ModelChoice, input: EncodeInput): Promise<WirePayload> {
+    return this.submit(model, { type: 'encode', input }) as Promise<WirePayload>;
+  }
+
+  /** A lab computed in the process (its runs would otherwise hold the extension host's thread for seconds). */
+  runLab(model: ModelChoice, request: LabRequest): Promise<LabResult> {
+    return this.submit(model, { type: 'lab', request }) as Promise<LabResult>;
+  }
+
+  private submit(model: ModelChoice, job: Pending['job']): Promise<unknown> {
     if (this.disposed) return Promise.reject(new EncodeFailure('stopped', 'the encoder has been shut down'));
     return new Promise((resolve, reject) => {
-      const p: Pending = { id: this.nextId++, model, input, resolve, reject, crashes: 0 };
+      const p: Pending = { id: this.nextId++, model, job, resolve, reject, crashes: 0 };
       this.pending.set(p.id, p);
       this.send(p);
     });
@@ -158,7 +172,10 @@ export class EncoderProcess {
 
   private send(p: Pending): void {
     clearTimeout(this.idleTimer);
-    p.sentTo = this.post({ type: 'encode', id: p.id, model: p.model, input: p.input });
+    const { id, model, job } = p;
+    p.sentTo = this.post(
+      job.type === 'encode' ? { type: 'encode', id, model, input: job.input } : { type: 'lab', id, model, request: job.request },
+    );
     if (!this.runTimer) this.armStartLimit();
   }
 
@@ -177,6 +194,7 @@ export class EncoderProcess {
       // in desktop VS Code the extension host's executable is Electron: run it as plain Node, as language servers are
       ELECTRON_RUN_AS_NODE: '1',
       TUTOR_ENCODER_TEST_HOOKS: testHooks ? '1' : '0',
+      ...(this.options.l10nBundle ? { TUTOR_L10N_BUNDLE: this.options.l10nBundle } : {}),
       ...(this.spillDir ? { TUTOR_ENCODER_SPILL_DIR: this.spillDir, TUTOR_ENCODER_SPILL_BYTES: String(spillBytes) } : {}),
     };
     // 'advanced' serialisation: typed arrays cross as typed arrays (the structured clone algorithm), not as JSON
@@ -216,6 +234,9 @@ export class EncoderProcess {
         break;
       case 'encoded':
         this.settle(m.id, (p) => p.resolve(m.payload));
+        break;
+      case 'labDone':
+        this.settle(m.id, (p) => p.resolve(m.result));
         break;
       case 'encodedInFile': {
         // answered: taken out of the requests a crash would resend while the file is read

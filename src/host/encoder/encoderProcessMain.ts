@@ -1,8 +1,10 @@
 /**
  * The encoder process: started by the extension host (EncoderProcess) with an IPC channel, it loads
- * the model on its first request and then tokenises, windows, runs and packs every text it is sent,
- * one at a time, in order. It imports no `vscode`.
+ * the model on its first request and then tokenises, windows, runs and packs every text it is sent, and
+ * computes every lab it is asked for, one at a time, in order. It imports no `vscode`: the labs' text is
+ * localised with @vscode/l10n from the bundle the host names.
  */
+import * as l10n from '@vscode/l10n';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -19,6 +21,7 @@ import { ModelFormatError } from './attentionTap';
 import { EncoderCore, InputError } from './encoderCore';
 import { DecoderCore } from '../decoder/decoderCore';
 import { loadRuntime } from './runtime';
+import { runLab } from '../labs/labRunner';
 import { type ModelProblem, problemOf } from '../../shared/modelProblem';
 
 /** Set by the host for tests only: lets testCrash and testHang through. */
@@ -27,7 +30,9 @@ const TEST_HOOKS = process.env.TUTOR_ENCODER_TEST_HOOKS === '1';
 const SPILL_DIR = process.env.TUTOR_ENCODER_SPILL_DIR;
 const SPILL_BYTES = Number(process.env.TUTOR_ENCODER_SPILL_BYTES ?? Infinity);
 
-const queue: Extract<ToEncoder, { type: 'encode' }>[] = [];
+if (process.env.TUTOR_L10N_BUNDLE) l10n.config({ fsPath: process.env.TUTOR_L10N_BUNDLE });
+
+const queue: Extract<ToEncoder, { type: 'encode' | 'lab' }>[] = [];
 let running = false;
 let hangNextRun = 0;
 /** test hook: milliseconds the next request blocks before it starts (as a load that hangs) */
@@ -61,6 +66,16 @@ class LoadedSlot<T extends { release(): Promise<void> }> {
 
 const encoders = new LoadedSlot<EncoderCore>();
 const decoders = new LoadedSlot<DecoderCore>();
+/** the bundled encoder beside a bring-your-own one (the compare lab) */
+const besides = new LoadedSlot<EncoderCore>();
+
+/** The bundled encoder: the loaded one when that is it, else one loaded beside it. */
+function bundledFor(model: ModelChoice, core: EncoderCore): Promise<EncoderCore> {
+  if (core.files.modelPath === model.bundled.modelPath) return Promise.resolve(core);
+  return besides.get(JSON.stringify([model.bundled, model.wasm]), async () =>
+    EncoderCore.load(model.bundled, await loadRuntime(model.wasm)),
+  );
+}
 
 /** The model for this choice: loaded once, the user's first, the bundled one when the user's is refused. */
 function coreFor(model: ModelChoice): Promise<EncoderCore> {
@@ -142,7 +157,7 @@ async function drain(): Promise<void> {
   running = true;
   try {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const { id, model, input } = next;
+      const { id, model } = next;
       try {
         if (hangNextLoad) {
           // a model load stuck in native code (or on a slow disk) blocks this thread before the run starts
@@ -150,6 +165,20 @@ async function drain(): Promise<void> {
           hangNextLoad = 0;
           while (Date.now() < until);
         }
+        if (next.type === 'lab') {
+          const { lab, params, text, piecesPath, language } = next.request;
+          const core = await coreFor(model);
+          send({ type: 'started', id });
+          const result = await runLab(core, lab, params, text, piecesPath, {
+            language,
+            decoder: () => decoderFor(model),
+            bundled: () => bundledFor(model, core),
+            isBundled: core.files.modelPath === model.bundled.modelPath,
+          });
+          send({ type: 'labDone', id, result });
+          continue;
+        }
+        const { input } = next;
         const core = input.model === 'decoder' ? await decoderFor(model) : await coreFor(model);
         send({ type: 'started', id });
         if (hangNextRun) {
@@ -173,6 +202,7 @@ async function drain(): Promise<void> {
 process.on('message', (message: ToEncoder) => {
   switch (message.type) {
     case 'encode':
+    case 'lab':
       queue.push(message);
       void drain();
       break;

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { ModelChoice } from '../../shared/encoderProtocol';
 import type { WirePayload } from '../../shared/attentionWire';
+import type { LabParams, LabResult } from '../../shared/labs/labTypes';
+import type { LabId } from '../../shared/questions/types';
 import { readConfig } from '../config';
 import type { Log } from '../log';
 import { EncoderCore, type EncodeRequest, InputError, type ModelFiles } from './encoderCore';
@@ -16,16 +18,15 @@ const RUN_LIMIT_MS = 30_000;
 /**
  * The encoder, never started at activation. The attention panel's texts go to the encoder process
  * (encode()), started on the first one, so the extension host's thread never waits on ONNX Runtime and
- * a native crash takes down only that process, which comes back with a notice. The labs and quizzes
- * use an in-process encoder (get()), created on first use with a progress notification. Either way a
+ * a native crash takes down only that process, which comes back with a notice. The labs run there too
+ * (runLab()). The quizzes' model-grounded questions use an in-process encoder (get()), created on first use
+ * with a progress notification. Either way a
  * bring-your-own model that is refused gets a message saying why, once, and the bundled model takes
  * over; the native runtime falls back to WASM with a one-time notice.
  */
 export class EncoderService implements vscode.Disposable {
   private loading: Promise<EncoderCore> | undefined;
   private decoderLoading: Promise<DecoderCore> | undefined;
-  /** the bundled encoder beside a bring-your-own one, for the compare lab */
-  private bundledLoading: Promise<EncoderCore> | undefined;
   private process: EncoderProcess | undefined;
   /** the model choice the encoder process has loaded, once it has */
   private processModel: string | undefined;
@@ -85,25 +86,6 @@ export class EncoderService implements vscode.Disposable {
     return this.decoderLoading;
   }
 
-  /**
-   * The bundled encoder beside a bring-your-own one (the compare lab sets the two side by side on one
-   * text), loaded once on first use; the loaded encoder itself when that is the bundled one.
-   */
-  async bundled(): Promise<EncoderCore> {
-    const core = await this.get();
-    if (core.files.modelPath === this.bundledFiles.modelPath) return core;
-    this.bundledLoading ??= (async () => {
-      this.runtime ??= loadRuntime(readConfig().runtimeBackend === 'wasm');
-      const bundled = await EncoderCore.load(this.bundledFiles, await this.runtime);
-      this.logLoaded(bundled);
-      return bundled;
-    })().catch((err) => {
-      this.bundledLoading = undefined;
-      throw err;
-    });
-    return this.bundledLoading;
-  }
-
   /** The loaded encoder, loading it (once) if needed. */
   get(): Promise<EncoderCore> {
     this.loading ??= this.load().catch((err) => {
@@ -129,6 +111,17 @@ export class EncoderService implements vscode.Disposable {
       this.encodeOne({ ...request, model: 'decoder' }),
     ]);
     return { ...encoder, partner: decoder };
+  }
+
+  /**
+   * A lab, computed in the encoder process with the model the panel uses (the bundled decoder, or the bundled
+   * encoder beside a bring-your-own one, where the lab needs them): its runs never hold this thread.
+   */
+  async runLab(lab: LabId, params: LabParams, text: string | undefined): Promise<LabResult> {
+    const model = this.modelChoice();
+    this.process ??= this.startProcess();
+    const piecesPath = this.bundledFiles.tokenizerPath.replace(/tokenizer\.json$/, 'bpe_pieces.json');
+    return this.process.runLab(model, { lab, params, ...(text === undefined ? {} : { text }), piecesPath, language: vscode.env.language });
   }
 
   private async encodeOne(request: EncodeRequest): Promise<WirePayload> {
@@ -172,6 +165,7 @@ export class EncoderService implements vscode.Disposable {
       testHooks: this.testHooks,
       onNotice: (n) => this.onProcessNotice(n),
       onOutput: (text) => this.log.info(`[encoder process] ${text.trimEnd()}`),
+      l10nBundle: vscode.l10n.uri?.fsPath,
     });
   }
 
@@ -299,12 +293,9 @@ export class EncoderService implements vscode.Disposable {
   async reset(): Promise<void> {
     const old = this.loading;
     const oldDecoder = this.decoderLoading;
-    const oldBundled = this.bundledLoading;
     this.loading = undefined;
     this.decoderLoading = undefined;
-    this.bundledLoading = undefined;
     await oldDecoder?.then((d) => d.release()).catch(() => undefined);
-    await oldBundled?.then((c) => c.release()).catch(() => undefined);
     this.runtime = undefined;
     // the encoder process loads the new choice with the next request; a refusal may be shown again
     this.processModel = undefined;

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import {
   asymmetry,
   attentionFromScores,
@@ -14,7 +14,7 @@ import type { LabBlock } from '../../shared/labs/labTypes';
 import { seededRandom } from '../../shared/quiz/rng';
 import { fmtNum, headSlice, type LabInput, tokenMap } from './labInput';
 
-const t = vscode.l10n.t;
+const t = l10n.t;
 
 /** Multi-head vs one averaged head: how different the heads of one layer are. */
 export async function multiHeadLab(input: LabInput, layer: number): Promise<LabBlock[]> {

@@ -1,11 +1,11 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { headMaskWithout, lensRows, rankHeads, settledAt } from '../../shared/beyond/logitLens';
 import type { LabBlock } from '../../shared/labs/labTypes';
 import { softmax } from '../../shared/stepMath';
 import { groupWords, mergeAttention } from '../../shared/beyond/wordGroups';
 import { fmtNum, type LabInput, labInput, maskChips, maskedToken } from './labInput';
 
-const t = vscode.l10n.t;
+const t = l10n.t;
 
 /** The MLM head read off the residual stream after the embeddings and after every layer, at the masked token. */
 export async function logitLensLab(input: LabInput, token: number | undefined): Promise<LabBlock[]> {
@@ -201,9 +201,10 @@ export async function compareLab(
   params: { token?: number; swap?: number; swapText?: string },
   layer: number,
   head: number,
+  /** the display language: Chinese text is split into words its way */
+  locale: string,
 ): Promise<LabBlock[]> {
   const pick = maskedToken(input, params.token);
-  const locale = vscode.env.language;
   const groups = groupWords(input.tokens, source, locale);
   const word = groups.find((g) => g.tokens.includes(pick)) ?? groups[0];
   const masked = [...input.ids];
@@ -326,7 +327,7 @@ export async function compareLab(
 }
 
 /** One model's attention on the text, for the comparison of two models: the layer's heads averaged, in words. */
-async function wordAttention(input: LabInput, source: string, layer: number) {
+async function wordAttention(input: LabInput, source: string, layer: number, locale: string) {
   const l = Math.min(layer, input.core.attentionOutputs.length - 1);
   const heads = input.core.config.num_heads;
   // a bring-your-own export's attention has the names its graph gives it
@@ -335,7 +336,7 @@ async function wordAttention(input: LabInput, source: string, layer: number) {
   const T = input.ids.length;
   const mean = new Float32Array(T * T);
   for (let h = 0; h < heads; h++) for (let i = 0; i < T * T; i++) mean[i] += x[h * T * T + i] / heads;
-  const groups = groupWords(input.tokens, source, vscode.env.language);
+  const groups = groupWords(input.tokens, source, locale);
   return { layer: l, heads, groups, data: Array.from(mergeAttention(mean, 1, 1, groups)), labels: groups.map((g) => g.text) };
 }
 
@@ -346,8 +347,14 @@ async function wordAttention(input: LabInput, source: string, layer: number) {
  * attention to another summed over the other's pieces, from a word averaged over its own), and the two align
  * word by word where they read the same words.
  */
-export async function compareModelsLab(mine: LabInput, bundled: LabInput, source: string, layer: number): Promise<LabBlock[]> {
-  const [a, b] = [await wordAttention(mine, source, layer), await wordAttention(bundled, source, layer)];
+export async function compareModelsLab(
+  mine: LabInput,
+  bundled: LabInput,
+  source: string,
+  layer: number,
+  locale: string,
+): Promise<LabBlock[]> {
+  const [a, b] = [await wordAttention(mine, source, layer, locale), await wordAttention(bundled, source, layer, locale)];
   const pieces = (input: LabInput) => ({
     kind: 'tokens' as const,
     title: t('{0} reads the text as {1} pieces:', input.core.files.name, input.ids.length),

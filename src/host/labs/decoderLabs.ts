@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { inductionScore, inductionTargets, previousTokenScore, repeated } from '../../shared/decoder/induction';
 import { cacheCosts, cacheTotals } from '../../shared/decoder/kvCache';
 import { decodingDistribution, entropy, keptTokens, rankByProbability, temperatureSoftmax } from '../../shared/decoder/sampling';
@@ -8,7 +8,7 @@ import { softmax } from '../../shared/stepMath';
 import { DecoderCore } from '../decoder/decoderCore';
 import { fmtNum, type LabInput, LAB_MAX_TOKENS, maskChips, maskedToken, tokenMap } from './labInput';
 
-const t = vscode.l10n.t;
+const t = l10n.t;
 
 /** Tokens a decoder lab generates: enough to read as a continuation, few enough to follow step by step. */
 const GENERATE_STEPS = 8;

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { LAB_QUESTION, type LabBlock, type LabParams, type LabResult } from '../../shared/labs/labTypes';
 import type { LabId } from '../../shared/questions/types';
 import type { EncoderCore } from '../encoder/encoderCore';
@@ -15,7 +15,7 @@ import { wordpieceLab } from './tokenLabs';
 
 export { labTitle };
 
-const t = vscode.l10n.t;
+const t = l10n.t;
 
 export const SAMPLE_TEXT = 'The cat sat on the mat because it was tired. It fell asleep in the warm sun.';
 export const SAMPLE_TEXT_ZH = '猫坐在垫子上，因为它累了。它在温暖的阳光下睡着了。';
@@ -57,6 +57,18 @@ function lackedInWords(): Record<keyof EncoderCore['capabilities'], string> {
   };
 }
 
+/** What a lab runs with besides the encoder: the display language, and the other models, loaded by the labs that use them. */
+export interface LabModels {
+  /** VS Code's display language (the sample text and Chinese word splitting follow it) */
+  language: string;
+  /** the bundled decoder */
+  decoder: () => Promise<DecoderCore>;
+  /** the bundled encoder beside a bring-your-own one (the compare lab) */
+  bundled: () => Promise<EncoderCore>;
+  /** the encoder is the bundled one */
+  isBundled: boolean;
+}
+
 /**
  * Runs one lab on the user's text (or the built-in sample when there is none), from the encoder's
  * real outputs, and says plainly when the loaded model cannot support it.
@@ -67,12 +79,11 @@ export async function runLab(
   params: LabParams,
   text: string | undefined,
   piecesPath: string,
-  /** the bundled decoder, and the bundled encoder beside a bring-your-own one, loaded by the labs that use them */
-  models: { decoder: () => Promise<DecoderCore>; bundled: () => Promise<EncoderCore>; isBundled: boolean },
+  models: LabModels,
 ): Promise<LabResult> {
-  const { decoder } = models;
+  const { decoder, language } = models;
   const sample = !text?.trim();
-  const source = sample ? (vscode.env.language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT) : (text as string);
+  const source = sample ? (language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT) : (text as string);
   const base: Omit<LabResult, 'blocks'> = { lab, questionId: LAB_QUESTION[lab], title: labTitle(lab) };
   // with the learner's own model loaded, the compare lab can set the bundled one beside it (attention alone)
   const against = lab === 'compare' && !models.isBundled ? (params.against ?? (core.capabilities.mlm ? 0 : 1)) : 0;
@@ -116,8 +127,8 @@ export async function runLab(
     compare: async () => [
       ...choice,
       ...(against === 1
-        ? await compareModelsLab(input, labInput(await models.bundled(), source, sample), source, params.layer ?? 0)
-        : await compareLab(input, source, params, layer, head)),
+        ? await compareModelsLab(input, labInput(await models.bundled(), source, sample), source, params.layer ?? 0, language)
+        : await compareLab(input, source, params, layer, head, language)),
     ],
     'kv-cache': async () => kvCacheLab(await decoder(), source),
     decoding: async () => decodingLab(await decoder(), source, params),

@@ -1,7 +1,7 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import type { DemoId, LabId } from '../../shared/questions/types';
 
-const t = vscode.l10n.t;
+const t = l10n.t;
 
 /** A question's demonstration by name: a lab's title, or the panel view's. */
 export function demoTitle(demo: DemoId): string {

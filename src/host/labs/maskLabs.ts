@@ -1,11 +1,11 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { attentionFromScores, corrupt, scoreMatrix } from '../../shared/labs/labMath';
 import type { LabBlock } from '../../shared/labs/labTypes';
 import { seededRandom } from '../../shared/quiz/rng';
 import { softmax } from '../../shared/stepMath';
 import { fmtNum, headSlice, type LabInput, maskChips, maskedToken, tokenMap } from './labInput';
 
-const t = vscode.l10n.t;
+const t = l10n.t;
 const PADS = 8;
 
 /** Mass on padded keys, averaged over real query rows of one [H, T, T] attention output. */

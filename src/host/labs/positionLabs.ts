@@ -1,10 +1,10 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { gram, permutationError, rowNorms, toeplitzDeviation } from '../../shared/labs/labMath';
 import type { LabBlock } from '../../shared/labs/labTypes';
 import { seededRandom, shuffled } from '../../shared/quiz/rng';
 import { fmtNum, type LabInput, tokenMap } from './labInput';
 
-const t = vscode.l10n.t;
+const t = l10n.t;
 
 /** Token-embedding norms with and without ×√d_model, against the positional encoding's. */
 export async function embeddingScaleLab(input: LabInput): Promise<LabBlock[]> {

@@ -1,10 +1,10 @@
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { rowNorms } from '../../shared/labs/labMath';
 import type { LabBlock } from '../../shared/labs/labTypes';
 import { softmax } from '../../shared/stepMath';
 import { fmtNum, type LabInput } from './labInput';
 
-const t = vscode.l10n.t;
+const t = l10n.t;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /** How much each sub-layer writes into the residual stream, and what the LayerNorm after the embeddings does. */

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { bpeSteps } from '../../shared/labs/labMath';
 import type { LabBlock } from '../../shared/labs/labTypes';
 import { preTokenize } from '../../shared/tokenAlignment';
 import type { LabInput } from './labInput';
 
-const t = vscode.l10n.t;
+const t = l10n.t;
 let ranks: Promise<Map<string, number>> | undefined;
 
 /** The BPE pieces learned on the same corpus, in merge order (models/tiny-bert/bpe_pieces.json). */
