@@ -5,8 +5,9 @@
  */
 import type { WirePayload } from './attentionWire';
 import type { LabParams, LabResult } from './labs/labTypes';
-import type { LabId } from './questions/types';
-import type { EncodingPayload } from './encoding';
+import type { LabId, ModelTemplate } from './questions/types';
+import type { ModelFacts } from './quiz/modelItems/facts';
+import type { EncodingPayload, TokenInfo } from './encoding';
 import { isModelProblem, type ModelProblem } from './modelProblem';
 
 /** One text to encode: what the attention panel asks for. */
@@ -46,6 +47,8 @@ export type ToEncoder =
   | { type: 'encode'; id: number; model: ModelChoice; input: EncodeInput }
   /** a lab, computed in the process with the model choice's encoder (and the bundled decoder or encoder where it needs them) */
   | { type: 'lab'; id: number; model: ModelChoice; request: LabRequest }
+  /** the facts of a quiz's model-grounded items, computed on the live text in order with one seeded random stream */
+  | { type: 'quizFacts'; id: number; model: ModelChoice; request: QuizFactsRequest }
   /** test hooks, honoured only in a process started with them enabled */
   | { type: 'testCrash' }
   /** phase 'load': the process blocks before its next request starts (a model load that never ends) */
@@ -60,6 +63,16 @@ export interface LabRequest {
   piecesPath: string;
   language: string;
 }
+
+/** The model items of one quiz: the text they are computed on, the seed of their random choices, their templates in order. */
+export interface QuizFactsRequest {
+  live: { text: string; source: 'selection' | 'sample'; cut: boolean };
+  seed: number;
+  templates: ModelTemplate[];
+}
+
+/** One model item's facts, or why the text or the model cannot carry it (notApplicable) or it failed. */
+export type QuizFactsAnswer = { ok: true; facts: ModelFacts; tokens: TokenInfo[] } | { ok: false; notApplicable: boolean; message: string };
 
 /** The payload's flat arrays, which may travel out of band: the 16-bit attention and float32 q/k/v. */
 export type PayloadArray = 'attention16' | 'q' | 'k' | 'v';
@@ -86,6 +99,7 @@ export type FromEncoder =
    */
   | { type: 'encodedInFile'; id: number; payload: Omit<WirePayload, PayloadArray>; file: string; arrays: FileArray[] }
   | { type: 'labDone'; id: number; result: LabResult }
+  | { type: 'quizFactsDone'; id: number; answers: QuizFactsAnswer[] }
   | { type: 'failed'; id: number; kind: EncodeFailureKind; message: string; problem?: ModelProblem }
   /** a model was loaded (once per model choice), with what it could not use on the way */
   | { type: 'loaded'; model: string; provider: string; loadMillis: number; runtimeFallback?: string; customRefused?: ModelProblem };
@@ -112,6 +126,10 @@ export function parseFromEncoder(raw: unknown): FromEncoder {
         throw new EncoderProtocolError('labDone without a lab result');
       return { type: 'labDone', id: id(), result: r };
     }
+    case 'quizFactsDone':
+      if (!Array.isArray(m.answers) || !m.answers.every((a) => typeof a === 'object' && a !== null && typeof a.ok === 'boolean'))
+        throw new EncoderProtocolError('quizFactsDone without its answers');
+      return { type: 'quizFactsDone', id: id(), answers: m.answers as QuizFactsAnswer[] };
     case 'encodedInFile': {
       const arrays = m.arrays;
       const valid = (a: unknown): a is FileArray => {

@@ -15,6 +15,10 @@ import { loadRuntime } from '../../src/host/encoder/runtime';
 import type { ModelChoice } from '../../src/shared/encoderProtocol';
 import { BUNDLED, DECODER } from './modelFiles';
 import { runLab } from '../../src/host/labs/labRunner';
+import { DecoderCore } from '../../src/host/decoder/decoderCore';
+import { LiveItemSource } from '../../src/host/quiz/liveItems';
+import type { ModelTemplate } from '../../src/shared/questions/types';
+import { seededRandom } from '../../src/shared/quiz/rng';
 import { modelProblemEnglish } from '../../src/shared/modelProblem';
 
 /** The process runs the TypeScript source under tsx, as the built extension runs dist/host/encoderProcess.js. */
@@ -255,5 +259,33 @@ suite('the encoder process', function () {
       'the strongest induction head’s map',
     );
     assert.strictEqual(proc.starts + zh.starts, 2, 'one process each, for encodes and labs alike');
+  });
+
+  test('a quiz’s model items are computed in the process: the facts the in-process source gives for the same seed, in order', async () => {
+    const model: ModelChoice = { ...MODEL, decoder: DECODER };
+    const live = { text: TEXT, source: 'selection' as const, cut: false };
+    const templates: ModelTemplate[] = ['most-attended', 'next-token', 'mlm-top1', 'causal-sees'];
+    const { proc } = started();
+    const remote = await proc.quizFacts(model, { live, seed: 7, templates });
+    const runtime = await loadRuntime();
+    const [core, decoder] = [await EncoderCore.load(BUNDLED, runtime), await DecoderCore.load(DECODER, runtime)];
+    try {
+      const source = new LiveItemSource(core, live, seededRandom(7), () => Promise.resolve(decoder));
+      for (const [i, template] of templates.entries()) {
+        const local = await source.facts(template);
+        assert.deepStrictEqual(remote[i], { ok: true, facts: local.facts, tokens: [...local.tokens] }, template);
+      }
+    } finally {
+      await core.release();
+      await decoder.release();
+    }
+    // a template the text cannot carry says so, and the others are still answered
+    const short = await proc.quizFacts(model, { live: { ...live, text: 'Hi.' }, seed: 1, templates: ['causal-sees', 'most-attended'] });
+    assert.strictEqual(short.length, 2);
+    assert.deepStrictEqual(
+      short.map((a) => a.ok),
+      [false, true],
+    );
+    assert.strictEqual(short[0].ok === false && short[0].notApplicable, true);
   });
 });

@@ -7,6 +7,8 @@ import {
   type EncodeFailureKind,
   type EncodeInput,
   type LabRequest,
+  type QuizFactsAnswer,
+  type QuizFactsRequest,
   type FromEncoder,
   type ModelChoice,
   parseFromEncoder,
@@ -73,7 +75,7 @@ export class EncodeFailure extends Error {
 interface Pending {
   id: number;
   model: ModelChoice;
-  job: { type: 'encode'; input: EncodeInput } | { type: 'lab'; request: LabRequest };
+  job: { type: 'encode'; input: EncodeInput } | { type: 'lab'; request: LabRequest } | { type: 'quizFacts'; request: QuizFactsRequest };
   /** with the payload of an encode, the result of a lab */
   resolve(answer: unknown): void;
   reject(err: Error): void;
@@ -122,6 +124,11 @@ export class EncoderProcess {
   /** A lab computed in the process (its runs would otherwise hold the extension host's thread for seconds). */
   runLab(model: ModelChoice, request: LabRequest): Promise<LabResult> {
     return this.submit(model, { type: 'lab', request }) as Promise<LabResult>;
+  }
+
+  /** The facts of a quiz's model items, computed in the process. */
+  quizFacts(model: ModelChoice, request: QuizFactsRequest): Promise<QuizFactsAnswer[]> {
+    return this.submit(model, { type: 'quizFacts', request }) as Promise<QuizFactsAnswer[]>;
   }
 
   private submit(model: ModelChoice, job: Pending['job']): Promise<unknown> {
@@ -173,9 +180,7 @@ export class EncoderProcess {
   private send(p: Pending): void {
     clearTimeout(this.idleTimer);
     const { id, model, job } = p;
-    p.sentTo = this.post(
-      job.type === 'encode' ? { type: 'encode', id, model, input: job.input } : { type: 'lab', id, model, request: job.request },
-    );
+    p.sentTo = this.post(toEncoder(id, model, job));
     if (!this.runTimer) this.armStartLimit();
   }
 
@@ -237,6 +242,9 @@ export class EncoderProcess {
         break;
       case 'labDone':
         this.settle(m.id, (p) => p.resolve(m.result));
+        break;
+      case 'quizFactsDone':
+        this.settle(m.id, (p) => p.resolve(m.answers));
         break;
       case 'encodedInFile': {
         // answered: taken out of the requests a crash would resend while the file is read
@@ -425,5 +433,17 @@ async function readPayloadFile(m: Extract<FromEncoder, { type: 'encodedInFile' }
   } finally {
     await fh.close();
     await rm(m.file, { force: true });
+  }
+}
+
+/** The message that asks the process for a job. */
+function toEncoder(id: number, model: ModelChoice, job: Pending['job']): ToEncoder {
+  switch (job.type) {
+    case 'encode':
+      return { type: 'encode', id, model, input: job.input };
+    case 'lab':
+      return { type: 'lab', id, model, request: job.request };
+    case 'quizFacts':
+      return { type: 'quizFacts', id, model, request: job.request };
   }
 }

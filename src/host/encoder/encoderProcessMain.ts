@@ -14,6 +14,7 @@ import {
   type ModelChoice,
   PAYLOAD_ARRAYS,
   type PayloadArray,
+  type QuizFactsAnswer,
   type ToEncoder,
 } from '../../shared/encoderProtocol';
 import { toWire, type WirePayload } from '../../shared/attentionWire';
@@ -22,6 +23,9 @@ import { EncoderCore, InputError } from './encoderCore';
 import { DecoderCore } from '../decoder/decoderCore';
 import { loadRuntime } from './runtime';
 import { runLab } from '../labs/labRunner';
+import { LiveItemSource } from '../quiz/liveItems';
+import { NotApplicable } from '../../shared/quiz/modelItems/facts';
+import { seededRandom } from '../../shared/quiz/rng';
 import { type ModelProblem, problemOf } from '../../shared/modelProblem';
 
 /** Set by the host for tests only: lets testCrash and testHang through. */
@@ -32,7 +36,7 @@ const SPILL_BYTES = Number(process.env.TUTOR_ENCODER_SPILL_BYTES ?? Infinity);
 
 if (process.env.TUTOR_L10N_BUNDLE) l10n.config({ fsPath: process.env.TUTOR_L10N_BUNDLE });
 
-const queue: Extract<ToEncoder, { type: 'encode' | 'lab' }>[] = [];
+const queue: Extract<ToEncoder, { type: 'encode' | 'lab' | 'quizFacts' }>[] = [];
 let running = false;
 let hangNextRun = 0;
 /** test hook: milliseconds the next request blocks before it starts (as a load that hangs) */
@@ -178,6 +182,28 @@ async function drain(): Promise<void> {
           send({ type: 'labDone', id, result });
           continue;
         }
+        if (next.type === 'quizFacts') {
+          const { live, seed, templates } = next.request;
+          const core = await coreFor(model);
+          send({ type: 'started', id });
+          // in order, from one seeded stream: the quiz asks the same items for the same seed
+          const source = new LiveItemSource(core, live, seededRandom(seed), () => decoderFor(model));
+          const answers: QuizFactsAnswer[] = [];
+          for (const template of templates) {
+            try {
+              const { facts, tokens } = await source.facts(template);
+              answers.push({ ok: true, facts, tokens: [...tokens] });
+            } catch (err) {
+              answers.push({
+                ok: false,
+                notApplicable: err instanceof NotApplicable,
+                message: err instanceof Error ? err.message : String(err),
+              });
+            }
+          }
+          send({ type: 'quizFactsDone', id, answers });
+          continue;
+        }
         const { input } = next;
         const core = input.model === 'decoder' ? await decoderFor(model) : await coreFor(model);
         send({ type: 'started', id });
@@ -203,6 +229,7 @@ process.on('message', (message: ToEncoder) => {
   switch (message.type) {
     case 'encode':
     case 'lab':
+    case 'quizFacts':
       queue.push(message);
       void drain();
       break;

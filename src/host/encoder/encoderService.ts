@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ModelChoice } from '../../shared/encoderProtocol';
+import type { ModelChoice, QuizFactsAnswer, QuizFactsRequest } from '../../shared/encoderProtocol';
 import type { WirePayload } from '../../shared/attentionWire';
 import type { LabParams, LabResult } from '../../shared/labs/labTypes';
 import type { LabId } from '../../shared/questions/types';
@@ -10,7 +10,6 @@ import { EncodeFailure, type EncoderNotice, EncoderProcess } from './encoderProc
 import { loadRuntime, type LoadedRuntime } from './runtime';
 import { type ModelProblem, modelProblem, modelProblemEnglish } from '../../shared/modelProblem';
 import { errorText, modelProblemText } from '../errorText';
-import { DecoderCore } from '../decoder/decoderCore';
 
 /** A run longer than this is taken for a hang (the WASM fallback takes a few seconds at 512 tokens). */
 const RUN_LIMIT_MS = 30_000;
@@ -18,15 +17,14 @@ const RUN_LIMIT_MS = 30_000;
 /**
  * The encoder, never started at activation. The attention panel's texts go to the encoder process
  * (encode()), started on the first one, so the extension host's thread never waits on ONNX Runtime and
- * a native crash takes down only that process, which comes back with a notice. The labs run there too
- * (runLab()). The quizzes' model-grounded questions use an in-process encoder (get()), created on first use
- * with a progress notification. Either way a
+ * a native crash takes down only that process, which comes back with a notice. The labs (runLab()) and
+ * the quizzes' model-grounded questions (quizFacts()) are computed there too. get() loads an encoder in this
+ * process, for the integration tests' API only. Either way a
  * bring-your-own model that is refused gets a message saying why, once, and the bundled model takes
  * over; the native runtime falls back to WASM with a one-time notice.
  */
 export class EncoderService implements vscode.Disposable {
   private loading: Promise<EncoderCore> | undefined;
-  private decoderLoading: Promise<DecoderCore> | undefined;
   private process: EncoderProcess | undefined;
   /** the model choice the encoder process has loaded, once it has */
   private processModel: string | undefined;
@@ -72,21 +70,7 @@ export class EncoderService implements vscode.Disposable {
     };
   }
 
-  /** The bundled decoder, for the labs that set it beside the encoder: loaded (once) on first use, in this process as the labs' encoder is. */
-  decoder(): Promise<DecoderCore> {
-    this.decoderLoading ??= (async () => {
-      this.runtime ??= loadRuntime(readConfig().runtimeBackend === 'wasm');
-      const core = await DecoderCore.load(this.bundledDecoderFiles, await this.runtime);
-      this.log.info(`Loaded ${core.files.name} in ${core.loadMillis.toFixed(0)} ms`);
-      return core;
-    })().catch((err) => {
-      this.decoderLoading = undefined;
-      throw err;
-    });
-    return this.decoderLoading;
-  }
-
-  /** The loaded encoder, loading it (once) if needed. */
+  /** An encoder in this process (the integration tests tokenise and check with it), loading it (once) if needed. */
   get(): Promise<EncoderCore> {
     this.loading ??= this.load().catch((err) => {
       this.loading = undefined; // a later call may succeed (e.g. after the file is fixed)
@@ -122,6 +106,12 @@ export class EncoderService implements vscode.Disposable {
     this.process ??= this.startProcess();
     const piecesPath = this.bundledFiles.tokenizerPath.replace(/tokenizer\.json$/, 'bpe_pieces.json');
     return this.process.runLab(model, { lab, params, ...(text === undefined ? {} : { text }), piecesPath, language: vscode.env.language });
+  }
+
+  /** The facts of a quiz's model items on the live text, computed in the encoder process (one request for all). */
+  quizFacts(request: QuizFactsRequest): Promise<QuizFactsAnswer[]> {
+    this.process ??= this.startProcess();
+    return this.process.quizFacts(this.modelChoice(), request);
   }
 
   private async encodeOne(request: EncodeRequest): Promise<WirePayload> {
@@ -292,10 +282,7 @@ export class EncoderService implements vscode.Disposable {
 
   async reset(): Promise<void> {
     const old = this.loading;
-    const oldDecoder = this.decoderLoading;
     this.loading = undefined;
-    this.decoderLoading = undefined;
-    await oldDecoder?.then((d) => d.release()).catch(() => undefined);
     this.runtime = undefined;
     // the encoder process loads the new choice with the next request; a refusal may be shown again
     this.processModel = undefined;

@@ -2,11 +2,9 @@ import * as vscode from 'vscode';
 import { pickText } from '../../shared/questions/bank';
 import type { Language, QuestionBank, QuizItem } from '../../shared/questions/types';
 import { itemKey, parseItemKey, type PreparedItem } from '../../shared/quiz/askedItem';
-import { NotApplicable } from '../../shared/quiz/modelItems/facts';
-import { seededRandom } from '../../shared/quiz/rng';
 import type { EncoderService } from '../encoder/encoderService';
 import type { Log } from '../log';
-import { LiveItemSource } from './liveItems';
+import type { QuizFactsAnswer } from '../../shared/encoderProtocol';
 import { liveTextFromEditor } from './liveText';
 import { modelItemWords } from './modelItemText';
 import type { QuizEntry } from './quizFlow';
@@ -44,11 +42,13 @@ export async function prepareEntries(
     const item = text.quiz.find((i) => i.id === k.itemId);
     return item ? [{ key, q: text, item }] : [];
   });
-  const needsModel = found.some((f) => f.item.kind === 'model');
-  let source: LiveItemSource | undefined;
-  if (needsModel) {
+  const templates = found.flatMap((f) => (f.item.kind === 'model' ? [f.item.template] : []));
+  const live = liveTextFromEditor();
+  // every model item's facts in one request to the encoder process, in the order they are asked
+  let answers: QuizFactsAnswer[] | undefined;
+  if (templates.length) {
     try {
-      source = new LiveItemSource(await encoder.get(), liveTextFromEditor(), seededRandom(seed), () => encoder.decoder());
+      answers = await encoder.quizFacts({ live, seed, templates });
     } catch (err) {
       log.error('The encoder could not load; the quiz leaves out its live model items', err);
       void vscode.window.showWarningMessage(
@@ -57,18 +57,19 @@ export async function prepareEntries(
     }
   }
   const entries: QuizEntry[] = [];
+  let nth = 0;
   for (const { key, q, item } of found) {
     const base = { key, questionId: q.id, itemId: item.id, explain: item.explain };
     let prepared: PreparedItem | undefined;
     if (item.kind !== 'model') prepared = { ...base, ...asked(item) };
-    else if (source) {
+    else if (answers) {
+      const answer = answers[nth++];
       try {
-        const live = await source.facts(item.template);
-        const words = modelItemWords(live.facts, source.live, live.tokens);
+        if (!answer?.ok) throw new Error(answer?.message ?? 'no answer from the encoder');
+        const words = modelItemWords(answer.facts, live, answer.tokens);
         prepared = { ...base, ...words.asked, facts: words.facts, template: item.template };
       } catch (err) {
-        const why = err instanceof NotApplicable ? err.message : String(err instanceof Error ? err.message : err);
-        log.warn(`Quiz item ${key} (${item.template}) left out: ${why}`);
+        log.warn(`Quiz item ${key} (${item.template}) left out: ${errorText(err)}`);
       }
     }
     if (prepared) entries.push({ item: prepared, title: q.title, topic: q.topic, demo: q.demo });
