@@ -138,6 +138,15 @@ def lr_at(step, steps, peak, warmup):
     return peak * max(0.02, (steps - step) / max(1, steps - warmup))
 
 
+def lr_for(step, args):
+    """The first phase's linear schedule; a second phase (--phase2-start) warms up again over 100 steps to
+    --phase2-lr and decays linearly to the last step, so a finished run can go on with a changed recipe."""
+    if args.phase2_start and step >= args.phase2_start:
+        s = step - args.phase2_start
+        return args.phase2_lr * min((s + 1) / 100, max(0.02, (args.steps - step) / (args.steps - args.phase2_start)))
+    return lr_at(step, args.phase1_steps or args.steps, args.lr, args.warmup)
+
+
 def common_args(ap, name, steps, seed, threads):
     """The options this script and train_decoder.py share: the run, its schedule and size, checkpoints, processes."""
     ap.add_argument("--name", default=name)
@@ -153,6 +162,9 @@ def common_args(ap, name, steps, seed, threads):
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--phase1-steps", type=int, default=0, help="the first phase's --steps, when a second follows")
+    ap.add_argument("--phase2-start", type=int, default=0, help="a second phase begins here (0: none)")
+    ap.add_argument("--phase2-lr", type=float, default=1e-3)
     ap.add_argument("--procs", type=int, default=1,
                     help="data-parallel CPU processes (gloo); --threads is then per process")
 
@@ -261,7 +273,7 @@ def train(rank, args):
     model.train()
     while step < args.steps:
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, args.steps, args.lr, args.warmup)
+            g["lr"] = lr_for(step, args)
         batch = [b.to(device) for b in make_batch(sampler, args.batch // procs, args.max_len, vocab_size, gen, continuation)]
         mlm, nspl, mlm_acc, nsp_acc = losses(model, batch)
         loss = mlm + nspl

@@ -55,15 +55,6 @@ def with_repeat(toks, rng):
     return toks[:head] + toks[a:a + m]
 
 
-def lr_for(step, args):
-    """The first phase's linear schedule; a second phase (--phase2-start) warms up again over 100 steps to
-    --phase2-lr and decays linearly to the last step, so a finished run can go on with a changed recipe."""
-    if args.phase2_start and step >= args.phase2_start:
-        s = step - args.phase2_start
-        return args.phase2_lr * min((s + 1) / 100, max(0.02, (args.steps - step) / (args.steps - args.phase2_start)))
-    return T.lr_at(step, args.phase1_steps or args.steps, args.lr, args.warmup)
-
-
 def make_batch(sampler, batch, max_len, repeat_frac=0.0):
     rows = [sequence(sampler, max_len, repeat_frac) for _ in range(batch)]
     t = max(len(r) for r in rows)
@@ -111,9 +102,6 @@ def main():
     ap.add_argument("--repeat-frac", type=float, default=0.0,
                     help="share of training windows whose last part repeats a span of their first part")
     ap.add_argument("--repeat-from", type=int, default=0, help="the step from which --repeat-frac applies")
-    ap.add_argument("--phase1-steps", type=int, default=0, help="the first phase's --steps, when a second follows")
-    ap.add_argument("--phase2-start", type=int, default=0)
-    ap.add_argument("--phase2-lr", type=float, default=1e-3)
     T.launch(train, ap, ap.parse_args())
 
 
@@ -161,7 +149,7 @@ def train(rank, args):
     model.train()
     while step < args.steps:
         for g in opt.param_groups:
-            g["lr"] = lr_for(step, args)
+            g["lr"] = T.lr_for(step, args)
         repeat = args.repeat_frac if step >= args.repeat_from else 0.0
         ids, att = make_batch(sampler, args.batch // procs, args.max_len, repeat)
         loss, acc = lm_loss(model, ids.to(device), att.to(device), gen, args.loss_frac)
