@@ -24,9 +24,10 @@ $PY models/train/check_tokenizer.py $RUN/tokenizer.json --json $RUN/tokenizer_ch
 # two single-threaded data-parallel processes (faster than one process with two threads on two cores), no
 # dropout inside the blocks, whole-word masking; 20,000 steps of 64 pairs, resumed from the last checkpoint
 # (a checkpoint every 250 steps), so the run may span several sessions. gpu_train.sh runs the same recipe
-# on a GPU in one call.
-$PY models/train/train.py --name everyday --tokenizer $RUN/tokenizer.json --wwm --steps 20000 --batch 64 \
-  --dropout 0 --procs 2 --threads 1 --resume --ckpt-every 250
+# on a GPU in one call. A second phase from step 20,000 to 26,000 (session 12), as the decoder's raised its
+# held-out loss curve: the learning rate warmed up again to 1e-3 and decaying linearly.
+$PY models/train/train.py --name everyday --tokenizer $RUN/tokenizer.json --wwm --steps 26000 --batch 64 \
+  --dropout 0 --procs 2 --threads 1 --resume --ckpt-every 250 --phase1-steps 20000 --phase2-start 20000 --phase2-lr 1e-3
 $PY models/train/everyday_eval.py --run everyday --json $RUN/everyday_eval.json
 cp $RUN/tokenizer.json models/tiny-bert/tokenizer.json
 $PY models/train/export.py --run everyday
