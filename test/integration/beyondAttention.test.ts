@@ -263,6 +263,7 @@ suite('Beyond raw attention', () => {
       await done;
       await showText('The animal did not cross the street because it was too tired.');
       const r = await labResult('compare');
+      assert.strictEqual(r.title, 'Two models, one text: attention side by side');
       const choice = block(r, 'choice');
       assert.strictEqual(choice.current, 1, 'without an MLM head to guess words, the bundled model is what it compares with');
       assert.deepStrictEqual(
@@ -287,6 +288,7 @@ suite('Beyond raw attention', () => {
       // a word changed instead: the export has no MLM head to guess words with, and the lab says so beside the switch
       const words = await labResult('compare', () => inWebview('main#view', { click: '.lab-choice button[data-value="0"]' }));
       assert.strictEqual(block(words, 'choice').current, 0);
+      assert.strictEqual(words.title, 'Change one word: attention side by side');
       assert.match(block(words, 'claim').text, /unavailable for the model “model\.onnx”/);
     } finally {
       await settings.update('model.onnxPath', undefined, vscode.ConfigurationTarget.Global);

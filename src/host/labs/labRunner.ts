@@ -84,10 +84,11 @@ export async function runLab(
   const { decoder, language } = models;
   const sample = !text?.trim();
   const source = sample ? (language.startsWith('zh') ? SAMPLE_TEXT_ZH : SAMPLE_TEXT) : (text as string);
-  const base: Omit<LabResult, 'blocks'> = { lab, questionId: LAB_QUESTION[lab], title: labTitle(lab) };
   // with the learner's own model loaded, the compare lab can set the bundled one beside it (attention alone)
   const against = lab === 'compare' && !models.isBundled ? (params.against ?? (core.capabilities.mlm ? 0 : 1)) : 0;
   const choice: LabBlock[] = models.isBundled || lab !== 'compare' ? [] : [compareChoice(against)];
+  const title = against === 1 ? t('Two models, one text: attention side by side') : labTitle(lab);
+  const base: Omit<LabResult, 'blocks'> = { lab, questionId: LAB_QUESTION[lab], title };
   const missing = against === 1 ? [] : NEEDS[lab].filter((c) => !core.capabilities[c]);
   if (missing.length) {
     const lacks = missing.map((c) => lackedInWords()[c]).join(t('; '));
