@@ -166,7 +166,7 @@ def main():
         "heads": heads, "eval": {"any": ev_any, "same": ev_same}, "unigram_baseline": ub,
         "unigram_token": vocab[ub["most_frequent_id"]],
         "train_pair_stats": pair_stats, "training": tr, "hardware": hardware(),
-        "corpus": corpus_stats(data), "unk_rate": unk_rate, "tokenizer_stats": tstats,
+        "corpus": corpus_stats(data, st["args"]), "unk_rate": unk_rate, "tokenizer_stats": tstats,
         "tokenization_examples": tok_examples, "tokenizer_path": os.path.relpath(tok_path, REPO),
         "tokenizer_check": tok_check, "everyday": everyday,
         "export": {"onnx_mb": os.path.getsize(onnx_path) / 1e6 if os.path.exists(onnx_path) else 0.0,

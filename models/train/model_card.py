@@ -136,7 +136,21 @@ def source_of(src):
     return "other", "?"
 
 
-def corpus_stats(data):
+def phase3_weights(docs, train_args):
+    """The third phase's per-document draw weights (train.py's token shares, the excluded documents at 0), or None
+    when the run has no third phase."""
+    a = train_args or {}
+    if not (a.get("phase3_start") and a.get("phase3_shares")):
+        return None
+    from train import parse_shares, token_share_weights
+    tokens = np.array([sum(len(u) for u in d["units"]) for d in docs], dtype=np.float64)
+    w = token_share_weights(docs, tokens, parse_shares(a["phase3_shares"]))
+    if a.get("phase3_exclude"):
+        w *= np.array([0.0 if re.search(a["phase3_exclude"], d["src"]) else 1.0 for d in docs])
+    return w
+
+
+def corpus_stats(data, train_args=None):
     """Per group and per source: documents and characters (corpus.jsonl), training / held-out documents and
     tokens (the encoded corpus), and the share of training draws.
 
@@ -145,7 +159,7 @@ def corpus_stats(data):
     random-document B; "drawn" is that share over the training documents. Characters in CJK ideographs are
     counted too, so that Chinese text filed under an English source shows."""
     def new(group, kind, licence):
-        return {"group": group, "kind": kind, "licence": licence, "docs": 0, "chars": 0, "cjk_chars": 0,
+        return {"group": group, "kind": kind, "licence": licence, "docs": 0, "chars": 0, "cjk_chars": 0, "draw3": 0.0,
                 "train_docs": 0, "train_tokens": 0, "heldout_docs": 0, "heldout_tokens": 0, "draw": 0.0}
     rows = {}
     path = os.path.join(DATA, "corpus.jsonl")
@@ -159,8 +173,9 @@ def corpus_stats(data):
             text = "".join(d["units"])
             r["chars"] += len(text)
             r["cjk_chars"] += len(CJK.findall(text))
+    w3 = phase3_weights(data["train"], train_args)
     for split in ("train", "heldout"):
-        for d in data[split]:
+        for i, d in enumerate(data[split]):
             label, licence = source_of(d["src"])
             group = d.get("group", d["kind"])
             r = rows.setdefault((group, label), new(group, d["kind"], licence))
@@ -169,6 +184,8 @@ def corpus_stats(data):
             r[f"{split}_docs"] += 1
             if split == "train":
                 r["draw"] += n * d.get("weight", 1.0)
+                if w3 is not None:
+                    r["draw3"] += n * w3[i]
     # fold the many small node_modules packages into one line
     out = {}
     for (group, label), r in rows.items():
@@ -182,10 +199,12 @@ def corpus_stats(data):
             if k not in ("group", "kind", "licence"):
                 o[k] += v
     total_draw = sum(r["draw"] for r in out.values()) or 1.0
+    total_draw3 = sum(r["draw3"] for r in out.values()) or 1.0
     res = {}
     for (group, label), r in out.items():
         r["licence"] = ", ".join(sorted(r["licence"]))
         r["drawn"] = r.pop("draw") / total_draw
+        r["drawn3"] = r.pop("draw3") / total_draw3
         res[f"{group} | {label}"] = r
     return res
 
@@ -194,7 +213,8 @@ def group_totals(corpus):
     tot = {}
     for r in corpus.values():
         t = tot.setdefault(r["group"], collections.Counter())
-        for k in ("docs", "chars", "cjk_chars", "train_docs", "train_tokens", "heldout_docs", "heldout_tokens", "drawn"):
+        for k in ("docs", "chars", "cjk_chars", "train_docs", "train_tokens", "heldout_docs", "heldout_tokens", "drawn",
+                  "drawn3"):
             t[k] += r[k]
     return tot
 
@@ -207,32 +227,39 @@ def planned_shares():
         return {}
 
 
-def corpus_md(corpus, seen_tokens):
-    """The corpus table (groups with their sources), the shares by kind, and notes drawn from the numbers."""
+def corpus_md(corpus, seen_tokens, seen3=0):
+    """The corpus table (groups with their sources), the shares by kind, and notes drawn from the numbers.
+    seen_tokens were drawn at the corpus's own weights, seen3 at the third phase's shares (drawn3)."""
     plan = planned_shares()
     tot = group_totals(corpus)
     groups = sorted(tot, key=lambda g: GROUP_ORDER.index(g) if g in GROUP_ORDER else 99)
-    lines = ["| group / source | licence | documents | characters | train tokens | held-out docs | share drawn in training |",
-             "|---|---|---|---|---|---|---|"]
+    p3 = seen3 > 0
+    lines = ["| group / source | licence | documents | characters | train tokens | held-out docs | share drawn in training"
+             + (", steps before the third phase | share drawn in the third phase |" if p3 else " |"),
+             "|---|---|---|---|---|---|---|" + ("---|" if p3 else "")]
     for g in groups:
         t = tot[g]
         planned = f" (planned {100 * plan[g]:.0f}%)" if g in plan else ""
         lines.append(f"| **{g}** | | **{t['docs']:,}** | **{t['chars'] / 1e6:.2f}M** | **{t['train_tokens'] / 1e6:.2f}M** | "
-                     f"**{t['heldout_docs']:,}** | **{100 * t['drawn']:.1f}%**{planned} |")
+                     f"**{t['heldout_docs']:,}** | **{100 * t['drawn']:.1f}%**{planned} |"
+                     + (f" **{100 * t['drawn3']:.1f}%** |" if p3 else ""))
         for key, r in sorted(((k, r) for k, r in corpus.items() if r["group"] == g), key=lambda kv: -kv[1]["drawn"]):
             label = key.split(" | ", 1)[1]
             lines.append(f"| {label} | {r['licence']} | {r['docs']:,} | {r['chars'] / 1e6:.2f}M | {r['train_tokens'] / 1e6:.2f}M | "
-                         f"{r['heldout_docs']:,} | {100 * r['drawn']:.2f}% |")
+                         f"{r['heldout_docs']:,} | {100 * r['drawn']:.2f}% |" + (f" {100 * r['drawn3']:.2f}% |" if p3 else ""))
     a = collections.Counter()
     for t in tot.values():
         for k in ("docs", "chars", "train_tokens", "heldout_docs"):
             a[k] += t[k]
     lines.append(f"| **total** | | **{a['docs']:,}** | **{a['chars'] / 1e6:.2f}M** | **{a['train_tokens'] / 1e6:.2f}M** | "
-                 f"**{a['heldout_docs']:,}** | 100% |")
-    kinds = collections.Counter()
-    for r in corpus.values():
-        kinds[r["kind"]] += r["drawn"]
-    kind_share = ", ".join(f"{k} {100 * v:.0f}%" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))
+                 f"**{a['heldout_docs']:,}** | 100% |" + (" 100% |" if p3 else ""))
+    kind_share = []
+    for col in ("drawn", "drawn3") if p3 else ("drawn",):
+        kinds = collections.Counter()
+        for r in corpus.values():
+            kinds[r["kind"]] += r[col]
+        kind_share.append(", ".join(f"{k} {100 * v:.0f}%" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])))
+    kind_share = kind_share[0] + (f" before the third phase; {kind_share[1]} in it" if p3 else "")
     notes = []
     zh = tot.get("everyday-zh")
     ced = [r for k, r in corpus.items() if r["group"] == "everyday-zh" and "CC-CEDICT" in k]
@@ -248,7 +275,7 @@ def corpus_md(corpus, seen_tokens):
     for g in groups:
         t = tot[g]
         if t["train_tokens"]:
-            passes.append(f"{g} {seen_tokens * t['drawn'] / t['train_tokens']:.1f}")
+            passes.append(f"{g} {(seen_tokens * t['drawn'] + seen3 * t['drawn3']) / t['train_tokens']:.1f}")
     return "\n".join(lines), kind_share, notes, ", ".join(passes)
 
 
@@ -496,6 +523,20 @@ def targets_md(rows):
     return "\n".join(lines)
 
 
+def panel_label(h, l, j):
+    """The model view's label for head l.j from the mean figures, by the rule of src/shared/headPatterns.ts
+    (headStats): the card and the panel name heads alike."""
+    cands = [("previous token", h["prev"][l][j]), ("next token", h["next"][l][j]), ("itself", h["self"][l][j]),
+             ("[CLS]", h["cls"][l][j]), ("[SEP]", h["sep"][l][j]), ("punctuation", h["punct"][l][j])]
+    name, strength = max(cands, key=lambda c: c[1])
+    if strength >= 0.3:
+        return f"{name} {round(strength * 100)}%"
+    window = h["prev"][l][j] + h["self"][l][j] + h["next"][l][j]
+    if window >= 0.4:
+        return f"local window {round(window * 100)}%"
+    return "broad" if h["entropy"][l][j] > 0.75 else "mixed"
+
+
 def everyday_md(ev, step):
     """The everyday evaluation's tables (everyday_eval.json): entropy per head, Clark et al.'s per-layer
     averages, the best local heads, and MLM by text."""
@@ -529,6 +570,16 @@ def everyday_md(ev, step):
         out.append(f"| {l} | " + " | ".join(fmt(np.mean(h[k][l]), 3) for k in ("cls", "sep", "punct", "self"))
                    + f" | {fmt(max(h['prev'][l]))} | {fmt(max(h['next'][l]))} |")
     out.append("")
+    out.append("The label each head gets in the panel's model view, by the panel's rule (`src/shared/headPatterns.ts`) "
+               "applied to these means: the largest of previous, next, itself, `[CLS]`, `[SEP]` and punctuation names "
+               "the head when it holds ≥ 0.3 of the attention; otherwise a head with ≥ 0.4 on previous + itself + next "
+               "is a *local window*, and the rest are *broad* (entropy above 0.75) or *mixed*. The panel measures "
+               "the same figures on the selected text alone, so a label can change with the text.\n")
+    out.append("| layer | " + " | ".join(f"head {j}" for j in range(n_heads)) + " |")
+    out.append("|---" * (n_heads + 1) + "|")
+    for l in range(n_layers):
+        out.append(f"| {l} | " + " | ".join(panel_label(h, l, j) for j in range(n_heads)) + " |")
+    out.append("")
     out.append("| text | MLM top-1 (pieces) | whole-word accuracy | masked pieces | masked words |")
     out.append("|---|---|---|---|---|")
     for key, label in (("everyday_en", "everyday English (eval/everyday.en.txt)"),
@@ -558,7 +609,47 @@ def train_command(a):
     if int(a.get("procs", 1)) > 1:
         parts.append(f"--procs {a['procs']} --threads {a.get('threads')}")
     parts += ["--resume", f"--ckpt-every {a.get('ckpt_every', 250)}"]
+    if a.get("phase2_start"):
+        parts.append(f"--phase1-steps {a.get('phase1_steps')} --phase2-start {a['phase2_start']} "
+                     f"--phase2-lr {a.get('phase2_lr'):g}")
+    if a.get("phase3_start"):
+        parts.append(f"--phase3-start {a['phase3_start']} --phase3-lr {a.get('phase3_lr'):g}")
+        if a.get("phase3_shares"):
+            parts.append(f"--phase3-shares {a['phase3_shares']}")
+        if a.get("phase3_exclude"):
+            parts.append(f"--phase3-exclude '{a['phase3_exclude']}'")
     return "train.py " + " ".join(parts)
+
+
+def phase3_data_md(a):
+    """What the third phase changed in the mix, when the run has one."""
+    if not (a.get("phase3_start") and a.get("phase3_shares")):
+        return ""
+    shares = ", ".join(f"{k} {100 * float(v):.0f}%" for k, v in (p.split("=") for p in a["phase3_shares"].split(",")))
+    out = (f"\nFrom step {int(a['phase3_start']):,} (the third phase) the sampler draws each group at a share of its "
+           f"*tokens* instead ({shares}; `train.py --phase3-shares`, `token_share_weights`), so the shares drawn are "
+           "the planned ones")
+    if a.get("phase3_exclude"):
+        out += (f", and it leaves out the training documents whose path matches `{a['phase3_exclude']}`: fortunes-zh's "
+                "`chinese`, `tang300` and `song100`, which the corpus holds twice (the `.u8` names are links to the same "
+                "files), once read as Chinese and once misread as English")
+    return out + ". The last column gives the third phase's shares.\n"
+
+
+def phases_md(a):
+    """The learning-rate schedule in words, phase by phase, from the checkpoint's options."""
+    first = int(a.get("phase1_steps") or a.get("steps"))
+    out = (f"peak learning rate {a.get('lr')} with a linear warm-up over {a.get('warmup')} steps, then a linear decay "
+           f"towards 0 at step {first:,} (held at no less than 2% of the peak)")
+    starts = [(int(a[k]), a.get(k.replace("start", "lr"))) for k in ("phase2_start", "phase3_start") if a.get(k)]
+    names = ("second", "third")
+    for i, (start, lr) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else int(a.get("steps"))
+        out += (f"; a {names[i]} phase from step {start:,} to {end:,}, the rate warmed up again over 100 steps to "
+                f"{lr:g} and decaying linearly to the phase's end")
+        if names[i] == "third" and a.get("phase3_shares"):
+            out += (" on a changed mix of the corpus (the groups drawn at shares of tokens, see *Training data*)")
+    return out
 
 
 def hms(s):
@@ -614,7 +705,9 @@ def fill_card(res, template_path, out_path):
                            f"{fmt(a['nsp_acc'], 3)} | {fmt(s['nsp_acc'], 3) if s else '–'} | {a['nsp_pairs']} |")
     ub = res["unigram_baseline"]
     seen = res["step"] * res["training"]["tokens_per_step_estimate"]
-    corpus_table, kind_share, corpus_notes, passes = corpus_md(res["corpus"], seen)
+    p3 = int(res["train_args"].get("phase3_start") or 0) if res["train_args"].get("phase3_shares") else 0
+    seen3 = max(0, res["step"] - p3) * res["training"]["tokens_per_step_estimate"] if p3 else 0
+    corpus_table, kind_share, corpus_notes, passes = corpus_md(res["corpus"], seen - seen3, seen3)
     exp = res["export"]
     exp_s = (f"`models/tiny-bert/model.onnx`, {exp['onnx_mb']:.2f} MB (float32, opset 17, no constant folding), "
              f"exported from step {exp['config_trained_steps']}")
@@ -658,7 +751,8 @@ def fill_card(res, template_path, out_path):
         "CORPUS_NOTES": "".join(f"- {n}.\n" for n in corpus_notes), "PASSES": passes,
         "EVERYDAY_TABLES": everyday_md(res["everyday"], res["step"]), "TRAJECTORY_ROW": trajectory_row(res["everyday"]),
         "EVERYDAY_STEP": f"{res['everyday']['step']:,}",
-        "TRAIN_COMMAND": train_command(res["train_args"]), "TOKENIZER_PATH": res["tokenizer_path"],
+        "TRAIN_COMMAND": train_command(res["train_args"]), "SCHEDULE": phases_md(res["train_args"]),
+        "PHASE3_DATA": phase3_data_md(res["train_args"]), "TOKENIZER_PATH": res["tokenizer_path"],
         "TOK_PIECES_PER_WORD": f"{tc['en_pieces_per_word']:.3f}", "TOK_EN_WORDS": f"{tc['en_words']:,}",
         "TOK_UNK_ZH": f"{100 * tc['zh_unk_rate']:.2f}", "TOK_ZH_CHARS": f"{tc['zh_chars']:,}",
         "TOK_GB2312": f"{tc['gb2312_level1_in_vocab']:,} of {tc['gb2312_level1']:,}",

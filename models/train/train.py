@@ -21,6 +21,7 @@ import glob
 import json
 import os
 import random
+import re
 import sys
 import time
 
@@ -42,12 +43,16 @@ N_SPECIAL = 5
 class PairSampler:
     """Builds BERT pre-training pairs from documents of consecutive units (sentences / code lines)."""
 
-    def __init__(self, docs, rng):
+    def __init__(self, docs, rng, shares=None):
         self.docs = docs
         self.rng = rng
         # weight documents by length so every token of a group is about equally likely to be seen, and by
         # the group's weight (build_corpus.py) so each group is drawn at its share of the mix
-        lens = np.array([sum(len(u) for u in d["units"]) * d.get("weight", 1.0) for d in docs], dtype=np.float64)
+        lens = np.array([sum(len(u) for u in d["units"]) for d in docs], dtype=np.float64)
+        if shares:
+            lens *= token_share_weights(docs, lens, shares)
+        else:
+            lens *= np.array([d.get("weight", 1.0) for d in docs])
         self.p = lens / lens.sum()
         self.cum = np.cumsum(self.p)
 
@@ -83,6 +88,25 @@ class PairSampler:
         ids = [CLS] + a + [SEP] + b + [SEP]
         seg = [0] * (len(a) + 2) + [1] * (len(b) + 1)
         return ids, seg, int(is_next)
+
+
+def token_share_weights(docs, tokens, shares):
+    """Per-document weights that draw each group at its share of the *tokens* drawn: build_corpus.py's weights
+    are set on characters, so groups whose characters are short tokens (Chinese) were drawn above their plan.
+    A group missing from `shares` is not drawn."""
+    groups = np.array([d.get("group") or d["kind"] for d in docs])
+    w = np.zeros(len(docs))
+    total = sum(shares.values())
+    for g, share in shares.items():
+        sel = groups == g
+        if sel.any():
+            w[sel] = share / total / tokens[sel].sum()
+    return w
+
+
+def parse_shares(spec):
+    """'everyday-en=0.3,code=0.2' -> {"everyday-en": 0.3, "code": 0.2}"""
+    return {k: float(v) for k, v in (part.split("=") for part in spec.split(",") if part)} if spec else None
 
 
 def mask_tokens(ids, vocab_size, gen, continuation=None):
@@ -139,11 +163,16 @@ def lr_at(step, steps, peak, warmup):
 
 
 def lr_for(step, args):
-    """The first phase's linear schedule; a second phase (--phase2-start) warms up again over 100 steps to
-    --phase2-lr and decays linearly to the last step, so a finished run can go on with a changed recipe."""
-    if args.phase2_start and step >= args.phase2_start:
-        s = step - args.phase2_start
-        return args.phase2_lr * min((s + 1) / 100, max(0.02, (args.steps - step) / (args.steps - args.phase2_start)))
+    """The first phase's linear schedule; each later phase (--phase2-start, --phase3-start) warms up again over
+    100 steps to its own rate and decays linearly to where the next phase starts (the last step for the last),
+    so a finished run can go on with a changed recipe."""
+    starts = [(s, lr) for s, lr in ((args.phase2_start, args.phase2_lr),
+                                     (getattr(args, "phase3_start", 0), getattr(args, "phase3_lr", 0))) if s]
+    for i in range(len(starts) - 1, -1, -1):
+        start, peak = starts[i]
+        if step >= start:
+            end = starts[i + 1][0] if i + 1 < len(starts) else args.steps
+            return peak * min((step - start + 1) / 100, max(0.02, (end - step) / (end - start)))
     return lr_at(step, args.phase1_steps or args.steps, args.lr, args.warmup)
 
 
@@ -165,6 +194,8 @@ def common_args(ap, name, steps, seed, threads):
     ap.add_argument("--phase1-steps", type=int, default=0, help="the first phase's --steps, when a second follows")
     ap.add_argument("--phase2-start", type=int, default=0, help="a second phase begins here (0: none)")
     ap.add_argument("--phase2-lr", type=float, default=1e-3)
+    ap.add_argument("--phase3-start", type=int, default=0, help="a third phase begins here (0: none)")
+    ap.add_argument("--phase3-lr", type=float, default=8e-4)
     ap.add_argument("--procs", type=int, default=1,
                     help="data-parallel CPU processes (gloo); --threads is then per process")
 
@@ -195,6 +226,11 @@ def main():
                     help="std of the token-embedding init; 0 = 1/sqrt(hidden), see the model card")
     ap.add_argument("--tokenizer", default=os.path.join(os.path.dirname(ROOT), "tiny-bert", "tokenizer.json"))
     ap.add_argument("--wwm", action="store_true", help="whole-word masking (see mask_tokens)")
+    ap.add_argument("--phase3-shares", default="",
+                    help="from --phase3-start, draw the groups at these shares of the tokens, e.g. "
+                         "everyday-en=0.32,code=0.22 (see token_share_weights)")
+    ap.add_argument("--phase3-exclude", default="",
+                    help="from --phase3-start, leave out training documents whose src matches this regex")
     launch(train, ap, ap.parse_args())
 
 
@@ -211,6 +247,16 @@ def average_gradients(params, procs):
     for g in grads:
         g.copy_(flat[offset:offset + g.numel()].view_as(g))
         offset += g.numel()
+
+
+def phase_sampler(docs, rng, args, step):
+    """The training sampler for `step`: the corpus's own weights, or from --phase3-start the third phase's
+    token shares without the documents --phase3-exclude names."""
+    if not (getattr(args, "phase3_shares", "") and args.phase3_start and step >= args.phase3_start):
+        return PairSampler(docs, rng)
+    if args.phase3_exclude:
+        docs = [d for d in docs if not re.search(args.phase3_exclude, d["src"])]
+    return PairSampler(docs, rng, parse_shares(args.phase3_shares))
 
 
 def train(rank, args):
@@ -263,7 +309,7 @@ def train(rank, args):
         torch.set_rng_state(rs["torch_rng"])
         if rank == 0:
             print(f"resumed at step {step}", flush=True)
-    sampler = PairSampler(data["train"], rng)
+    sampler = phase_sampler(data["train"], rng, args, step)
     held = PairSampler(data["heldout"], random.Random(7))
     held_batches = [make_batch(held, 64, args.max_len, vocab_size, torch.Generator().manual_seed(i), continuation)
                     for i in range(4)]
@@ -272,6 +318,8 @@ def train(rank, args):
     tokens = 0
     model.train()
     while step < args.steps:
+        if step == getattr(args, "phase3_start", 0) and getattr(args, "phase3_shares", ""):
+            sampler = phase_sampler(data["train"], rng, args, step)  # the third phase's mix, same random stream
         for g in opt.param_groups:
             g["lr"] = lr_for(step, args)
         batch = [b.to(device) for b in make_batch(sampler, args.batch // procs, args.max_len, vocab_size, gen, continuation)]

@@ -1,6 +1,6 @@
 import type { EncodingPayload } from './encoding';
 
-export type HeadPattern = 'previous' | 'next' | 'self' | 'local' | 'cls' | 'sep' | 'broad' | 'mixed';
+export type HeadPattern = 'previous' | 'next' | 'self' | 'local' | 'cls' | 'sep' | 'punct' | 'broad' | 'mixed';
 
 export interface HeadStats {
   previous: number;
@@ -8,6 +8,8 @@ export interface HeadStats {
   self: number;
   cls: number;
   sep: number;
+  /** on tokens that are one punctuation mark, where Clark et al. (2019) found heads resting, as on [CLS] and [SEP] */
+  punct: number;
   /** mean row entropy divided by log(T): 1 = uniform */
   entropy: number;
   pattern: HeadPattern;
@@ -17,18 +19,22 @@ export interface HeadStats {
 
 /**
  * What one head mostly does, measured on this text: the mean attention (over real query tokens) to
- * the previous token, the next, itself, [CLS] and [SEP], and how spread out its rows are.
+ * the previous token, the next, itself, [CLS], [SEP] and punctuation, and how spread out its rows are.
+ * These are the per-head figures the bundled model's card reports (after Clark et al., 2019), so a head the
+ * card calls a punctuation head is labelled one here too.
  */
 export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 'tokens'>, layer: number, head: number): HeadStats {
   const t = p.tokens.length;
   const off = (layer * p.numHeads + head) * t * t;
   const isCls = p.tokens.map((tk) => tk.special && tk.text === '[CLS]');
   const isSep = p.tokens.map((tk) => tk.special && tk.text === '[SEP]');
+  const isPunct = p.tokens.map((tk) => !tk.special && isPunctuation(tk.text));
   let prev = 0,
     next = 0,
     self = 0,
     cls = 0,
     sep = 0,
+    punct = 0,
     ent = 0,
     n = 0;
   for (let q = 0; q < t; q++) {
@@ -40,6 +46,7 @@ export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 't
       if (w > 0) h -= w * Math.log(w);
       if (isCls[k]) cls += w;
       if (isSep[k]) sep += w;
+      if (isPunct[k]) punct += w;
     }
     ent += t > 1 ? h / Math.log(t) : 0;
     if (q > 0) prev += p.attention[off + q * t + q - 1];
@@ -47,13 +54,14 @@ export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 't
     self += p.attention[off + q * t + q];
   }
   const d = Math.max(1, n);
-  const stats = { previous: prev / d, next: next / d, self: self / d, cls: cls / d, sep: sep / d, entropy: ent / d };
+  const stats = { previous: prev / d, next: next / d, self: self / d, cls: cls / d, sep: sep / d, punct: punct / d, entropy: ent / d };
   const candidates: [HeadPattern, number][] = [
     ['previous', stats.previous],
     ['next', stats.next],
     ['self', stats.self],
     ['cls', stats.cls],
     ['sep', stats.sep],
+    ['punct', stats.punct],
   ];
   const [best, strength] = candidates.sort((a, b) => b[1] - a[1])[0];
   let pattern: HeadPattern = best;
@@ -68,4 +76,15 @@ export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 't
     share = stats.entropy;
   }
   return { ...stats, pattern, strength: share };
+}
+
+/**
+ * One punctuation mark, as the bundled tokenizer splits them off (BERT's rule): ASCII symbols and
+ * punctuation, and anything Unicode files under punctuation (，。、“” …).
+ */
+export function isPunctuation(text: string): boolean {
+  if ([...text].length !== 1) return false;
+  const cp = text.codePointAt(0)!;
+  if ((cp >= 0x21 && cp <= 0x2f) || (cp >= 0x3a && cp <= 0x40) || (cp >= 0x5b && cp <= 0x60) || (cp >= 0x7b && cp <= 0x7e)) return true;
+  return /^\p{P}$/u.test(text);
 }

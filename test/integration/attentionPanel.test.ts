@@ -11,6 +11,7 @@ import {
   inWebview,
   panelShows,
   readPanel,
+  renderedView,
   screenshot,
   showText,
   tutor,
@@ -33,18 +34,6 @@ async function showEncoded(file: string, range: vscode.Range) {
   const editor = await selectAndShow(file, range);
   const shown = await waitFor('an encoding', () => (api.attention.encodingsPosted > before ? api.attention.current : undefined), 60000);
   return { api, editor, shown };
-}
-
-async function renderedView(view: ViewKind, tokens: number) {
-  const api = await tutor();
-  return waitFor(
-    `the ${view} view rendered`,
-    () => {
-      const r = api.attention.lastRendered;
-      return r && r.view === view && r.tokens === tokens ? r : undefined;
-    },
-    60000,
-  );
 }
 
 suite('Attention panel', () => {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { TutorTestApi } from '../../src/host/tutor';
 import type { LabBlock, LabResult } from '../../src/shared/labs/labTypes';
 import type { LabId } from '../../src/shared/questions/types';
+import type { ViewKind } from '../../src/shared/protocol';
 
 export const EXTENSION_ID = 'transformer-tutor.transformer-tutor';
 
@@ -129,6 +130,19 @@ export async function panelShows(what: string, ok: (v: PanelView) => boolean, ti
   } catch (err) {
     throw new Error(`${(err as Error).message}; the panel showed ${JSON.stringify(last)}`);
   }
+}
+
+/** Waits until the panel has drawn `view` over `tokens` tokens. */
+export async function renderedView(view: ViewKind, tokens: number) {
+  const api = await tutor();
+  return waitFor(
+    `the ${view} view rendered`,
+    () => {
+      const r = api.attention.lastRendered;
+      return r && r.view === view && r.tokens === tokens ? r : undefined;
+    },
+    60000,
+  );
 }
 
 /** An untitled document with `text`, all of it selected, and the attention panel showing it. */

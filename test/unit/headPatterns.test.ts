@@ -1,10 +1,10 @@
 import * as assert from 'node:assert';
-import { headStats } from '../../src/shared/headPatterns';
+import { headStats, isPunctuation } from '../../src/shared/headPatterns';
 
 /** One layer, one head, T tokens with [CLS] first and [SEP] last; row i from `row(i)`. */
-function payload(t: number, row: (i: number) => number[]) {
+function payload(t: number, row: (i: number) => number[], text: (i: number) => string = (i) => `w${i}`) {
   const tokens = Array.from({ length: t }, (_, i) => ({
-    text: i === 0 ? '[CLS]' : i === t - 1 ? '[SEP]' : `w${i}`,
+    text: i === 0 ? '[CLS]' : i === t - 1 ? '[SEP]' : text(i),
     start: i,
     end: i + 1,
     segment: 0 as const,
@@ -53,5 +53,21 @@ suite('head patterns', () => {
       ).pattern,
       'broad',
     );
+  });
+  test('a head that rests on punctuation is named for it, with the share it puts there', () => {
+    // tokens 3 and 7 are a comma and a full stop; every query splits its attention between them
+    const text = (i: number) => (i === 3 ? '，' : i === 7 ? '.' : `w${i}`);
+    const s = headStats(
+      payload(T, () => Array.from({ length: T }, (_, k) => (k === 3 || k === 7 ? 0.4 : 0.2 / (T - 2))), text),
+      0,
+      0,
+    );
+    assert.strictEqual(s.pattern, 'punct');
+    assert.ok(Math.abs(s.punct - 0.8) < 1e-6, `punct ${s.punct}`);
+    assert.ok(Math.abs(s.strength - 0.8) < 1e-6);
+  });
+  test("punctuation is one mark, by BERT's rule: ASCII symbols and Unicode punctuation, not letters, ideographs or pieces", () => {
+    for (const p of [',', '.', '(', ')', '=', '>', '_', '~', '，', '。', '、', '“', '》', '…', '—']) assert.ok(isPunctuation(p), p);
+    for (const w of ['a', '妈', '1', '##.', '..', '[SEP]', '', '€']) assert.ok(!isPunctuation(w), w);
   });
 });

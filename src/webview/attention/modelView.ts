@@ -55,6 +55,7 @@ export function renderModelView(root: HTMLElement, ctx: ViewContext): void {
         (s.self * 100).toFixed(0),
         (s.sep * 100).toFixed(0),
         (s.cls * 100).toFixed(0),
+        (s.punct * 100).toFixed(0),
       );
       const c = document.createElement('canvas');
       c.width = THUMB;
