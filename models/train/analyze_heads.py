@@ -180,8 +180,10 @@ def main():
         out = {k: v for k, v in res.items() if k != "outputs_table"}
         out["targets"] = [{"target": a, "required": b, "reached": c, "met": d} for a, b, c, d in res["targets"]]
         json.dump(out, f, indent=1, ensure_ascii=False)
+    phases = [st["args"][k] for k in ("phase2_start", "phase3_start") if st["args"].get(k)]
     plot_log(st["log"], os.path.join(args.out, "training_loss.png"),
-             f"tiny-bert run '{args.run}', {st['step']} steps, L{cfg.num_layers}-H{cfg.hidden_size}-A{cfg.num_heads}")
+             f"tiny-bert run '{args.run}', {st['step']} steps, L{cfg.num_layers}-H{cfg.hidden_size}-A{cfg.num_heads}",
+             phases)
     fill_card(res, os.path.join(ROOT, "model_card_template.md"), os.path.join(args.out, "MODEL_CARD.md"))
     for name, req, got, ok in res["targets"]:
         print(f"{'(info) ' if ok is None else 'met    ' if ok else 'NOT MET'}  {name}: {got} (required {req})")

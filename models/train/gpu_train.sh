@@ -5,14 +5,14 @@
 #        carry:   models/train/data/encoded.npz  models/train/runs/everyday/tokenizer.json
 #                 (and models/train/runs/everyday/checkpoint.pt to continue a CPU run)
 # The corpus cannot be rebuilt there (no network), hence the packed encoded.npz (prepare.py writes it).
-# Same recipe as run.sh (steps, global batch, schedule, whole-word masking); only the random streams differ,
+# Same recipe as run.sh (everyday_recipe.sh: steps, global batch, phases, mix, whole-word masking); only the random streams differ,
 # since one process draws the batch that two CPU processes share there. The checkpoint and the log come back
 # under $OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PY:-python3}
 NAME=${NAME:-everyday}
-STEPS=${STEPS:-20000}
+source models/train/everyday_recipe.sh
 $PY -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 'PyTorch sees no CUDA device here')"
 # the CPU run's checkpoint has per-process random streams (rng_<rank>.<step>.pt); one process starts its own
 mkdir -p "models/train/runs/$NAME"
@@ -22,8 +22,8 @@ if [ "$NAME" = decoder ]; then
   $PY models/train/train_decoder.py --name decoder --tokenizer models/train/runs/everyday/tokenizer.json \
     --steps "${STEPS_DECODER:-8000}" --batch 64 --procs 1 --resume --ckpt-every 1000 2>&1 | tee "models/train/runs/$NAME/gpu.log"
 else
-  $PY models/train/train.py --name "$NAME" --tokenizer "models/train/runs/$NAME/tokenizer.json" --wwm \
-    --steps "$STEPS" --batch 64 --dropout 0 --procs 1 --resume --ckpt-every 1000 2>&1 | tee "models/train/runs/$NAME/gpu.log"
+  $PY models/train/train.py --name "$NAME" --tokenizer "models/train/runs/$NAME/tokenizer.json" "${EVERYDAY_RECIPE[@]}" \
+    --procs 1 --resume --ckpt-every 1000 2>&1 | tee "models/train/runs/$NAME/gpu.log"
 fi
 mkdir -p "${OUT:-out}"
 cp "models/train/runs/$NAME/checkpoint.pt" "models/train/runs/$NAME/gpu.log" "${OUT:-out}/"
