@@ -58,6 +58,8 @@ def head_stats(model, seqs, punct, n_layers, n_heads):
     ent = torch.zeros(n_layers, n_heads)
     prev = torch.zeros(n_layers, n_heads)
     nxt = torch.zeros(n_layers, n_heads)
+    near = torch.zeros(n_layers, n_heads)  # within 3 tokens either side, itself included (the panel's local window)
+    near_chance = 0.0  # what a uniform head would put there
     clark = {k: torch.zeros(n_layers, n_heads) for k in ("cls", "sep", "punct", "self")}
     n = 0
     for i in range(0, len(seqs), 32):
@@ -67,13 +69,17 @@ def head_stats(model, seqs, punct, n_layers, n_heads):
         real = att.bool()
         query = real & (ids >= N_SPECIAL)  # real, non-special queries
         lens = att.sum(1).float()
+        t = ids.shape[1]
+        pos = torch.arange(t)
+        band = ((pos[:, None] - pos[None, :]).abs() <= 3)[None] & real[:, None, :]  # [b, T, T]: real keys near each query
+        near_chance += float((band.sum(-1) / lens[:, None] * query).sum())  # a uniform head's share of the band
         for layer, a in enumerate(parts["attn"]):  # [b, h, T, T]
             p = a.clamp_min(1e-12)
             h = -(a * p.log()).sum(-1) / torch.log(lens)[:, None, None]  # [b, h, T]
             q = query[:, None, :].float()
             ent[layer] += (h * q).sum((0, 2))
-            t = ids.shape[1]
             eye = torch.eye(t, dtype=torch.bool)
+            near[layer] += (a * band[:, None]).sum(-1).mul(q).sum((0, 2))
             prev[layer] += (a * torch.diag(torch.ones(t - 1), -1)[None, None]).sum(-1).mul(q).sum((0, 2))
             nxt[layer] += (a * torch.diag(torch.ones(t - 1), 1)[None, None]).sum(-1).mul(q).sum((0, 2))
             clark["cls"][layer] += (a[..., 0] * q).sum((0, 2))
@@ -82,6 +88,7 @@ def head_stats(model, seqs, punct, n_layers, n_heads):
             clark["self"][layer] += (a * eye[None, None]).sum(-1).mul(q).sum((0, 2))
         n += int(query.sum())
     return {"entropy": (ent / n).tolist(), "prev": (prev / n).tolist(), "next": (nxt / n).tolist(),
+            "near": (near / n).tolist(), "near_chance": near_chance / n,
             **{k: (v / n).tolist() for k, v in clark.items()}}
 
 

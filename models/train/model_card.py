@@ -541,6 +541,9 @@ def panel_label(h, l, j):
     window = h["prev"][l][j] + h["self"][l][j] + h["next"][l][j]
     if window >= 0.4:
         return f"local window {round(window * 100)}%"
+    near = h["near"][l][j] if "near" in h else 0.0
+    if near >= 0.5 and near >= 3 * h.get("near_chance", 1.0):
+        return f"local window {round(near * 100)}%"
     return "broad" if h["entropy"][l][j] > 0.75 else "mixed"
 
 
@@ -579,8 +582,9 @@ def everyday_md(ev, step):
     out.append("")
     out.append("The label each head gets in the panel's model view, by the panel's rule (`src/shared/headPatterns.ts`) "
                "applied to these means: the largest of previous, next, itself, `[CLS]`, `[SEP]` and punctuation names "
-               "the head when it holds ≥ 0.3 of the attention; otherwise a head with ≥ 0.4 on previous + itself + next "
-               "is a *local window*, and the rest are *broad* (entropy above 0.75) or *mixed*. The panel measures "
+               "the head when it holds ≥ 0.3 of the attention; otherwise a head with ≥ 0.4 on previous + itself + next, "
+               "or with ≥ 0.5 within three tokens either side and at least three times what a uniform head puts "
+               "there, is a *local window*, and the rest are *broad* (entropy above 0.75) or *mixed*. The panel measures "
                "the same figures on the selected text alone, so a label can change with the text.\n")
     out.append("| layer | " + " | ".join(f"head {j}" for j in range(n_heads)) + " |")
     out.append("|---" * (n_heads + 1) + "|")

@@ -10,6 +10,8 @@ export interface HeadStats {
   sep: number;
   /** on tokens that are one punctuation mark, where Clark et al. (2019) found heads resting, as on [CLS] and [SEP] */
   punct: number;
+  /** within LOCAL_RADIUS tokens either side, itself included */
+  near: number;
   /** mean row entropy divided by log(T): 1 = uniform */
   entropy: number;
   pattern: HeadPattern;
@@ -23,6 +25,9 @@ export interface HeadStats {
  * These are the per-head figures the bundled model's card reports (after Clark et al., 2019), so a head the
  * card calls a punctuation head is labelled one here too.
  */
+/** How far a local window reaches: heads that read the next three tokens or so are common in small encoders. */
+export const LOCAL_RADIUS = 3;
+
 export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 'tokens'>, layer: number, head: number): HeadStats {
   const t = p.tokens.length;
   const off = (layer * p.numHeads + head) * t * t;
@@ -35,6 +40,8 @@ export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 't
     cls = 0,
     sep = 0,
     punct = 0,
+    near = 0,
+    nearChance = 0,
     ent = 0,
     n = 0;
   for (let q = 0; q < t; q++) {
@@ -52,9 +59,22 @@ export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 't
     if (q > 0) prev += p.attention[off + q * t + q - 1];
     if (q < t - 1) next += p.attention[off + q * t + q + 1];
     self += p.attention[off + q * t + q];
+    const from = Math.max(0, q - LOCAL_RADIUS);
+    const to = Math.min(t - 1, q + LOCAL_RADIUS);
+    for (let k = from; k <= to; k++) near += p.attention[off + q * t + k];
+    nearChance += (to - from + 1) / t;
   }
   const d = Math.max(1, n);
-  const stats = { previous: prev / d, next: next / d, self: self / d, cls: cls / d, sep: sep / d, punct: punct / d, entropy: ent / d };
+  const stats = {
+    previous: prev / d,
+    next: next / d,
+    self: self / d,
+    cls: cls / d,
+    sep: sep / d,
+    punct: punct / d,
+    near: near / d,
+    entropy: ent / d,
+  };
   const candidates: [HeadPattern, number][] = [
     ['previous', stats.previous],
     ['next', stats.next],
@@ -67,10 +87,12 @@ export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 't
   let pattern: HeadPattern = best;
   let share = strength;
   const window = stats.previous + stats.self + stats.next;
-  if (strength < 0.3 && window >= 0.4) {
+  // a wider window counts only well above what a uniform head would put there (on a short text it is most keys)
+  const wide = stats.near >= 0.5 && stats.near >= 3 * (nearChance / d);
+  if (strength < 0.3 && (window >= 0.4 || wide)) {
     // no single neighbour dominates, but the head reads a window around the token
     pattern = 'local';
-    share = window;
+    share = window >= 0.4 ? window : stats.near;
   } else if (strength < 0.3) {
     pattern = stats.entropy > 0.75 ? 'broad' : 'mixed';
     share = stats.entropy;

@@ -44,6 +44,19 @@ suite('head patterns', () => {
     assert.strictEqual(s.pattern, 'local');
     assert.ok(s.strength > 0.6);
   });
+  test('a head that reads the next few tokens, none of them most, is a local window, well above a uniform head', () => {
+    const T2 = 60;
+    // 0.3 on each of the tokens two and three ahead, 0.2 on the next, 0.2 spread over the rest
+    const row = (i: number) => {
+      const ahead = [i + 1, i + 2, i + 3].filter((k) => k < T2);
+      const w = Array.from({ length: T2 }, (_, k): number => (k === i + 1 ? 0.2 : k === i + 2 || k === i + 3 ? 0.3 : 0));
+      const rest = 1 - w.reduce((a, b) => a + b, 0);
+      return w.map((x, k) => (ahead.includes(k) ? x : rest / (T2 - ahead.length)));
+    };
+    const s = headStats(payload(T2, row), 0, 0);
+    assert.strictEqual(s.pattern, 'local');
+    assert.ok(s.strength > 0.7 && s.strength === s.near, `near ${s.near}`);
+  });
   test('uniform attention is broad', () => {
     assert.strictEqual(
       headStats(
