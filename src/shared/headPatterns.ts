@@ -19,15 +19,15 @@ export interface HeadStats {
   strength: number;
 }
 
+/** How far a local window reaches: the bundled encoder's first layer has a head that reads the next three tokens. */
+export const LOCAL_RADIUS = 3;
+
 /**
  * What one head mostly does, measured on this text: the mean attention (over real query tokens) to
  * the previous token, the next, itself, [CLS], [SEP] and punctuation, and how spread out its rows are.
  * These are the per-head figures the bundled model's card reports (after Clark et al., 2019), so a head the
  * card calls a punctuation head is labelled one here too.
  */
-/** How far a local window reaches: heads that read the next three tokens or so are common in small encoders. */
-export const LOCAL_RADIUS = 3;
-
 export function headStats(p: Pick<EncodingPayload, 'attention' | 'numHeads' | 'tokens'>, layer: number, head: number): HeadStats {
   const t = p.tokens.length;
   const off = (layer * p.numHeads + head) * t * t;
